@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { ConfigError } from "../errors.ts";
+import { severitySchema, type Severity } from "../findings/Severity.ts";
+import type { AnyRule, RuleSettings } from "../rules/Rule.ts";
+import { globToRegExp } from "./glob.ts";
+
+const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, "i");
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a valid regular expression" },
+);
+
+const ignoreEntry = z.strictObject({
+  /** ARN pattern, `*` matching any run of characters: matches the caller's ARN or, for a role session, its role's ARN. */
+  principal: z.string().min(1),
+  reason: z.string().min(1, "a reason is required for every ignored principal"),
+  /** Limits the entry to these rules; every rule when absent. */
+  rules: z.array(z.string()).optional(),
+});
+
+const ruleOverride = z.looseObject({
+  enabled: z.boolean().optional(),
+  severity: severitySchema.optional(),
+});
+
+export const configSchema = z.strictObject({
+  trustedAccounts: z.array(accountId).default([]),
+  privilegedGroupPatterns: z.array(regexSource).default(["admin"]),
+  ignore: z.array(ignoreEntry).default([]),
+  rules: z.record(z.string(), ruleOverride).default({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+
+export interface EffectiveRuleConfig {
+  enabled: boolean;
+  severity?: Severity;
+  params: unknown;
+}
+
+export interface IgnoreRule {
+  principal: string;
+  pattern: RegExp;
+  reason: string;
+  rules?: ReadonlySet<string>;
+}
+
+export interface EffectiveConfig {
+  settings: RuleSettings;
+  ignore: readonly IgnoreRule[];
+  rules: ReadonlyMap<string, EffectiveRuleConfig>;
+}
+
+/**
+ * Validates a configuration object against the catalogue: unknown keys, unknown rule ids and bad
+ * parameter values fail with a ConfigError whose message names the key (`rules.console-login-failures.threshold`).
+ */
+export function resolveConfig(input: unknown, catalogue: readonly AnyRule[]): EffectiveConfig {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) throw configError(parsed.error.issues);
+  const config = parsed.data;
+  const known = new Map(catalogue.map((rule) => [rule.meta.id, rule]));
+
+  for (const [index, entry] of config.ignore.entries()) {
+    for (const id of entry.rules ?? []) {
+      if (!known.has(id)) throw new ConfigError(`ignore.${index}.rules: unknown rule id "${id}"`);
+    }
+  }
+  for (const id of Object.keys(config.rules)) {
+    if (!known.has(id)) throw new ConfigError(`rules.${id}: unknown rule id`);
+  }
+
+  const rules = new Map<string, EffectiveRuleConfig>();
+  for (const rule of catalogue) {
+    const { enabled, severity, ...rest } = config.rules[rule.meta.id] ?? {};
+    let params: unknown = {};
+    if (rule.params) {
+      const result = rule.params.safeParse(rest);
+      if (!result.success) throw configError(result.error.issues, `rules.${rule.meta.id}`);
+      params = result.data;
+    } else if (Object.keys(rest).length > 0) {
+      throw new ConfigError(`rules.${rule.meta.id}.${Object.keys(rest)[0]}: unknown key (this rule takes no parameters)`);
+    }
+    rules.set(rule.meta.id, { enabled: enabled ?? true, ...(severity ? { severity } : {}), params });
+  }
+
+  return {
+    settings: {
+      trustedAccounts: config.trustedAccounts,
+      privilegedGroupPatterns: config.privilegedGroupPatterns.map((source) => new RegExp(source, "i")),
+    },
+    ignore: config.ignore.map((entry) => ({
+      principal: entry.principal,
+      pattern: globToRegExp(entry.principal),
+      reason: entry.reason,
+      ...(entry.rules ? { rules: new Set(entry.rules) } : {}),
+    })),
+    rules,
+  };
+}
+
+function configError(issues: readonly z.core.$ZodIssue[], prefix = ""): ConfigError {
+  const issue = issues[0];
+  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join(".");
+  const message =
+    issue?.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : (issue?.message ?? "invalid");
+  return new ConfigError(path ? `${path}: ${message}` : message);
+}

@@ -1,0 +1,127 @@
+import type { EffectiveConfig } from "../config/Config.ts";
+import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
+import { eventAccount, issuerArn, principalArn } from "../event/principal.ts";
+import type { Finding } from "../findings/Finding.ts";
+import { findingId } from "../findings/findingId.ts";
+import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
+import { SelectorIndex } from "./selectorIndex.ts";
+import type { WindowStore } from "./WindowStore.ts";
+
+export interface EngineOptions {
+  rules: readonly AnyRule[];
+  config: EffectiveConfig;
+  windows: WindowStore;
+  /** Injected clock: stamps `detectedAt`. */
+  now: () => Date;
+  actions?: ActionCatalog;
+}
+
+/** A rule that threw on an event: the event is kept, the error is reported, the other rules still run. */
+export interface RuleFailure {
+  ruleId: string;
+  eventId: string;
+  error: unknown;
+}
+
+export interface Evaluation {
+  findings: Finding[];
+  failures: RuleFailure[];
+}
+
+/** Evaluates validated CloudTrail events against the enabled rules. */
+export class Engine {
+  readonly #index: SelectorIndex;
+  readonly #options: EngineOptions;
+
+  constructor(options: EngineOptions) {
+    this.#options = options;
+    this.#index = new SelectorIndex(options.rules.filter((rule) => options.config.rules.get(rule.meta.id)?.enabled !== false));
+  }
+
+  /** True when some enabled rule may look at this event; lets callers skip work on noise. */
+  wants(event: CloudTrailEvent): boolean {
+    return this.#index.candidates(event).length > 0;
+  }
+
+  async evaluate(event: CloudTrailEvent): Promise<Evaluation> {
+    const findings: Finding[] = [];
+    const failures: RuleFailure[] = [];
+    const candidates = this.#index.candidates(event);
+    if (candidates.length === 0) return { findings, failures };
+
+    const { config, windows, now, actions } = this.#options;
+    const account = eventAccount(event);
+    for (const rule of candidates) {
+      if (this.#ignored(rule.meta.id, event)) continue;
+      const ruleConfig = config.rules.get(rule.meta.id);
+      const context: RuleContext<unknown> = {
+        params: ruleConfig?.params ?? {},
+        settings: config.settings,
+        account,
+        ...(actions ? { actions } : {}),
+      };
+      try {
+        if (rule.kind === "event") {
+          const result = rule.evaluate(event, context);
+          const matches = result === undefined ? [] : Array.isArray(result) ? result : [result as RuleMatch];
+          for (const match of matches) findings.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now()));
+        } else {
+          const key = rule.key(event, context);
+          const time = event.eventTime ? Date.parse(event.eventTime) : Number.NaN;
+          if (key === undefined || Number.isNaN(time)) continue;
+          const params = context.params as { threshold: number; windowMinutes: number };
+          const ids = await windows.record(`${rule.meta.id}\0${key}`, event.eventID, time, params.windowMinutes * 60_000, params.threshold);
+          if (ids) {
+            const match = rule.describe(key, { count: ids.length, last: event }, context);
+            findings.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now()));
+          }
+        }
+      } catch (error) {
+        failures.push({ ruleId: rule.meta.id, eventId: event.eventID, error });
+      }
+    }
+    return { findings, failures };
+  }
+
+  #ignored(ruleId: string, event: CloudTrailEvent): boolean {
+    const { ignore } = this.#options.config;
+    if (ignore.length === 0) return false;
+    const arns = [principalArn(event), issuerArn(event)].filter((arn): arn is string => arn !== undefined);
+    return ignore.some((entry) => (!entry.rules || entry.rules.has(ruleId)) && arns.some((arn) => entry.pattern.test(arn)));
+  }
+
+  #finding(
+    rule: AnyRule,
+    configuredSeverity: Finding["severity"] | undefined,
+    event: CloudTrailEvent,
+    eventIds: string[],
+    match: RuleMatch,
+    detectedAt: Date,
+  ): Finding {
+    const { meta } = rule;
+    return {
+      id: findingId(meta.id, eventIds, match.key ?? ""),
+      ruleId: meta.id,
+      title: meta.title,
+      severity: configuredSeverity ?? match.severity ?? meta.severity,
+      status: "open",
+      eventId: event.eventID,
+      ...(eventIds.length > 1 ? { eventIds } : {}),
+      eventName: event.eventName,
+      eventSource: event.eventSource,
+      ...(event.eventTime ? { eventTime: event.eventTime } : {}),
+      account: eventAccount(event),
+      region: event.awsRegion ?? "unknown",
+      principal: principalArn(event),
+      resource: match.resource,
+      ...(event.sourceIPAddress ? { sourceIPAddress: event.sourceIPAddress } : {}),
+      summary: match.summary,
+      description: meta.description,
+      remediation: meta.remediation,
+      references: meta.references,
+      detectedAt: detectedAt.toISOString(),
+      ...(match.details ? { details: match.details } : {}),
+    };
+  }
+}

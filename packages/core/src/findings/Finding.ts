@@ -1,0 +1,45 @@
+import type { Severity } from "./Severity.ts";
+
+export type FindingStatus = "open" | "acknowledged" | "suppressed" | "resolved";
+
+/** A control or technique a rule maps to. */
+export interface Reference {
+  framework: "CIS AWS Foundations Benchmark v3.0.0" | "MITRE ATT&CK";
+  id: string;
+  title: string;
+}
+
+export interface Finding {
+  /** Stable: derived from the rule, the event(s) and the match key, so a re-scan or a redelivery yields the same id. */
+  id: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  status: FindingStatus;
+  /** CloudTrail eventID of the (last) event that made the finding. */
+  eventId: string;
+  /** Every event behind a finding made from several (threshold rules). */
+  eventIds?: string[];
+  eventName: string;
+  eventSource: string;
+  /** From the record; absent only when the record itself has no eventTime. */
+  eventTime?: string;
+  account: string;
+  region: string;
+  /** ARN of who did it. */
+  principal: string;
+  /** What it was done to. */
+  resource: string;
+  sourceIPAddress?: string;
+  summary: string;
+  description: string;
+  remediation: string;
+  references: Reference[];
+  /** When Vigil made the finding (injected clock). */
+  detectedAt: string;
+  details?: Record<string, unknown>;
+}
+
+export function formatReference(reference: Reference): string {
+  return reference.framework === "MITRE ATT&CK" ? `ATT&CK ${reference.id}` : `CIS ${reference.id}`;
+}

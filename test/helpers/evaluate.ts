@@ -1,0 +1,48 @@
+import {
+  type AnyRule,
+  type ConfigInput,
+  catalogue,
+  Engine,
+  extractRecords,
+  type Finding,
+  MemoryWindowStore,
+  parseEvent,
+  resolveConfig,
+} from "@vigil/core";
+import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadFixture } from "./fixtures.ts";
+
+export const FIXED_NOW = new Date("2026-11-22T12:00:00.000Z");
+const actions = loadActionCatalog();
+
+/** Runs the real engine, with the full catalogue and the real action catalogue, over any envelope. */
+export async function evaluateValue(
+  value: unknown,
+  options: { config?: ConfigInput; rules?: readonly AnyRule[] } = {},
+): Promise<Finding[]> {
+  const rules = options.rules ?? catalogue;
+  const engine = new Engine({
+    rules,
+    config: resolveConfig(options.config ?? {}, rules),
+    windows: new MemoryWindowStore(),
+    now: () => FIXED_NOW,
+    actions,
+  });
+  const findings: Finding[] = [];
+  for (const item of extractRecords(value)) {
+    if (item.kind === "error") throw new Error(`${item.at}: ${item.message}`);
+    const result = await engine.evaluate(parseEvent(item.value, item.at));
+    if (result.failures.length > 0) throw result.failures[0]?.error;
+    findings.push(...result.findings);
+  }
+  return findings;
+}
+
+export function evaluateFixture(relativePath: string, options: { config?: ConfigInput } = {}): Promise<Finding[]> {
+  return evaluateValue(loadFixture(relativePath), options);
+}
+
+/** Findings of one rule only. */
+export async function findingsOf(ruleId: string, relativePath: string, options: { config?: ConfigInput } = {}) {
+  return (await evaluateFixture(relativePath, options)).filter((finding) => finding.ruleId === ruleId);
+}
