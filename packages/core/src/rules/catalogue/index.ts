@@ -1,9 +1,7 @@
 import type { AnyRule } from "../Rule.ts";
-import { iamUserCreated } from "./iam-user-created.ts";
-import { rootConsoleLogin } from "./root-console-login.ts";
+import { accountRules } from "./account.ts";
+import { identityRules } from "./identity.ts";
+import { policyRules } from "./policy.ts";
 
 /** Every rule Vigil ships, in the order `vigil rules` lists them. */
-export const catalogue: readonly AnyRule[] = [
-  rootConsoleLogin,
-  iamUserCreated,
-];
+export const catalogue: readonly AnyRule[] = [...identityRules, ...policyRules, ...accountRules];
