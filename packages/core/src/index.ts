@@ -2,6 +2,7 @@ export * from "./errors.ts";
 export * from "./event/CloudTrailEvent.ts";
 export * from "./event/parseEvent.ts";
 export * from "./event/extractRecords.ts";
+export * from "./event/parseLogText.ts";
 export * from "./event/principal.ts";
 export * from "./findings/Severity.ts";
 export * from "./findings/Finding.ts";

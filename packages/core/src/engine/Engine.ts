@@ -5,7 +5,7 @@ import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
 import type { ActionCatalog } from "../policy/ActionCatalog.ts";
 import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
-import { SelectorIndex } from "./selectorIndex.ts";
+import { type EventHeader, SelectorIndex } from "./selectorIndex.ts";
 import type { WindowStore } from "./WindowStore.ts";
 
 export interface EngineOptions {
@@ -40,7 +40,7 @@ export class Engine {
   }
 
   /** True when some enabled rule may look at this event; lets callers skip work on noise. */
-  wants(event: CloudTrailEvent): boolean {
+  wants(event: EventHeader): boolean {
     return this.#index.candidates(event).length > 0;
   }
 

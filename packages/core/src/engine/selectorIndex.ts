@@ -1,4 +1,3 @@
-import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import type { AnyRule, EventSelector } from "../rules/Rule.ts";
 
 /**
@@ -6,6 +5,14 @@ import type { AnyRule, EventSelector } from "../rules/Rule.ts";
  * event source and event names, so they sit in a map keyed by both; the few broad ones (root
  * activity, error bursts) are checked one by one. This keeps read-only noise cheap.
  */
+/** The fields selectors read: enough to triage a record before it is fully parsed. */
+export interface EventHeader {
+  eventSource: string;
+  eventName: string;
+  userIdentity: { type: string };
+  errorCode?: string | undefined;
+}
+
 export class SelectorIndex {
   readonly #byName = new Map<string, { rule: AnyRule; selector: EventSelector }[]>();
   readonly #broad: { rule: AnyRule; selector: EventSelector }[] = [];
@@ -28,7 +35,7 @@ export class SelectorIndex {
   }
 
   /** Rules whose selectors match, each once, in catalogue order of first match. */
-  candidates(event: CloudTrailEvent): AnyRule[] {
+  candidates(event: EventHeader): AnyRule[] {
     const found: AnyRule[] = [];
     for (const entry of this.#byName.get(`${event.eventSource}\0${event.eventName}`) ?? []) {
       if (matchesSelector(event, entry.selector) && !found.includes(entry.rule)) found.push(entry.rule);
@@ -40,7 +47,7 @@ export class SelectorIndex {
   }
 }
 
-export function matchesSelector(event: CloudTrailEvent, selector: EventSelector): boolean {
+export function matchesSelector(event: EventHeader, selector: EventSelector): boolean {
   if (selector.eventSource !== undefined && selector.eventSource !== event.eventSource) return false;
   if (selector.eventNames !== undefined && !selector.eventNames.includes(event.eventName)) return false;
   if (selector.identityTypes !== undefined && !selector.identityTypes.includes(event.userIdentity.type)) return false;

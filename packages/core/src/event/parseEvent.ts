@@ -1,4 +1,5 @@
 import { InvalidInputError } from "../errors.ts";
+import type { EventHeader } from "../engine/selectorIndex.ts";
 import { type CloudTrailEvent, cloudTrailEventSchema } from "./CloudTrailEvent.ts";
 
 /** Validates one CloudTrail record; the error names the first bad field. */
@@ -11,7 +12,30 @@ export function parseEvent(value: unknown, source?: string): CloudTrailEvent {
   throw new InvalidInputError(message, path, { source });
 }
 
-function describeIssue(issue: { code: string; message: string; input?: unknown }): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "required field is missing";
+function describeIssue(issue: { code: string; message: string }): string {
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "required field is missing";
   return issue.message;
+}
+
+/**
+ * Cheap check of the fields every record needs (and the engine's selectors read), so read-only
+ * noise can be triaged without the full schema. A record that fails it goes through parseEvent
+ * for an error naming the field; one that passes is fully parsed only if a rule wants it.
+ */
+export function hasRecordShape(value: unknown): value is EventHeader & { eventID: string } {
+  if (value === null || typeof value !== "object") return false;
+  const record = value as Record<string, unknown>;
+  const identity = record.userIdentity as Record<string, unknown> | null | undefined;
+  return (
+    typeof record.eventID === "string" &&
+    record.eventID !== "" &&
+    typeof record.eventSource === "string" &&
+    record.eventSource !== "" &&
+    typeof record.eventName === "string" &&
+    record.eventName !== "" &&
+    typeof identity === "object" &&
+    identity !== null &&
+    typeof identity.type === "string" &&
+    (record.errorCode === undefined || typeof record.errorCode === "string")
+  );
 }

@@ -1,0 +1,3 @@
+export * from "./errors.ts";
+export * from "./InputSource.ts";
+export * from "./lookupEvents.ts";
