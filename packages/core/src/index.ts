@@ -16,3 +16,4 @@ export * from "./engine/Engine.ts";
 export * from "./engine/WindowStore.ts";
 export * from "./engine/selectorIndex.ts";
 export * from "./policy/ActionCatalog.ts";
+export * from "./policy/index.ts";
