@@ -47,4 +47,6 @@ export const ATTACK = {
   cloudInfrastructureDiscovery: attack("T1580", "Cloud Infrastructure Discovery"),
   modifyAuthenticationProcess: attack("T1556", "Modify Authentication Process"),
   unsecuredCredentials: attack("T1552", "Unsecured Credentials"),
+  tenantPolicyModification: attack("T1484", "Domain or Tenant Policy Modification"),
+  modifyCloudResourceHierarchy: attack("T1666", "Modify Cloud Resource Hierarchy"),
 } as const;

@@ -1,6 +1,29 @@
 import type { AnyRule } from "../Rule.ts";
+import { accessKeyCreated } from "./access-key-created.ts";
+import { consoleLoginFailures } from "./console-login-failures.ts";
+import { consoleLoginWithoutMfa } from "./console-login-without-mfa.ts";
+import { federationTokenCreated } from "./federation-token-created.ts";
 import { iamUserCreated } from "./iam-user-created.ts";
+import { loginProfileCreatedForOtherUser } from "./login-profile-created-for-other-user.ts";
+import { mfaDeviceDeactivated } from "./mfa-device-deactivated.ts";
+import { rootAccessKeyCreated } from "./root-access-key-created.ts";
+import { rootActivity } from "./root-activity.ts";
 import { rootConsoleLogin } from "./root-console-login.ts";
+import { rootCredentialsChanged } from "./root-credentials-changed.ts";
+import { unauthorizedApiCalls } from "./unauthorized-api-calls.ts";
 
 /** Sign-in, root, users and credentials. */
-export const identityRules: readonly AnyRule[] = [rootConsoleLogin, iamUserCreated];
+export const identityRules: readonly AnyRule[] = [
+  rootConsoleLogin,
+  rootActivity,
+  rootAccessKeyCreated,
+  rootCredentialsChanged,
+  consoleLoginWithoutMfa,
+  consoleLoginFailures,
+  unauthorizedApiCalls,
+  iamUserCreated,
+  accessKeyCreated,
+  loginProfileCreatedForOtherUser,
+  mfaDeviceDeactivated,
+  federationTokenCreated,
+];
