@@ -1,0 +1,2 @@
+export * from "./startDynalite.ts";
+export * from "./ensureFindingsTable.ts";
