@@ -1,0 +1,58 @@
+import { ConfigError } from "@vigil/core";
+import { InputError } from "@vigil/cloudtrail";
+import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
+import { RULES_USAGE, rulesCommand } from "./commands/rules.ts";
+import { SCAN_USAGE, scanCommand } from "./commands/scan.ts";
+import { UsageError } from "./errors.ts";
+import { type Io, processIo } from "./Io.ts";
+
+const USAGE = `Usage: vigil <command> [options]
+
+Vigil watches AWS IAM for risky changes and logins, from CloudTrail events.
+
+Commands:
+  scan PATH...      evaluate CloudTrail logs (files, directories, stdin) and print findings
+  rules             list the rule catalogue and the effective configuration
+  findings          list the findings kept in the embedded store
+
+Run 'vigil <command> --help' for a command's options.
+Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error, 3 failure.
+`;
+
+const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; usage: string }> = {
+  scan: { run: scanCommand, usage: SCAN_USAGE },
+  rules: { run: rulesCommand, usage: RULES_USAGE },
+  findings: { run: findingsCommand, usage: FINDINGS_USAGE },
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`vigil: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr.write(`vigil ${name}: ${(error as Error).message}\n\n${command.usage}`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof InputError) {
+      io.stderr.write(`vigil ${name}: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr.write(`vigil ${name}: ${(error as Error)?.message ?? error}\n`);
+    return 3;
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

@@ -1,0 +1,81 @@
+import { type Engine, type Finding, hasRecordShape, InvalidInputError, parseEvent, parseLogText } from "@vigil/core";
+import { type InputSource, readAhead } from "@vigil/cloudtrail";
+
+export interface ScanStats {
+  files: number;
+  filesSkipped: number;
+  events: number;
+  skipped: number;
+  findings: number;
+}
+
+export interface ScanListener {
+  /** A located problem: the input is skipped, the scan goes on. */
+  error(at: string, message: string): void;
+  /** Each distinct finding, once per scan. */
+  finding(finding: Finding): Promise<void> | void;
+}
+
+/**
+ * Streams inputs through the engine: files are read (and gunzipped) a few ahead while records
+ * are evaluated, so memory holds a handful of files, never the archive. Malformed inputs are
+ * reported with their location and skipped.
+ */
+export class Scanner {
+  readonly stats: ScanStats = { files: 0, filesSkipped: 0, events: 0, skipped: 0, findings: 0 };
+  readonly #seen = new Set<string>();
+  readonly #engine: Engine;
+  readonly #listener: ScanListener;
+
+  constructor(engine: Engine, listener: ScanListener) {
+    this.#engine = engine;
+    this.#listener = listener;
+  }
+
+  async scanSources(sources: AsyncIterable<InputSource>, readConcurrency = 4): Promise<void> {
+    for await (const { source, content } of readAhead(sources, readConcurrency)) {
+      let text: string;
+      try {
+        text = (await content).toString("utf8");
+      } catch (error) {
+        this.stats.filesSkipped++;
+        this.#listener.error(source.name, (error as Error).message.replace(`${source.name}: `, ""));
+        continue;
+      }
+      this.stats.files++;
+      for (const item of parseLogText(text)) {
+        if (item.kind === "error") {
+          this.stats.skipped++;
+          this.#listener.error(`${source.name}: ${item.at}`, item.message);
+        } else {
+          await this.scanRecord(item.value, `${source.name}: ${item.at}`);
+        }
+      }
+    }
+  }
+
+  /** Evaluates one raw record; `at` locates it in messages. */
+  async scanRecord(value: unknown, at: string): Promise<void> {
+    this.stats.events++;
+    // Noise (no rule selects it) is dismissed on a cheap header check; only candidates get the full schema.
+    if (hasRecordShape(value) && !this.#engine.wants(value)) return;
+    let event: ReturnType<typeof parseEvent>;
+    try {
+      event = parseEvent(value);
+    } catch (error) {
+      this.stats.skipped++;
+      this.#listener.error(at, error instanceof InvalidInputError ? `invalid record: ${error.message}` : String(error));
+      return;
+    }
+    const { findings, failures } = await this.#engine.evaluate(event);
+    for (const failure of failures) {
+      this.#listener.error(at, `rule ${failure.ruleId} failed on event ${failure.eventId}: ${(failure.error as Error)?.message ?? failure.error}`);
+    }
+    for (const finding of findings) {
+      if (this.#seen.has(finding.id)) continue;
+      this.#seen.add(finding.id);
+      this.stats.findings++;
+      await this.#listener.finding(finding);
+    }
+  }
+}

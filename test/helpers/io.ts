@@ -1,0 +1,16 @@
+import type { Io } from "@vigil/cli/src/Io.ts";
+
+/** Captures a command's output in-process; `isTTY` decides colour and progress as for a real stream. */
+export function captureIo(options: { isTTY?: boolean; stdin?: Buffer } = {}) {
+  const out = { stdout: "", stderr: "" };
+  const stream = (key: "stdout" | "stderr") =>
+    ({
+      isTTY: options.isTTY ?? false,
+      write(chunk: string) {
+        out[key] += chunk;
+        return true;
+      },
+    }) as unknown as NodeJS.WriteStream;
+  const io: Io = { stdout: stream("stdout"), stderr: stream("stderr"), readStdin: async () => options.stdin ?? Buffer.alloc(0) };
+  return { io, out };
+}
