@@ -13,16 +13,35 @@ export interface WindowStore {
 
 /** In-process windows, for a single scanner reading events in roughly time order. */
 export class MemoryWindowStore implements WindowStore {
-  readonly #windows = new Map<string, { id: string; time: number }[]>();
+  readonly #windows = new Map<string, { entries: { id: string; time: number }[]; windowMs: number }>();
+  #latest = Number.NEGATIVE_INFINITY;
+  #sinceSweep = 0;
 
   async record(key: string, eventId: string, timeMs: number, windowMs: number, threshold: number) {
-    const entries = (this.#windows.get(key) ?? []).filter((entry) => timeMs - entry.time < windowMs);
+    this.#latest = Math.max(this.#latest, timeMs);
+    if (++this.#sinceSweep >= SWEEP_EVERY) this.#sweep();
+    const entries = (this.#windows.get(key)?.entries ?? []).filter((entry) => timeMs - entry.time < windowMs);
     if (!entries.some((entry) => entry.id === eventId)) entries.push({ id: eventId, time: timeMs });
     if (entries.length >= threshold) {
       this.#windows.delete(key);
       return entries.map((entry) => entry.id);
     }
-    this.#windows.set(key, entries);
+    this.#windows.set(key, { entries, windowMs });
     return undefined;
   }
+
+  /** Windows whose every entry has aged out would otherwise stay for the whole scan, one per principal or IP ever seen. */
+  #sweep(): void {
+    this.#sinceSweep = 0;
+    for (const [key, window] of this.#windows) {
+      if (window.entries.every((entry) => this.#latest - entry.time >= window.windowMs)) this.#windows.delete(key);
+    }
+  }
+
+  /** Open windows, for tests of the sweep. */
+  get size(): number {
+    return this.#windows.size;
+  }
 }
+
+const SWEEP_EVERY = 10_000;
