@@ -36,6 +36,6 @@ describe("CLI: vigil scan --lookup-events", () => {
     const span = (input?.EndTime as Date).getTime() - (input?.StartTime as Date).getTime();
     expect(span).toBe(2 * 86_400_000);
     expect((input?.EndTime as Date).getTime()).toBeGreaterThanOrEqual(before);
-    expect(out.stderr).toMatch(/Scanned 0 files, 1 event/);
+    expect(out.stderr).toMatch(/Read 1 event from CloudTrail LookupEvents in us-east-1 over the last 2d \(0 skipped\)/);
   });
 });

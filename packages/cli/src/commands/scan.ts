@@ -7,7 +7,9 @@ import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, type OpenedStore, openStore } from "../openStore.ts";
-import { countBySeverity, renderFindingsTable } from "../output/findingsTable.ts";
+import { renderFindingsTable } from "../output/findingsTable.ts";
+import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
+import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
 import { styleFor } from "../output/style.ts";
 import { Scanner } from "../scan/Scanner.ts";
@@ -67,7 +69,10 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionCatalog() });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
-  const findings: Finding[] = [];
+  const output = format === "json" ? new JsonFindingsWriter(io.stdout) : undefined;
+  const tabled: Finding[] = [];
+  const counts = new SeverityCounts();
+  let failed = false;
   const pending: Finding[] = [];
   let created = 0;
   const flush = async () => {
@@ -75,23 +80,29 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     const result = await opened.store.putFindings(pending.splice(0));
     created += result.created.length;
   };
-  const style = styleFor(io.stdout);
   const errStyle = styleFor(io.stderr);
   const started = Date.now();
+  // Findings stream out as they are made (JSON) and into the store in batches; only the table,
+  // which groups them, keeps the ones it shows. Memory stays flat however long the archive.
   const scanner = new Scanner(engine, {
     error: (at, message) => io.stderr.write(`${errStyle.severity("HIGH", "error")} ${at}: ${message}\n`),
     finding: async (finding) => {
-      findings.push(finding);
+      counts.add(finding.severity);
+      if (failOn && atLeast(finding.severity, failOn)) failed = true;
+      if (atLeast(finding.severity, minSeverity)) {
+        if (output) await output.write(finding);
+        else tabled.push(finding);
+      }
       pending.push(finding);
       if (pending.length >= BATCH) await flush();
     },
   });
   const stopProgress = startProgress(scanner.stats, io.stderr);
+  const lookup = values["lookup-events"] ? await lookupClient(values.region) : undefined;
   try {
-    if (values["lookup-events"]) {
-      const client = new CloudTrailClient(values.region ? { region: values.region } : {});
+    if (lookup) {
       const endTime = new Date();
-      const records = lookupEvents({ client, startTime: new Date(endTime.getTime() - sinceMs), endTime });
+      const records = lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime });
       for await (const record of records) await scanner.scanRecord(record.value, record.at);
     } else {
       await scanner.scanSources(expandInputs(positionals, io.readStdin));
@@ -99,27 +110,43 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     await flush();
   } finally {
     stopProgress();
+    output?.end();
     await opened?.close();
   }
 
-  const shown = findings.filter((finding) => atLeast(finding.severity, minSeverity));
   const seconds = (Date.now() - started) / 1000;
   const { stats } = scanner;
+  const total = counts.total;
+  const shown = counts.atLeast(minSeverity);
+  const read = lookup
+    ? `Read ${plural(stats.events, "event")} from CloudTrail LookupEvents in ${lookup.region} over the last ${values.since ?? "7d"}`
+    : `Scanned ${plural(stats.files, "file")}, ${plural(stats.events, "event")}`;
   const summary =
-    `Scanned ${stats.files} file${stats.files === 1 ? "" : "s"}, ${stats.events} event${stats.events === 1 ? "" : "s"} ` +
-    `(${stats.skipped} skipped${stats.filesSkipped ? `, ${stats.filesSkipped} unreadable file${stats.filesSkipped === 1 ? "" : "s"}` : ""}) in ${seconds.toFixed(1)}s: ` +
-    `${findings.length} finding${findings.length === 1 ? "" : "s"}` +
-    (findings.length ? ` (${countBySeverity(findings)})` : "") +
-    (shown.length < findings.length ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
+    `${read} (${stats.skipped} skipped${stats.filesSkipped ? `, ${plural(stats.filesSkipped, "unreadable file")}` : ""}) in ${seconds.toFixed(1)}s: ` +
+    plural(total, "finding") +
+    (total ? ` (${counts.describe()})` : "") +
+    (shown < total ? `, ${shown} at or above ${minSeverity} shown` : "") +
     (opened ? `; ${created} new in ${opened.location}` : "");
-  if (format === "json") {
-    io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+  if (output) {
     io.stderr.write(`${summary}\n`);
   } else {
-    io.stdout.write(renderFindingsTable(shown, style));
+    io.stdout.write(renderFindingsTable(tabled, styleFor(io.stdout)));
     io.stdout.write(`${summary}\n`);
   }
-  return failOn && findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
+  return failed ? 1 : 0;
+}
+
+async function lookupClient(region: string | undefined): Promise<{ client: CloudTrailClient; region: string }> {
+  const client = new CloudTrailClient(region ? { region } : {});
+  try {
+    return { client, region: await client.config.region() };
+  } catch {
+    throw new UsageError("--lookup-events: no AWS region configured; pass --region or set AWS_REGION");
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
 }
 
 function severityOption(text: string | undefined, option: string): Severity | undefined {

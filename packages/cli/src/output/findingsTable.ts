@@ -1,4 +1,4 @@
-import { type Finding, formatReference, SEVERITIES, type Severity } from "@vigil/core";
+import { type Finding, formatReference, SEVERITIES } from "@vigil/core";
 import type { Style } from "./style.ts";
 import { wrap } from "./wrap.ts";
 
@@ -30,11 +30,4 @@ export function renderFindingsTable(findings: readonly Finding[], style: Style):
     out.push("");
   }
   return `${out.join("\n")}\n`;
-}
-
-export function countBySeverity(findings: readonly Finding[]): string {
-  const counts = SEVERITIES.map((severity: Severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([severity, count]) => `${count} ${severity}`);
-  return counts.join(", ");
 }
