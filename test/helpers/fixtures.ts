@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
-export const SHARED_CLOUDTRAIL = join(FIXTURES, "..", "..", "..", "shared", "data", "cloudtrail");
+/** Real CloudTrail records (OTRF Security-Datasets, MIT), with their source in its README. */
+export const REAL_CLOUDTRAIL = join(FIXTURES, "real", "cloudtrail");
 
 /** A fixture's parsed JSON, a fresh copy per call so a test can mutate it. */
 export function loadFixture<T = unknown>(relativePath: string): T {

@@ -4,7 +4,7 @@ import { gzipSync } from "node:zlib";
 import type { Finding } from "@vigil/core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../helpers/cli.ts";
-import { FIXTURES } from "../../helpers/fixtures.ts";
+import { FIXTURES, REAL_CLOUDTRAIL } from "../../helpers/fixtures.ts";
 
 const ROOT_LOGIN = join(FIXTURES, "rules/root-console-login/positive-without-mfa.json"); // CRITICAL
 const ROOT_LOGIN_EB = join(FIXTURES, "rules/root-console-login/positive-with-mfa-eventbridge.json"); // HIGH
@@ -170,7 +170,7 @@ describe("CLI: vigil scan", () => {
   });
 
   it("stays quiet on a real attack dataset that is not an IAM-change attack", async () => {
-    const result = await runCli(["scan", join(FIXTURES, "..", "..", "..", "shared", "data", "cloudtrail"), "--format", "json", "--store", "memory"]);
+    const result = await runCli(["scan", REAL_CLOUDTRAIL, "--format", "json", "--store", "memory"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/Scanned 1 file, 103 events \(0 skipped\)/);
     // SSRF, stolen instance-role credentials and S3 reads: no root, no IAM writes, no sign-ins, no errors.
