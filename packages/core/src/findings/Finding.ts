@@ -1,6 +1,7 @@
 import type { Severity } from "./Severity.ts";
 
-export type FindingStatus = "open" | "acknowledged" | "suppressed" | "resolved";
+export const FINDING_STATUSES = ["open", "acknowledged", "suppressed", "resolved"] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
 
 /** A control or technique a rule maps to. */
 export interface Reference {

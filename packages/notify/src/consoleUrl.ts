@@ -1,0 +1,21 @@
+import type { Finding } from "@vigil/core";
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Console host of the region's partition (China and GovCloud have their own). */
+function consoleHost(region: string): string {
+  if (region.startsWith("cn-")) return "console.amazonaws.cn";
+  if (region.startsWith("us-gov-")) return "console.amazonaws-us-gov.com";
+  return `${region}.console.aws.amazon.com`;
+}
+
+/**
+ * The CloudTrail console's Event history page of the finding's (last) event, in the event's region:
+ * Event history holds 90 days of management events per region. A region that is not a region name
+ * gets the global console, which opens the user's last region, rather than a link to a forged host.
+ */
+export function eventConsoleUrl(finding: Pick<Finding, "region" | "eventId">): string {
+  const eventId = encodeURIComponent(finding.eventId);
+  if (!REGION.test(finding.region)) return `https://console.aws.amazon.com/cloudtrailv2/home#/events/${eventId}`;
+  return `https://${consoleHost(finding.region)}/cloudtrailv2/home?region=${finding.region}#/events/${eventId}`;
+}

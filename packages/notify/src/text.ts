@@ -1,0 +1,34 @@
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/**
+ * Text on one line. Finding fields quote CloudTrail, whose values an attacker chooses; a line break
+ * in one could forge a line of the message around it.
+ */
+export function singleLine(text: string): string {
+  return text.replace(CONTROL, " ").trim();
+}
+
+/** Printable ASCII only (accents dropped, anything else `?`), for headers that must be plain ASCII. */
+export function toAscii(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e]/g, "?");
+}
+
+/**
+ * At most `max` UTF-16 units ending in `ellipsis` when cut; cut between code points, at the last
+ * space when one is near the end, so a word or a surrogate pair is never split.
+ */
+export function clip(text: string, max: number, ellipsis = "..."): string {
+  if (text.length <= max) return text;
+  const room = Math.max(0, max - ellipsis.length);
+  let cut = "";
+  for (const char of text) {
+    if (cut.length + char.length > room) break;
+    cut += char;
+  }
+  const space = cut.lastIndexOf(" ");
+  if (space >= room * 0.7) cut = cut.slice(0, space);
+  return `${cut.trimEnd()}${ellipsis}`;
+}
