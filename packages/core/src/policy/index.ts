@@ -9,3 +9,4 @@ export * from "./analysePermissions.ts";
 export * from "./principalConditions.ts";
 export * from "./analyseTrust.ts";
 export * from "./policyChange.ts";
+export * from "./omittedPolicy.ts";
