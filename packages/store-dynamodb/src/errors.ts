@@ -33,3 +33,19 @@ export class StoreLockedError extends StoreError {
     this.path = path;
   }
 }
+
+/**
+ * `completeDelivery` by an owner that no longer holds the lease: it expired and another owner
+ * claimed it (or the finding is gone). The other owner may send too; see the README on the crash window.
+ */
+export class DeliveryLeaseLostError extends StoreError {
+  readonly findingId: string;
+  readonly channel: string;
+  readonly owner: string;
+  constructor(findingId: string, channel: string, owner: string, options?: { cause?: unknown }) {
+    super(`finding ${findingId}: ${owner} no longer holds the ${channel} delivery lease`, options);
+    this.findingId = findingId;
+    this.channel = channel;
+    this.owner = owner;
+  }
+}

@@ -1,10 +1,11 @@
 import type { Finding } from "@vigil/core";
+import { DELIVERY_ATTRIBUTES } from "./outbox.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
 
-/** A finding as stored: its own fields plus the key attributes of the indexes and, once resolved, `expiresAt`. */
+/** A finding as stored: its own fields plus the key attributes of the indexes, the outbox state and, once resolved, `expiresAt`. */
 export type FindingItem = Record<string, unknown> & { id: string; skTime: string; expiresAt?: number };
 
-const INTERNAL = new Set<string>([...Object.values(KEY_ATTRIBUTES).filter((name) => name !== KEY_ATTRIBUTES.id), EXPIRES_AT_ATTRIBUTE]);
+const INTERNAL = new Set<string>([...Object.values(KEY_ATTRIBUTES).filter((name) => name !== KEY_ATTRIBUTES.id), EXPIRES_AT_ATTRIBUTE, ...DELIVERY_ATTRIBUTES]);
 
 /** Last instant whose ISO form is 24 characters (year 9999), so sort keys compare as strings. */
 const MAX_SORTABLE_MS = 253_402_300_799_999;

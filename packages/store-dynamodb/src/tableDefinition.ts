@@ -5,7 +5,8 @@ import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
  * identical table. One item per finding, keyed by its (deterministic) id; every list access pattern
  * is a global secondary index whose partition key is a copy of one finding field and whose sort key
  * is `<time>#<id>` (time = eventTime, else detectedAt, as a 24-character ISO instant), newest first
- * when queried backwards. See packages/store-dynamodb/README.md.
+ * when queried backwards. A sparse index holds the findings whose notification is still pending.
+ * See packages/store-dynamodb/README.md.
  */
 
 /** Names of the attributes the store adds to a finding's own; never returned to callers. */
@@ -18,9 +19,13 @@ export const KEY_ATTRIBUTES = {
   resource: "pkResource",
   account: "pkAccount",
   time: "skTime",
+  /** The channel ("sns") while a finding's notification is pending; absent once it is delivered. */
+  pendingNotification: "pkPendingNotification",
+  /** `<instant>#<id>`: when the pending notification may next be claimed (now, or when its lease ends). */
+  notificationDue: "skNotificationDue",
 } as const;
 
-/** Epoch seconds after which a resolved finding is gone; the table's TTL attribute. */
+/** Epoch seconds after which an item is gone; the TTL attribute of both tables. */
 export const EXPIRES_AT_ATTRIBUTE = "expiresAt";
 
 export const INDEX_NAMES = {
@@ -32,6 +37,9 @@ export const INDEX_NAMES = {
   account: "byAccount",
 } as const;
 
+/** The sparse index the notification retry sweep reads instead of scanning. */
+export const PENDING_NOTIFICATION_INDEX = "byPendingNotification";
+
 /** The finding fields a list can be partitioned by. */
 export type AccessPattern = keyof typeof INDEX_NAMES;
 export const ACCESS_PATTERNS = Object.keys(INDEX_NAMES) as AccessPattern[];
@@ -42,34 +50,56 @@ export interface GlobalIndexDefinition {
   projection: "ALL";
 }
 
+/** What the infrastructure stack needs to build a table: every key attribute is a string. */
+export interface TableDefinition {
+  billingMode: "PAY_PER_REQUEST";
+  partitionKey: string;
+  /** Every key attribute of the table and its indexes, all strings. */
+  attributes: readonly string[];
+  globalIndexes: Readonly<Record<string, GlobalIndexDefinition>>;
+  /** Enable TTL on it (a separate UpdateTimeToLive call); correctness never depends on it. */
+  timeToLiveAttribute: string;
+}
+
+type FindingsIndexName = (typeof INDEX_NAMES)[AccessPattern] | typeof PENDING_NOTIFICATION_INDEX;
+
 export const FINDINGS_TABLE = {
   billingMode: "PAY_PER_REQUEST",
   partitionKey: KEY_ATTRIBUTES.id,
-  /** Every key attribute of the table and its indexes, all strings. */
   attributes: Object.values(KEY_ATTRIBUTES),
-  globalIndexes: Object.fromEntries(
-    ACCESS_PATTERNS.map((pattern) => [
-      INDEX_NAMES[pattern],
-      { partitionKey: KEY_ATTRIBUTES[pattern], sortKey: KEY_ATTRIBUTES.time, projection: "ALL" },
-    ]),
-  ) as Record<(typeof INDEX_NAMES)[AccessPattern], GlobalIndexDefinition>,
+  globalIndexes: {
+    ...(Object.fromEntries(
+      ACCESS_PATTERNS.map((pattern) => [INDEX_NAMES[pattern], { partitionKey: KEY_ATTRIBUTES[pattern], sortKey: KEY_ATTRIBUTES.time, projection: "ALL" }]),
+    ) as Record<(typeof INDEX_NAMES)[AccessPattern], GlobalIndexDefinition>),
+    [PENDING_NOTIFICATION_INDEX]: { partitionKey: KEY_ATTRIBUTES.pendingNotification, sortKey: KEY_ATTRIBUTES.notificationDue, projection: "ALL" },
+  } as Record<FindingsIndexName, GlobalIndexDefinition>,
   timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
-} as const;
+} as const satisfies TableDefinition;
 
 /** The CreateTable request for the findings table (TTL is a separate UpdateTimeToLive call on AWS). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
+  return toCreateTableInput(FINDINGS_TABLE, tableName);
+}
+
+export function toCreateTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {
+  const indexes = Object.entries(definition.globalIndexes);
   return {
     TableName: tableName,
-    BillingMode: FINDINGS_TABLE.billingMode,
-    AttributeDefinitions: FINDINGS_TABLE.attributes.map((name) => ({ AttributeName: name, AttributeType: "S" })),
-    KeySchema: [{ AttributeName: FINDINGS_TABLE.partitionKey, KeyType: "HASH" }],
-    GlobalSecondaryIndexes: Object.entries(FINDINGS_TABLE.globalIndexes).map(([indexName, index]) => ({
-      IndexName: indexName,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: "HASH" },
-        { AttributeName: index.sortKey, KeyType: "RANGE" },
-      ],
-      Projection: { ProjectionType: index.projection },
-    })),
+    BillingMode: definition.billingMode,
+    AttributeDefinitions: definition.attributes.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [{ AttributeName: definition.partitionKey, KeyType: "HASH" }],
+    // DynamoDB refuses an empty list of indexes.
+    ...(indexes.length === 0
+      ? {}
+      : {
+          GlobalSecondaryIndexes: indexes.map(([indexName, index]) => ({
+            IndexName: indexName,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: "HASH" },
+              { AttributeName: index.sortKey, KeyType: "RANGE" },
+            ],
+            Projection: { ProjectionType: index.projection },
+          })),
+        }),
   };
 }

@@ -155,6 +155,23 @@ describe("Class: FindingStore", () => {
       expect((await rawItem(store, finding.id))?.expiresAt).toBeUndefined();
     });
 
+    it("keeps a resolved finding 90 days when no retention is given, whether resolved later or put resolved", async () => {
+      const now = new Date("2026-12-01T00:00:00.000Z");
+      const store = await freshStore(dynalite, { now: () => now });
+      const [later, atOnce] = [makeFinding(1), makeFinding(2, { status: "resolved" })];
+      await store.putFindings([later, atOnce]);
+
+      await store.setStatus(later.id, "resolved");
+
+      const ninetyDays = now.getTime() / 1000 + 90 * 86_400;
+      expect((await rawItem(store, later.id))?.expiresAt).toBe(ninetyDays);
+      expect((await rawItem(store, atOnce.id))?.expiresAt).toBe(ninetyDays);
+    });
+
+    it.each([0, -1, Number.NaN])("refuses a resolvedRetentionDays of %s with a StoreError naming the option", (days) => {
+      expect(() => new FindingStore({ client: dynalite.client, tableName: "findings", resolvedRetentionDays: days })).toThrow(/^resolvedRetentionDays: expected a positive number/);
+    });
+
     it("stops the retention clock when a resolved finding is reopened", async () => {
       const store = await freshStore(dynalite);
       const finding = makeFinding(1, { status: "resolved" });

@@ -1,6 +1,6 @@
 import type { Finding } from "@vigil/core";
 import { FindingStore, type FindingStoreOptions } from "@vigil/store-dynamodb";
-import { ensureFindingsTable, type RunningDynalite } from "@vigil/store-dynamodb/local";
+import { ensureFindingsTable, ensureStateTable, type RunningDynalite } from "@vigil/store-dynamodb/local";
 
 const BASE_MS = Date.parse("2026-11-01T00:00:00.000Z");
 
@@ -43,4 +43,11 @@ export async function freshStore(dynalite: RunningDynalite, options: Partial<Fin
   const tableName = `findings-${++tables}`;
   await ensureFindingsTable(dynalite.client, tableName);
   return new FindingStore({ client: dynalite.client, tableName, ...options });
+}
+
+/** A fresh state table (threshold windows) per test; returns its name. */
+export async function freshStateTable(dynalite: RunningDynalite): Promise<string> {
+  const tableName = `state-${++tables}`;
+  await ensureStateTable(dynalite.client, tableName);
+  return tableName;
 }

@@ -1,2 +1,3 @@
 export * from "./startDynalite.ts";
 export * from "./ensureFindingsTable.ts";
+export * from "./ensureStateTable.ts";
