@@ -13,11 +13,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the real CLI, as a user would run it, with optional stdin. */
+/** Spawns the real CLI, as a user would run it, with optional stdin; by default in a fresh directory, so its store never lands in the repo. */
 export function runCli(args: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? REPO,
+      cwd: options.cwd ?? tempDir(),
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env },
     });
     let stdout = "";
