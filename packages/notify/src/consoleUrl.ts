@@ -14,8 +14,14 @@ function consoleHost(region: string): string {
  * Event history holds 90 days of management events per region. A region that is not a region name
  * gets the global console, which opens the user's last region, rather than a link to a forged host.
  */
-export function eventConsoleUrl(finding: Pick<Finding, "region" | "eventId">): string {
+export function eventConsoleUrl(finding: { region: string; eventId: string }): string {
   const eventId = encodeURIComponent(finding.eventId);
   if (!REGION.test(finding.region)) return `https://console.aws.amazon.com/cloudtrailv2/home#/events/${eventId}`;
   return `https://${consoleHost(finding.region)}/cloudtrailv2/home?region=${finding.region}#/events/${eventId}`;
+}
+
+/** Where a reader goes to look: the event in CloudTrail, or for a posture finding (no event) the IAM console. */
+export function consoleLink(finding: Pick<Finding, "region" | "eventId">): { url: string; label: string } {
+  if (finding.eventId) return { url: eventConsoleUrl({ region: finding.region, eventId: finding.eventId }), label: "View the event in CloudTrail" };
+  return { url: "https://console.aws.amazon.com/iam/home#/home", label: "Open IAM in the console" };
 }

@@ -1,5 +1,5 @@
 import type { Finding } from "@vigil/core";
-import { eventConsoleUrl } from "./consoleUrl.ts";
+import { consoleLink } from "./consoleUrl.ts";
 import { describeReference, referenceUrl } from "./referenceLinks.ts";
 import { clip, singleLine, toAscii } from "./text.ts";
 
@@ -48,7 +48,7 @@ export function formatEmail(finding: Finding): Email {
     line("What", finding.resource),
     line("Where", `account ${finding.account}, region ${finding.region}`),
     line("When", finding.eventTime || `not recorded (detected ${finding.detectedAt})`),
-    line("Event", `${finding.eventName} (${finding.eventSource}), event id ${finding.eventId}`),
+    ...(finding.eventId ? [line("Event", `${finding.eventName} (${finding.eventSource}), event id ${finding.eventId}`)] : []),
     ...(eventIds.length > 1 ? [line("Events", eventIds.join(", "))] : []),
     "",
     "Why it matters",
@@ -58,8 +58,8 @@ export function formatEmail(finding: Finding): Email {
     singleLine(finding.remediation),
     ...referenceLines(finding),
     "",
-    "The event in CloudTrail Event history:",
-    eventConsoleUrl(finding),
+    `${consoleLink(finding).label}:`,
+    consoleLink(finding).url,
     "",
     line("Finding id", finding.id),
     line("Rule", finding.ruleId),

@@ -1,7 +1,6 @@
 import { FINDING_STATUSES, type Finding, severitySchema } from "@vigil/core";
 import { z } from "zod";
 
-
 const referenceSchema = z.object({
   framework: z.enum(["CIS AWS Foundations Benchmark v3.0.0", "MITRE ATT&CK"]),
   id: z.string().min(1),
@@ -15,10 +14,10 @@ export const findingSchema = z.object({
   title: z.string(),
   severity: severitySchema,
   status: z.enum(FINDING_STATUSES),
-  eventId: z.string().min(1),
+  eventId: z.string().min(1).optional(),
   eventIds: z.array(z.string()).optional(),
-  eventName: z.string(),
-  eventSource: z.string(),
+  eventName: z.string().optional(),
+  eventSource: z.string().optional(),
   eventTime: z.string().optional(),
   account: z.string(),
   region: z.string(),
@@ -30,5 +29,6 @@ export const findingSchema = z.object({
   remediation: z.string(),
   references: z.array(referenceSchema),
   detectedAt: z.string().min(1),
+  lastSeenAt: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
 }) satisfies z.ZodType<Finding>;

@@ -1,5 +1,5 @@
 import { type Finding, formatReference, type Severity } from "@vigil/core";
-import { eventConsoleUrl } from "./consoleUrl.ts";
+import { consoleLink } from "./consoleUrl.ts";
 import { escapeClipped, escapeMrkdwn } from "./mrkdwn.ts";
 import { referenceUrl } from "./referenceLinks.ts";
 import { type MrkdwnTextObject, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
@@ -52,8 +52,9 @@ export function slackMessage(finding: Finding): SlackPayload {
     field("Account / region", `${finding.account} / ${finding.region}`),
     field("Time", finding.eventTime || `not recorded (detected ${finding.detectedAt})`),
     ...(finding.sourceIPAddress ? [field("Source IP", finding.sourceIPAddress)] : []),
-    field("Event", `${finding.eventName} (${finding.eventSource})`),
+    ...(finding.eventName ? [field("Event", `${finding.eventName} (${finding.eventSource})`)] : []),
   ].slice(0, SLACK_LIMITS.fields);
+  const link = consoleLink(finding);
   const context = [
     escapeClipped(`Rule ${singleLine(finding.ruleId)} · finding ${singleLine(finding.id)}`, SLACK_LIMITS.contextText),
     ...(finding.references.length > 0 ? [references(finding)] : []),
@@ -67,7 +68,7 @@ export function slackMessage(finding: Finding): SlackPayload {
       { type: "section", fields },
       section("What to do", finding.remediation),
       // A mrkdwn link, not a button: a button in a webhook-only app shows an error when clicked.
-      { type: "section", text: mrkdwn(`<${eventConsoleUrl(finding)}|View the event in CloudTrail>`) },
+      { type: "section", text: mrkdwn(`<${link.url}|${link.label}>`) },
       { type: "context", elements: context.map(mrkdwn) },
     ],
   };

@@ -123,7 +123,7 @@ describe("Function: eventConsoleUrl", () => {
     const finding = await rootLogin();
 
     // Act
-    const url = eventConsoleUrl({ ...finding, region: "eu-west-2" });
+    const url = eventConsoleUrl({ region: "eu-west-2", eventId: finding.eventId as string });
 
     // Assess
     expect(url).toBe(`https://eu-west-2.console.aws.amazon.com/cloudtrailv2/home?region=eu-west-2#/events/${finding.eventId}`);
@@ -150,3 +150,13 @@ describe("Function: eventConsoleUrl", () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+describe("Function: consoleLink", () => {
+  it("sends a posture finding, which has no event, to the IAM console instead of a broken event link", async () => {
+    const { eventId: _eventId, eventName: _eventName, eventSource: _eventSource, ...posture } = await rootLogin();
+    const email = formatEmail(posture);
+    expect(email.text).toContain("Open IAM in the console:\nhttps://console.aws.amazon.com/iam/home#/home");
+    expect(email.text).not.toContain("cloudtrailv2");
+    expect(email.text).not.toContain("undefined");
+  });
+});

@@ -43,7 +43,7 @@ describe("Function: slackMessage", () => {
       `*Event*\n${finding.eventName} (iam.amazonaws.com)`,
     ]);
     expect(payload.blocks[3]).toMatchObject({ text: { text: `*What to do*\n${finding.remediation}` } });
-    expect(payload.blocks[4]).toMatchObject({ text: { text: `<${eventConsoleUrl(finding)}|View the event in CloudTrail>` } });
+    expect(payload.blocks[4]).toMatchObject({ text: { text: `<${eventConsoleUrl({ region: finding.region, eventId: finding.eventId as string })}|View the event in CloudTrail>` } });
     const [rule, references] = texts(payload).slice(-2);
     expect(rule).toBe(`Rule policy-privilege-escalation · finding ${finding.id}`);
     expect(references).toBe(

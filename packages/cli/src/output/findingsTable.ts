@@ -21,7 +21,7 @@ export function renderFindingsTable(findings: readonly Finding[], style: Style):
     for (const finding of group) {
       out.push(`  ${style.bold(finding.ruleId)}`);
       out.push(INDENT + wrap(finding.summary, WIDTH - INDENT.length, INDENT));
-      const where = [finding.eventTime ?? finding.detectedAt, finding.account, finding.region, finding.eventName].join("  ");
+      const where = [finding.eventTime ?? finding.lastSeenAt ?? finding.detectedAt, finding.account, finding.region, finding.eventName].filter(Boolean).join("  ");
       out.push(INDENT + style.dim(where));
       out.push(INDENT + style.dim(wrap(`resource: ${finding.resource}`, WIDTH - INDENT.length, INDENT)));
       const references = finding.references.map(formatReference).join(", ");
