@@ -1,0 +1,40 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import { SNSClient } from "@aws-sdk/client-sns";
+import middy from "@middy/core";
+import { SnsDelivery } from "@vigil/monitor";
+import { SnsNotifier } from "@vigil/notify";
+import { FindingStore } from "@vigil/store-dynamodb";
+import type { Context } from "aws-lambda";
+import { documentClient } from "./shared/clients.ts";
+import { arn, readEnv, tableName } from "./shared/env.ts";
+import { logger, metrics, tracer } from "./shared/observability.ts";
+
+const env = readEnv({ FINDINGS_TABLE_NAME: tableName, TOPIC_ARN: arn });
+const now = () => new Date();
+const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const delivery = new SnsDelivery({
+  store,
+  publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
+  now,
+});
+
+/** The sweep, on a schedule: publishes findings whose notification failed or whose publisher died. */
+const lambdaHandler = async (_event: unknown, context: Context) => {
+  const report = await delivery.retryUndelivered(context.awsRequestId);
+  metrics.addMetric("NotificationsRetried", MetricUnit.Count, report.delivered.length);
+  metrics.addMetric("NotificationFailures", MetricUnit.Count, report.failed.length);
+  if (report.failed.length > 0) {
+    logger.warn("notifications still failing; next sweep retries them", {
+      failed: report.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
+    });
+  }
+  return { delivered: report.delivered.length, failed: report.failed.length };
+};
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,5 @@
+export * from "./errors.ts";
+export * from "./readEventMessage.ts";
+export * from "./SnsDelivery.ts";
+export * from "./EventEvaluator.ts";
+export * from "./SlackDelivery.ts";

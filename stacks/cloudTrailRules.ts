@@ -1,0 +1,28 @@
+import { catalogue } from "@vigil/core";
+import { CfnRule, type IRuleTarget, Rule } from "aws-cdk-lib/aws-events";
+import type { Construct } from "constructs";
+import { type DerivedPattern, deriveEventPatterns } from "./eventPatterns.ts";
+import type { StageConfig } from "./stageConfig.ts";
+
+/** EventBridge allows a rule description of 512 characters. */
+const MAX_DESCRIPTION = 512;
+
+/** The patterns of the rules the stage leaves enabled: a disabled rule's events are not routed at all. */
+export function patternsFor(config: StageConfig): DerivedPattern[] {
+  return deriveEventPatterns(catalogue.filter((rule) => config.enabledRules.includes(rule.meta.id)));
+}
+
+/** One EventBridge rule on the default bus per derived pattern, all sending to `target`. */
+export function createCloudTrailRules(scope: Construct, patterns: readonly DerivedPattern[], target: IRuleTarget): Rule[] {
+  return patterns.map((derived) => {
+    const description = `Vigil ${derived.id}: CloudTrail events for ${derived.ruleIds.join(", ")}`;
+    const rule = new Rule(scope, `CloudTrail-${derived.id}`, {
+      description: description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 3)}...` : description,
+      eventPattern: { source: derived.pattern.source, detailType: derived.pattern["detail-type"], detail: derived.pattern.detail },
+      targets: [target],
+    });
+    // The L2 Rule only knows enabled or not; read-only management events need the CloudFormation state.
+    (rule.node.defaultChild as CfnRule).state = derived.state;
+    return rule;
+  });
+}

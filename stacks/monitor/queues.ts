@@ -1,0 +1,34 @@
+import { Duration } from "aws-cdk-lib";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+
+/** Messages a consumer fails this many times go to the dead-letter queue, where the ops alarm sees them. */
+export const MAX_RECEIVE_COUNT = 5;
+/** The longest SQS keeps a message: time to find out why it failed and redrive it. */
+const DEAD_LETTER_RETENTION = Duration.days(14);
+
+export interface QueueWithDeadLetters {
+  queue: Queue;
+  deadLetters: Queue;
+}
+
+/**
+ * A queue for one Lambda consumer and its dead-letter queue, both encrypted with SQS managed keys
+ * (which EventBridge and SNS can send to without a key policy) and refusing requests without TLS.
+ * The visibility timeout is six times the consumer's timeout, as Lambda's SQS guide advises, so a
+ * batch still being worked on is not handed to a second invocation.
+ */
+export function createQueueWithDeadLetters(scope: Construct, id: string, consumerTimeout: Duration): QueueWithDeadLetters {
+  const deadLetters = new Queue(scope, `${id}DeadLetters`, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    retentionPeriod: DEAD_LETTER_RETENTION,
+  });
+  const queue = new Queue(scope, id, {
+    encryption: QueueEncryption.SQS_MANAGED,
+    enforceSSL: true,
+    visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * 6),
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
+  });
+  return { queue, deadLetters };
+}

@@ -1,0 +1,70 @@
+import { Duration } from "aws-cdk-lib";
+import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import { Function } from "sst/constructs";
+import { removalPolicyFor } from "../removal.ts";
+import type { StageConfig } from "../stageConfig.ts";
+
+const RUNTIME = "nodejs22.x";
+const ARCHITECTURE = "arm_64";
+/** Namespace of the metrics the handlers emit through Powertools. */
+const METRICS_NAMESPACE = "Vigil";
+
+export interface VigilFunctionProps {
+  /** `functions/<file>.handler`: the stacks know handlers by path only. */
+  handler: string;
+  /** Short name: the Powertools service name is `vigil-<service>`. */
+  service: string;
+  description: string;
+  timeout: Duration;
+  memorySize: number;
+  environment: Record<string, string>;
+  /** Packages the bundle cannot hold (they read files of their own at run time), installed beside it. */
+  install?: string[];
+}
+
+export interface VigilFunction {
+  fn: Function;
+  /** The function's own role: it holds exactly the statements added to it, and no managed policy. */
+  role: Role;
+  logGroup: LogGroup;
+}
+
+/**
+ * A Vigil Lambda function: Node.js 22 on Graviton, X-Ray tracing on, its own log group (kept a year
+ * in production) and its own role, which may write to that log group and nothing else until the
+ * caller adds what the function needs.
+ */
+export function createVigilFunction(scope: Construct, id: string, props: VigilFunctionProps, config: StageConfig): VigilFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, {
+    retention: config.production ? RetentionDays.ONE_YEAR : RetentionDays.TWO_WEEKS,
+    removalPolicy: removalPolicyFor(config),
+  });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal("lambda.amazonaws.com"),
+    description: `Vigil ${props.service} function`,
+  });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [logGroup.logGroupArn] }),
+  );
+  const fn = new Function(scope, id, {
+    handler: props.handler,
+    description: props.description,
+    runtime: RUNTIME,
+    architecture: ARCHITECTURE,
+    tracing: "active",
+    timeout: props.timeout.toSeconds(),
+    memorySize: props.memorySize,
+    role,
+    logGroup,
+    environment: {
+      POWERTOOLS_SERVICE_NAME: `vigil-${props.service}`,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      LOG_LEVEL: "INFO",
+      ...props.environment,
+    },
+    nodejs: { format: "esm", ...(props.install ? { install: props.install } : {}) },
+  });
+  return { fn, role, logGroup };
+}

@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type AnyRule, type ConfigInput, configSchema, resolveConfig, severitySchema } from "@vigil/core";
+import { z } from "zod";
+import { StageConfigError } from "./errors.ts";
+import { HOME_REGION } from "./home.ts";
+
+/** Regions where console sign-ins of IAM users can be recorded besides the home region. */
+export const DEFAULT_FORWARDER_REGIONS = ["us-east-2", "eu-north-1", "ap-southeast-2"] as const;
+
+/** Lambda refuses a function whose environment variables total more than 4 KB. */
+const MAX_VIGIL_CONFIG_BYTES = 3072;
+
+const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
+// SSM parameter names: a path of letters, digits and . - _ separated by /, at most 1011 characters.
+const parameterName = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be an SSM parameter name such as /vigil/slack-webhook")
+  .max(1011);
+
+const deploymentShape = {
+  /** Receive every finding at or above `emailMinSeverity`. */
+  alertEmails: z.array(z.email()).default([]),
+  emailMinSeverity: severitySchema.default("HIGH"),
+  /** The webhook URL lives in an SSM SecureString parameter, never in this file. */
+  slack: z
+    .strictObject({
+      webhookParameter: parameterName.default("/vigil/slack-webhook"),
+      minSeverity: severitySchema.default("MEDIUM"),
+    })
+    .optional(),
+  /** Receive the operational alarms (dead letters, function errors and throttles). */
+  opsEmails: z.array(z.email()).default([]),
+  /** Days a resolved finding is kept before DynamoDB's TTL removes it. */
+  retentionDays: z.number().int().min(1).max(3650).default(90),
+  forwarderRegions: z
+    .array(region)
+    .default([...DEFAULT_FORWARDER_REGIONS])
+    .refine((regions) => !regions.includes(HOME_REGION), `must not include the home region ${HOME_REGION}`)
+    .refine((regions) => new Set(regions).size === regions.length, "must not repeat a region"),
+  /** Production stages retain their tables on removal; defaults to true for the stages prod and production. */
+  production: z.boolean().optional(),
+};
+
+// Vigil's own rule configuration (the `--config` file of the CLI) sits beside the deployment keys.
+const stageConfigSchema = z.strictObject({ ...configSchema.shape, ...deploymentShape });
+
+export interface StageConfig {
+  stage: string;
+  production: boolean;
+  alertEmails: readonly string[];
+  emailMinSeverity: z.infer<typeof severitySchema>;
+  slack: { webhookParameter: string; minSeverity: z.infer<typeof severitySchema> } | undefined;
+  opsEmails: readonly string[];
+  retentionDays: number;
+  forwarderRegions: readonly string[];
+  /** The rule configuration, validated against the catalogue; the evaluate function gets it as VIGIL_CONFIG. */
+  vigil: ConfigInput;
+  /** The ids of the rules the configuration leaves enabled: only their events are routed. */
+  enabledRules: readonly string[];
+}
+
+/**
+ * Validates a stage's configuration: unknown keys and bad values fail with a StageConfigError naming
+ * `source` and the key (`config/prod.json: slack.minSeverity: ...`), rule settings are checked
+ * against the catalogue exactly as the deployed engine will read them.
+ */
+export function parseStageConfig(input: unknown, stage: string, catalogue: readonly AnyRule[], source = "stage configuration"): StageConfig {
+  const parsed = stageConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = (issue?.path ?? []).map(String).join(".");
+    const message = issue?.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : (issue?.message ?? "invalid");
+    throw new StageConfigError(`${source}: ${key ? `${key}: ` : ""}${message}`);
+  }
+  const { trustedAccounts, privilegedGroupPatterns, ignore, rules, production, ...deployment } = parsed.data;
+  const vigil: ConfigInput = { trustedAccounts, privilegedGroupPatterns, ignore, rules };
+  let effective;
+  try {
+    effective = resolveConfig(vigil, catalogue);
+  } catch (error) {
+    throw new StageConfigError(`${source}: ${(error as Error).message}`, { cause: error });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(vigil));
+  if (bytes > MAX_VIGIL_CONFIG_BYTES) {
+    throw new StageConfigError(
+      `${source}: the rule configuration (trustedAccounts, privilegedGroupPatterns, ignore, rules) is ${bytes} bytes as JSON; ` +
+        `it travels in a Lambda environment variable and must stay under ${MAX_VIGIL_CONFIG_BYTES}`,
+    );
+  }
+  return {
+    stage,
+    production: production ?? ["prod", "production"].includes(stage),
+    ...deployment,
+    slack: deployment.slack,
+    vigil,
+    enabledRules: [...effective.rules].filter(([, rule]) => rule.enabled).map(([id]) => id),
+  };
+}
+
+/** Reads `<directory>/<stage>.json`; a stage without a file gets the defaults. */
+export function loadStageConfig(directory: string, stage: string, catalogue: readonly AnyRule[]): StageConfig {
+  const file = join(directory, `${stage}.json`);
+  const source = `config/${stage}.json`;
+  if (!existsSync(file)) return parseStageConfig({}, stage, catalogue, source);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new StageConfigError(`${source}: invalid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  return parseStageConfig(value, stage, catalogue, source);
+}
