@@ -17,3 +17,4 @@ export * from "./engine/WindowStore.ts";
 export * from "./engine/selectorIndex.ts";
 export * from "./policy/ActionCatalog.ts";
 export * from "./policy/index.ts";
+export * from "./posture/index.ts";

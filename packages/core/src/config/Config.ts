@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { severitySchema, type Severity } from "../findings/Severity.ts";
+import { postureChecks } from "../posture/checks/index.ts";
+import type { AnyPostureCheck } from "../posture/PostureCheck.ts";
 import type { AnyRule, RuleSettings } from "../rules/Rule.ts";
 import { globToRegExp } from "./glob.ts";
 
@@ -39,6 +41,7 @@ export const configSchema = z.strictObject({
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
+type ConfigOutput = z.output<typeof configSchema>;
 
 export interface EffectiveRuleConfig {
   enabled: boolean;
@@ -57,17 +60,20 @@ export interface EffectiveConfig {
   settings: RuleSettings;
   ignore: readonly IgnoreRule[];
   rules: ReadonlyMap<string, EffectiveRuleConfig>;
+  /** The posture checks' settings: the same `rules` keys of the file, for the scheduled checks' ids. */
+  checks: ReadonlyMap<string, EffectiveRuleConfig>;
 }
 
 /**
- * Validates a configuration object against the catalogue: unknown keys, unknown rule ids and bad
- * parameter values fail with a ConfigError whose message names the key (`rules.console-login-failures.threshold`).
+ * Validates a configuration object against the catalogue and the posture checks (both share the
+ * file's `rules` and `ignore`): unknown keys, unknown rule ids and bad parameter values fail with a
+ * ConfigError whose message names the key (`rules.console-login-failures.threshold`).
  */
-export function resolveConfig(input: unknown, catalogue: readonly AnyRule[]): EffectiveConfig {
+export function resolveConfig(input: unknown, catalogue: readonly AnyRule[], checks: readonly AnyPostureCheck[] = postureChecks): EffectiveConfig {
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success) throw configError(parsed.error.issues);
   const config = parsed.data;
-  const known = new Map(catalogue.map((rule) => [rule.meta.id, rule]));
+  const known = new Set([...catalogue, ...checks].map((unit) => unit.meta.id));
 
   for (const [index, entry] of config.ignore.entries()) {
     for (const id of entry.rules ?? []) {
@@ -76,20 +82,6 @@ export function resolveConfig(input: unknown, catalogue: readonly AnyRule[]): Ef
   }
   for (const id of Object.keys(config.rules)) {
     if (!known.has(id)) throw new ConfigError(`rules.${id}: unknown rule id`);
-  }
-
-  const rules = new Map<string, EffectiveRuleConfig>();
-  for (const rule of catalogue) {
-    const { enabled, severity, ...rest } = config.rules[rule.meta.id] ?? {};
-    let params: unknown = {};
-    if (rule.params) {
-      const result = rule.params.safeParse(rest);
-      if (!result.success) throw configError(result.error.issues, `rules.${rule.meta.id}`);
-      params = result.data;
-    } else if (Object.keys(rest).length > 0) {
-      throw new ConfigError(`rules.${rule.meta.id}.${Object.keys(rest)[0]}: unknown key (this rule takes no parameters)`);
-    }
-    rules.set(rule.meta.id, { enabled: enabled ?? true, ...(severity ? { severity } : {}), params });
   }
 
   return {
@@ -103,8 +95,32 @@ export function resolveConfig(input: unknown, catalogue: readonly AnyRule[]): Ef
       reason: entry.reason,
       ...(entry.rules ? { rules: new Set(entry.rules) } : {}),
     })),
-    rules,
+    rules: resolveOverrides(catalogue, config.rules),
+    checks: resolveOverrides(checks, config.rules),
   };
+}
+
+/** A rule or a posture check: what the file's `rules` entries configure. */
+interface Configurable {
+  meta: { id: string };
+  params?: z.ZodType<unknown>;
+}
+
+function resolveOverrides(units: readonly Configurable[], overrides: ConfigOutput["rules"]): Map<string, EffectiveRuleConfig> {
+  const resolved = new Map<string, EffectiveRuleConfig>();
+  for (const unit of units) {
+    const { enabled, severity, ...rest } = overrides[unit.meta.id] ?? {};
+    let params: unknown = {};
+    if (unit.params) {
+      const result = unit.params.safeParse(rest);
+      if (!result.success) throw configError(result.error.issues, `rules.${unit.meta.id}`);
+      params = result.data;
+    } else if (Object.keys(rest).length > 0) {
+      throw new ConfigError(`rules.${unit.meta.id}.${Object.keys(rest)[0]}: unknown key (this rule takes no parameters)`);
+    }
+    resolved.set(unit.meta.id, { enabled: enabled ?? true, ...(severity ? { severity } : {}), params });
+  }
+  return resolved;
 }
 
 function configError(issues: readonly z.core.$ZodIssue[], prefix = ""): ConfigError {

@@ -1,0 +1,33 @@
+import type { AnyPostureCheck } from "../PostureCheck.ts";
+import { accessKeyNotRotated } from "./access-key-not-rotated.ts";
+import { accessKeyUnusedSinceCreation } from "./access-key-unused-since-creation.ts";
+import { adminPolicyInUse } from "./admin-policy-in-use.ts";
+import { cloudTrailNotHealthy } from "./cloudtrail-not-healthy.ts";
+import { credentialsUnused } from "./credentials-unused.ts";
+import { expiredServerCertificates } from "./expired-server-certificates.ts";
+import { multipleActiveAccessKeys } from "./multiple-active-access-keys.ts";
+import { noSupportRole } from "./no-support-role.ts";
+import { passwordPolicyWeak } from "./password-policy-weak.ts";
+import { rootAccessKeysPresent } from "./root-access-keys-present.ts";
+import { rootMfaDisabled } from "./root-mfa-disabled.ts";
+import { rootUsedRecently } from "./root-used-recently.ts";
+import { userConsoleWithoutMfa } from "./user-console-without-mfa.ts";
+import { userHasDirectPolicies } from "./user-has-direct-policies.ts";
+
+/** Every scheduled posture check Vigil ships, in CIS order. */
+export const postureChecks: readonly AnyPostureCheck[] = [
+  rootAccessKeysPresent,
+  rootMfaDisabled,
+  rootUsedRecently,
+  passwordPolicyWeak,
+  userConsoleWithoutMfa,
+  accessKeyUnusedSinceCreation,
+  credentialsUnused,
+  multipleActiveAccessKeys,
+  accessKeyNotRotated,
+  userHasDirectPolicies,
+  adminPolicyInUse,
+  noSupportRole,
+  expiredServerCertificates,
+  cloudTrailNotHealthy,
+];
