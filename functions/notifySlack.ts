@@ -10,7 +10,7 @@ import { SlackDelivery } from "@vigil/monitor";
 import { SlackWebhook } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
 import { readEnv, tableName } from "./shared/env.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";

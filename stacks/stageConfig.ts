@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnyRule, type ConfigInput, configSchema, resolveConfig, severitySchema } from "@vigil/core";
-import { z } from "zod";
+import * as z from "zod";
 import { StageConfigError } from "./errors.ts";
 import { HOME_REGION } from "./home.ts";
 

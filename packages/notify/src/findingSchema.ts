@@ -1,5 +1,5 @@
 import { FINDING_STATUSES, type Finding, severitySchema } from "@vigil/core";
-import { z } from "zod";
+import * as z from "zod";
 
 const referenceSchema = z.object({
   framework: z.enum(["CIS AWS Foundations Benchmark v3.0.0", "MITRE ATT&CK"]),

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { invalidInput, parseJson } from "./invalidInput.ts";
 
 const envelopeSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError } from "../errors.ts";
 import { severitySchema, type Severity } from "../findings/Severity.ts";
 import { postureChecks } from "../posture/checks/index.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The CloudTrail record fields Vigil reads. Records carry many more; they pass through untouched.

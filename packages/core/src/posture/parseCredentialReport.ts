@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CredentialReportError } from "./CredentialReportError.ts";
 import { type CredentialReportRow, ROOT_ACCOUNT_USER } from "./CredentialReportRow.ts";
 import { readCsv } from "./csv.ts";

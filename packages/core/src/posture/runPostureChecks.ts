@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { EffectiveConfig } from "../config/Config.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { Finding } from "../findings/Finding.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { parseCredentialReport } from "./parseCredentialReport.ts";
 import type { PostureData, PosturePart } from "./PostureCheck.ts";

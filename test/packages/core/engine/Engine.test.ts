@@ -1,5 +1,5 @@
 import { catalogue, defineRule, Engine, MemoryWindowStore, parseEvent, resolveConfig } from "@vigil/core";
-import { z } from "zod";
+import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { evaluateFixture, evaluateValue, FIXED_NOW } from "../../../helpers/evaluate.ts";
 import { loadFixture } from "../../../helpers/fixtures.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CIS } from "../../rules/references.ts";
 import { activeKeys, capitalise, dayCount, daysSince, describeKey, keyDetails, keyMatchKey, userRows } from "../credentials.ts";
 import { definePostureCheck, type PostureMatch } from "../PostureCheck.ts";

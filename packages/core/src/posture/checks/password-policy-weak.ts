@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CIS } from "../../rules/references.ts";
 import { definePostureCheck } from "../PostureCheck.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CIS } from "../../rules/references.ts";
 import { ago, daysSince, presentKeys } from "../credentials.ts";
 import { definePostureCheck, type PostureMatch } from "../PostureCheck.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { eventAccount, isRoot, principalArn, responseString } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";

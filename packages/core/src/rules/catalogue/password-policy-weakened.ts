@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { eventAccount, principalArn, succeeded } from "../../event/principal.ts";
 import { CIS } from "../references.ts";

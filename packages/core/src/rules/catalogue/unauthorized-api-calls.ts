@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { principalArn } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
