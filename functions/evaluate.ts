@@ -12,16 +12,16 @@ import { EventEvaluator, InvalidMessageError, readEventMessage, SnsDelivery } fr
 import { SnsNotifier } from "@vigil/notify";
 import { DynamoWindowStore, FindingStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
-import { arn, readEnv, tableName } from "./shared/env.ts";
+import { arn, json, readEnv, tableName } from "./shared/env.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
   FINDINGS_TABLE_NAME: tableName,
   STATE_TABLE_NAME: tableName,
   TOPIC_ARN: arn,
-  VIGIL_CONFIG: z.string().default("{}"),
+  VIGIL_CONFIG: json.default({}),
   RETENTION_DAYS: z.coerce.number().positive().default(90),
 });
 const now = () => new Date();
@@ -30,7 +30,7 @@ const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, res
 const evaluator = new EventEvaluator({
   engine: new Engine({
     rules: catalogue,
-    config: resolveConfig(JSON.parse(env.VIGIL_CONFIG), catalogue),
+    config: resolveConfig(env.VIGIL_CONFIG, catalogue),
     windows: new DynamoWindowStore({ client, tableName: env.STATE_TABLE_NAME, now }),
     now,
     actions: loadActionCatalog(),
@@ -47,9 +47,12 @@ const evaluator = new EventEvaluator({
 const processor = new BatchProcessor(EventType.SQS);
 
 async function evaluateRecord(record: SQSRecord, context: Context): Promise<void> {
+  // The batch's records run in parallel, so each entry carries its own event id: a correlation id
+  // set on the shared logger would label one record's entries with another's and be removed under it.
+  let correlation: { correlation_id?: string } = {};
   try {
     const event = readEventMessage(record.body);
-    logger.setCorrelationId(event.eventID);
+    correlation = { correlation_id: event.eventID };
     const outcome = await evaluator.evaluate(event, `${context.awsRequestId}/${record.messageId}`);
     metrics.addMetric("EventsEvaluated", MetricUnit.Count, 1);
     for (const finding of outcome.created) {
@@ -60,11 +63,13 @@ async function evaluateRecord(record: SQSRecord, context: Context): Promise<void
     if (outcome.notifications.failed.length > 0) {
       metrics.addMetric("NotificationFailures", MetricUnit.Count, outcome.notifications.failed.length);
       logger.warn("notifications failed; the retry sweep will publish them", {
+        ...correlation,
         failed: outcome.notifications.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
       });
     }
-    if (outcome.policyFetchError) logger.warn("omitted policy document could not be fetched", { reason: outcome.policyFetchError });
+    if (outcome.policyFetchError) logger.warn("omitted policy document could not be fetched", { ...correlation, reason: outcome.policyFetchError });
     logger.info("event evaluated", {
+      ...correlation,
       eventName: outcome.eventName,
       findings: outcome.findings.map((finding) => finding.id),
       created: outcome.created.length,
@@ -72,10 +77,8 @@ async function evaluateRecord(record: SQSRecord, context: Context): Promise<void
   } catch (error) {
     // The message fails alone: the queue retries it and after its last receive moves it to the DLQ.
     metrics.addMetric(error instanceof InvalidMessageError ? "InvalidEvents" : "EvaluationErrors", MetricUnit.Count, 1);
-    logger.error("event not evaluated", { messageId: record.messageId, error: error as Error });
+    logger.error("event not evaluated", { ...correlation, messageId: record.messageId, error: error as Error });
     throw error;
-  } finally {
-    logger.removeKeys(["correlation_id"]);
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Reads the handler's settings from the environment the stack sets, naming any that is missing or malformed. */
 export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
@@ -10,3 +10,13 @@ export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEn
 
 export const tableName = z.string().min(1);
 export const arn = z.string().startsWith("arn:");
+
+/** JSON text, parsed: malformed text is an issue of its variable, not a bare SyntaxError at start-up. */
+export const json = z.string().transform((text, context) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    context.addIssue({ code: "custom", message: `not JSON (${(error as Error).message})` });
+    return z.NEVER;
+  }
+});

@@ -2,8 +2,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 
-// Created once per container and shared by every handler, as Powertools recommends: the service
-// name and namespace come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_METRICS_NAMESPACE.
-export const logger = new Logger({ serviceName: "vigil" });
-export const metrics = new Metrics({ namespace: "Vigil", serviceName: "vigil" });
-export const tracer = new Tracer({ serviceName: "vigil" });
+// Created once per container and shared by the handler's middleware, as Powertools recommends. The
+// stack names each function's service and the metrics namespace (POWERTOOLS_SERVICE_NAME,
+// POWERTOOLS_METRICS_NAMESPACE), so the same code logs as vigil-evaluate, vigil-notifySlack, ...
+export const logger = new Logger();
+export const metrics = new Metrics();
+export const tracer = new Tracer();

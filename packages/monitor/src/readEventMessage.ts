@@ -12,7 +12,8 @@ export function readEventMessage(body: string): CloudTrailEvent {
   } catch (error) {
     throw new InvalidMessageError("body", `not JSON (${(error as Error).message})`, { cause: error });
   }
-  if (value === null || typeof value !== "object" || !("detail-type" in value)) {
+  // Without `detail`, extractRecords would read the envelope itself as a bare record.
+  if (value === null || typeof value !== "object" || !("detail-type" in value) || !("detail" in value)) {
     throw new InvalidMessageError("body", "expected an EventBridge event with detail-type and detail");
   }
   const items = [...extractRecords(value)];
