@@ -1,0 +1,42 @@
+import { execFile } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+
+export interface ImportTiming {
+  /** From the process's time origin to the import's end: Node's start-up plus the import, as a cold start pays. */
+  sinceStartMs: number;
+  /** The import alone: parsing the bundle and running its top level (clients, config, catalogue). */
+  importMs: number;
+}
+
+const MARK = "VIGIL_BENCH_IMPORT ";
+/** Run with --input-type=module -e: nothing but node and the bundle. */
+const IMPORT_ONCE = `
+const started = performance.now();
+await import(process.env.VIGIL_BENCH_BUNDLE);
+const imported = performance.now();
+console.log(${JSON.stringify(MARK)} + JSON.stringify({ sinceStartMs: imported, importMs: imported - started }));
+process.exit(0);
+`;
+
+export class ImportFailedError extends Error {
+  override readonly name = "ImportFailedError";
+}
+
+/** Imports a bundle in a fresh Node process, as a Lambda cold start does, and times it there. */
+export async function importInFreshNode(bundle: string, env: NodeJS.ProcessEnv): Promise<ImportTiming> {
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", IMPORT_ONCE], {
+      env: { ...env, VIGIL_BENCH_BUNDLE: pathToFileURL(bundle).href },
+      timeout: 60_000,
+      maxBuffer: 16 * 2 ** 20,
+    });
+    const line = stdout.split("\n").find((candidate) => candidate.startsWith(MARK));
+    if (!line) throw new ImportFailedError(`${bundle}: the import printed no timing`);
+    return JSON.parse(line.slice(MARK.length)) as ImportTiming;
+  } catch (error) {
+    if (error instanceof ImportFailedError) throw error;
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    throw new ImportFailedError(`${bundle}: ${(error as Error).message.split("\n")[0]}\n${stderr.slice(-2000)}`, { cause: error });
+  }
+}

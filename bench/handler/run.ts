@@ -1,0 +1,279 @@
+/**
+ * The Lambda handlers as deployed: each function's production bundle (size), a cold import of it
+ * in a fresh Node (time), and evaluate's warm time on 10-event batches against dynalite, each
+ * beside a baseline built and measured the same way in the same run.
+ *   npm run bench:handler -- [--runs 15] [--batches 200]
+ * Prints PASS/FAIL against the targets, writes bench/.data/handler-results.json, and exits 0
+ * whatever the figures: a benchmark reports, it does not gate.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs, promisify } from "node:util";
+import { ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { ensureFindingsTable, ensureStateTable, startDynalite } from "@vigil/store-dynamodb/local";
+import { version as esbuildVersion } from "esbuild";
+import { positiveInteger } from "../scan/options.ts";
+import { startAwsStub } from "./awsStub.ts";
+import { type BuiltBundle, bundleHandler } from "./bundle.ts";
+import { type ImportTiming, importInFreshNode } from "./coldImport.ts";
+import { buildBatches } from "./events.ts";
+import { median, percentile, round } from "./stats.ts";
+import type { WarmResults } from "./warmRunner.ts";
+
+/** Lambda's budget for one function's bundle, in bytes (decimal: 1 MB = 1,000,000 bytes). */
+const BUNDLE_TARGET_BYTES = 1_000_000;
+/** A cold import may take at most this many times the empty handler's (Node's start-up included in both). */
+const COLD_IMPORT_TARGET_RATIO = 3;
+/** Median time of a warm 10-event batch. */
+const WARM_P50_TARGET_MS = 20;
+const BATCH_SIZE = 10;
+const NOISE_PER_BATCH = 3;
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const OUT_DIR = join(ROOT, "bench/.data/handler");
+const RESULTS = join(ROOT, "bench/.data/handler-results.json");
+const FUNCTIONS = ["evaluate", "notifySlack", "retryNotifications"] as const;
+const FINDINGS_TABLE_NAME = "vigil-bench-findings";
+const STATE_TABLE_NAME = "vigil-bench-state";
+
+const { values } = parseArgs({ options: { runs: { type: "string", default: "15" }, batches: { type: "string", default: "200" } } });
+const runs = positiveInteger(values.runs, "--runs");
+const batchCount = positiveInteger(values.batches, "--batches");
+
+// The SDK warns once per process on Node < 22 (Lambda runs 22): noise here, and time in a child's import.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+await mkdir(OUT_DIR, { recursive: true });
+// Other work on the machine moves every figure here: the load is printed so a reader can tell.
+console.log(`Handler benchmark: Node ${process.versions.node}, ${cpus().length} cores (load ${loadavg()[0]?.toFixed(1)}), esbuild ${esbuildVersion}\n`);
+
+// ---- bundles --------------------------------------------------------------------------------
+const bundles = new Map<string, BuiltBundle>();
+const baselineBundle = await bundleHandler(join(ROOT, "bench/handler/emptyHandler.ts"), join(OUT_DIR, "baseline.mjs"));
+bundles.set("baseline", baselineBundle);
+for (const [name, entry] of [...FUNCTIONS.map((name) => [name, `functions/${name}.ts`] as const), ["storeRead", "bench/handler/storeReadHandler.ts"] as const]) {
+  try {
+    bundles.set(name, await bundleHandler(join(ROOT, entry), join(OUT_DIR, `${name}.mjs`)));
+  } catch (error) {
+    console.log(`WARNING: ${entry} does not build; its figures are left out:\n${indent((error as Error).message)}\n`);
+  }
+}
+
+console.log("Bundle size (minify, tree-shake, platform node, target node22, esm, mainFields module,main, iamCatalogPlugin)");
+row(["", "bytes", "", `<= ${kb(BUNDLE_TARGET_BYTES)}`, "  largest parts"]);
+row(["baseline (empty)", n(baselineBundle.bytes), kb(baselineBundle.bytes), "", ""]);
+const sizePass: Record<string, boolean> = {};
+for (const name of FUNCTIONS) {
+  const built = bundles.get(name);
+  if (!built) {
+    row([name, "-", "-", "n/a", ""]);
+    continue;
+  }
+  sizePass[name] = built.bytes <= BUNDLE_TARGET_BYTES;
+  const parts = [...built.bytesByOrigin].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([origin, bytes]) => `${origin} ${kb(bytes)}`);
+  row([name, n(built.bytes), kb(built.bytes), verdict(sizePass[name]), `  ${parts.join(", ")}`]);
+}
+console.log(`(bundles in ${relative(ROOT, OUT_DIR)}/)\n`);
+
+// ---- cold import ----------------------------------------------------------------------------
+// Nothing answers on these endpoints: importing a handler must not call AWS.
+const coldEnv = lambdaEnv({ dynamodb: "http://127.0.0.1:9", sns: "http://127.0.0.1:9", iam: "http://127.0.0.1:9" });
+const coldNames = ["baseline", ...FUNCTIONS].filter((name) => bundles.has(name));
+const coldTimings = new Map<string, ImportTiming[]>(coldNames.map((name) => [name, []]));
+const coldErrors = new Map<string, string>();
+console.log(`Cold import: a fresh \`node\` imports each bundle, ${runs} interleaved runs after one untimed (page cache)`);
+for (let run = 0; run <= runs; run++) {
+  for (const name of coldNames) {
+    if (coldErrors.has(name)) continue;
+    try {
+      const timing = await importInFreshNode(bundles.get(name)?.outfile ?? "", coldEnv);
+      if (run > 0) coldTimings.get(name)?.push(timing);
+    } catch (error) {
+      coldErrors.set(name, (error as Error).message);
+      console.log(`  WARNING: importing ${name} failed; its figures are left out:\n${indent((error as Error).message)}`);
+    }
+  }
+}
+const coldMedian = (name: string) => median((coldTimings.get(name) ?? []).map((timing) => timing.sinceStartMs));
+const baselineCold = coldMedian("baseline");
+row(["", "start+import ms", "import ms", "x baseline", `<= ${COLD_IMPORT_TARGET_RATIO.toFixed(1)}x`]);
+row(["baseline (empty)", baselineCold.toFixed(1), median(coldTimings.get("baseline")?.map((t) => t.importMs) ?? []).toFixed(1), "1.00", ""]);
+const cold: Record<string, { medianMs: number; importMs: number; ratio: number; pass: boolean } | null> = {};
+for (const name of FUNCTIONS) {
+  const timings = coldTimings.get(name) ?? [];
+  if (timings.length === 0 || Number.isNaN(baselineCold)) {
+    cold[name] = null;
+    row([name, "-", "-", "-", "n/a"]);
+    continue;
+  }
+  const medianMs = coldMedian(name);
+  const ratio = medianMs / baselineCold;
+  cold[name] = { medianMs: round(medianMs, 1), importMs: round(median(timings.map((t) => t.importMs)), 1), ratio: round(ratio, 2), pass: ratio <= COLD_IMPORT_TARGET_RATIO };
+  row([name, medianMs.toFixed(1), (cold[name]?.importMs ?? 0).toFixed(1), ratio.toFixed(2), verdict(cold[name]?.pass)]);
+}
+console.log("(start+import: from the process's time origin to the end of `await import(bundle)`, median; Node 22 on Lambda starts differently)\n");
+
+// ---- warm evaluate --------------------------------------------------------------------------
+const dynalite = await startDynalite();
+const aws = await startAwsStub();
+let warm: { evaluate: WarmFigures | null; baseline: WarmFigures | null; findingsStored: number; awsCalls: Record<string, number> };
+try {
+  await ensureFindingsTable(dynalite.client, FINDINGS_TABLE_NAME);
+  await ensureStateTable(dynalite.client, STATE_TABLE_NAME);
+  const batchesFile = join(OUT_DIR, "batches.json");
+  // One more than measured: the first call (connections, lazy setup) is left out.
+  await writeFile(batchesFile, JSON.stringify(buildBatches({ batches: batchCount + 1, size: BATCH_SIZE, noisePerBatch: NOISE_PER_BATCH })));
+  const warmEnv = lambdaEnv({ dynamodb: dynalite.endpoint, sns: aws.endpoint, iam: aws.endpoint });
+  console.log(
+    `Warm evaluate: ${batchCount} batches of ${BATCH_SIZE} SQS records (${BATCH_SIZE - NOISE_PER_BATCH} from the rules' positive fixtures, ` +
+      `${NOISE_PER_BATCH} read-only noise; fresh eventIDs), invoked one after another in one process after a first, uncounted call`,
+  );
+  console.log(`  DynamoDB: dynalite at ${dynalite.endpoint}; SNS and IAM: a local query-protocol stub at ${aws.endpoint}`);
+  const baselineWarm = await runWarm("storeRead", batchesFile, warmEnv);
+  const evaluateWarm = await runWarm("evaluate", batchesFile, warmEnv);
+  warm = { evaluate: evaluateWarm, baseline: baselineWarm, findingsStored: await countItems(FINDINGS_TABLE_NAME), awsCalls: Object.fromEntries(aws.calls) };
+} finally {
+  await aws.close();
+  await dynalite.close();
+}
+const warmPass = warm.evaluate ? warm.evaluate.p50Ms < WARM_P50_TARGET_MS : undefined;
+row(["", "p50 ms", "p99 ms", "first ms", `p50 < ${WARM_P50_TARGET_MS} ms`]);
+for (const [label, figures] of [["baseline (10 reads)", warm.baseline], ["evaluate", warm.evaluate]] as const) {
+  if (!figures) row([label, "-", "-", "-", label === "evaluate" ? "n/a" : ""]);
+  else row([label, figures.p50Ms.toFixed(2), figures.p99Ms.toFixed(2), figures.firstMs.toFixed(1), label === "evaluate" ? verdict(warmPass) : ""]);
+}
+if (warm.evaluate && warm.baseline) console.log(`  evaluate p50 = ${(warm.evaluate.p50Ms / warm.baseline.p50Ms).toFixed(1)}x the baseline's (one DynamoDB GetItem per record)`);
+console.log(`  findings stored: ${n(warm.findingsStored)}; SNS/IAM calls answered: ${JSON.stringify(warm.awsCalls)}`);
+
+// ---- summary --------------------------------------------------------------------------------
+console.log("\nTargets");
+for (const name of FUNCTIONS) {
+  const built = bundles.get(name);
+  console.log(`  ${name.padEnd(20)} bundle ${built ? kb(built.bytes) : "-"} (baseline ${kb(baselineBundle.bytes)}) <= ${kb(BUNDLE_TARGET_BYTES)}   ${verdict(sizePass[name])}`);
+  const figures = cold[name];
+  console.log(
+    `  ${"".padEnd(20)} cold import ${figures ? `${figures.medianMs.toFixed(1)} ms = ${figures.ratio.toFixed(2)}x baseline ${baselineCold.toFixed(1)} ms` : "-"} <= ${COLD_IMPORT_TARGET_RATIO}x   ${verdict(figures?.pass)}`,
+  );
+}
+console.log(
+  `  ${"evaluate".padEnd(20)} warm 10-event batch p50 ${warm.evaluate ? `${warm.evaluate.p50Ms.toFixed(2)} ms (baseline ${warm.baseline?.p50Ms.toFixed(2) ?? "-"} ms)` : "-"} < ${WARM_P50_TARGET_MS} ms   ${verdict(warmPass)}`,
+);
+
+const results = {
+  measuredAt: new Date().toISOString(),
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverage: loadavg()[0], node: process.versions.node, esbuild: esbuildVersion },
+  runs,
+  batches: batchCount,
+  bundles: Object.fromEntries(
+    ["baseline", ...FUNCTIONS].map((name) => {
+      const built = bundles.get(name);
+      return [name, built ? { file: relative(ROOT, built.outfile), bytes: built.bytes, bytesByOrigin: Object.fromEntries([...built.bytesByOrigin].sort((a, b) => b[1] - a[1])) } : null];
+    }),
+  ),
+  coldImport: {
+    baselineMs: round(baselineCold, 1),
+    ...cold,
+    sinceStartMs: Object.fromEntries([...coldTimings].map(([name, timings]) => [name, timings.map((timing) => round(timing.sinceStartMs, 1))])),
+    errors: Object.fromEntries(coldErrors),
+  },
+  warm,
+  targets: { bundleBytes: BUNDLE_TARGET_BYTES, coldImportRatio: COLD_IMPORT_TARGET_RATIO, warmP50Ms: WARM_P50_TARGET_MS },
+  pass: { bundle: Object.fromEntries(FUNCTIONS.map((name) => [name, sizePass[name] ?? null])), coldImport: Object.fromEntries(FUNCTIONS.map((name) => [name, cold[name]?.pass ?? null])), warmP50: warmPass ?? null },
+};
+await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${relative(ROOT, RESULTS)}`);
+
+// ---- helpers --------------------------------------------------------------------------------
+
+interface WarmFigures {
+  p50Ms: number;
+  p99Ms: number;
+  /** The first, uncounted call. */
+  firstMs: number;
+  batches: number;
+  failedItems: number;
+}
+
+/** Runs a bundle's handler over the batches in a child process; null (with the reason printed) when it fails. */
+async function runWarm(name: string, batchesFile: string, env: NodeJS.ProcessEnv): Promise<WarmFigures | null> {
+  const built = bundles.get(name);
+  if (!built) return null;
+  const resultsFile = join(OUT_DIR, `warm-${name}.json`);
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "bench/handler/warmRunner.ts"), built.outfile, batchesFile, resultsFile, `vigil-bench-${name}`],
+      // The handler's logs and metrics go to its stdout, as on Lambda; they are read and dropped.
+      { cwd: ROOT, env, timeout: 10 * 60_000, maxBuffer: 1024 * 2 ** 20 },
+    );
+  } catch (error) {
+    console.log(`  WARNING: ${name} failed on the batches; its figures are left out:\n${indent(`${(error as Error).message}`.slice(-3000))}`);
+    return null;
+  }
+  const measured = JSON.parse(await readFile(resultsFile, "utf8")) as WarmResults;
+  const [first = Number.NaN, ...rest] = measured.timingsMs;
+  if (measured.failedItems > 0) console.log(`  WARNING: ${name} reported ${measured.failedItems} failed records: its figures are suspect`);
+  return { p50Ms: round(percentile(rest, 50), 3), p99Ms: round(percentile(rest, 99), 3), firstMs: round(first, 1), batches: rest.length, failedItems: measured.failedItems };
+}
+
+async function countItems(tableName: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynalite.client.send(new ScanCommand({ TableName: tableName, Select: "COUNT", ExclusiveStartKey: startKey }));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+/** What the stacks give every function, with dummy credentials and each AWS service pointed at `endpoints`. */
+function lambdaEnv(endpoints: { dynamodb: string; sns: string; iam: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "vigil-bench",
+    AWS_SECRET_ACCESS_KEY: "vigil-bench",
+    // No shared config from this machine: every client is configured by the variables here alone.
+    AWS_CONFIG_FILE: join(OUT_DIR, "no-aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(OUT_DIR, "no-aws-credentials"),
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    AWS_ENDPOINT_URL_IAM: endpoints.iam,
+    AWS_ENDPOINT_URL_SSM: "http://127.0.0.1:9",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    POWERTOOLS_SERVICE_NAME: "vigil-bench",
+    POWERTOOLS_METRICS_NAMESPACE: "Vigil",
+    LOG_LEVEL: "INFO",
+    FINDINGS_TABLE_NAME,
+    STATE_TABLE_NAME,
+    TOPIC_ARN: "arn:aws:sns:us-east-1:111122223333:vigil-bench-alerts",
+    RETENTION_DAYS: "90",
+    SLACK_WEBHOOK_PARAMETER: "/vigil/bench/slack-webhook",
+  };
+}
+
+function row(cells: string[]): void {
+  console.log(cells.map((cell, i) => (i === 0 ? `  ${cell.padEnd(20)}` : i === cells.length - 1 && cell.startsWith("  ") ? cell : cell.padStart(16))).join(""));
+}
+
+function verdict(pass: boolean | undefined): string {
+  return pass === undefined ? "n/a" : pass ? "PASS" : "FAIL";
+}
+
+function n(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+function kb(bytes: number): string {
+  return `${(bytes / 1000).toLocaleString("en-US", { maximumFractionDigits: 1 })} kB`;
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
