@@ -4,16 +4,28 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import type { Finding, FindingStatus } from "@vigil/core";
+import { FINDING_STATUSES, type Finding, type FindingStatus } from "@vigil/core";
 import { type CursorKey, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
 import { isConditionFailure, storeError } from "./dynamoFailures.ts";
-import { DeliveryLeaseLostError, StoreError } from "./errors.ts";
-import { type FindingItem, fromItem, isExpired, toItem } from "./findingItem.ts";
-import { type FindingPage, type FindingQuery, type Partition, planQuery } from "./FindingQuery.ts";
+import { DeliveryLeaseLostError, FindingNotFoundError, InvalidRequestError, InvalidTransitionError, StoreError } from "./errors.ts";
+import {
+  effectiveStatus,
+  type FindingItem,
+  fromItem,
+  HISTORY_ATTRIBUTE,
+  isExpired,
+  newFindingItem,
+  SUPPRESSED_UNTIL_ATTRIBUTE,
+  SYSTEM_ACTOR,
+} from "./findingItem.ts";
+import { type FindingPage, type FindingQuery, type ItemFilter, type Partition, type PlannedPartition, planQuery } from "./FindingQuery.ts";
+import { isoInstant } from "./instant.ts";
 import { mapConcurrent } from "./mapConcurrent.ts";
+import { type PartitionRead, readMerged } from "./mergedRead.ts";
 import {
   type ClaimResult,
   type CompleteOptions,
@@ -28,12 +40,23 @@ import {
   dueKey,
   errorMessage,
   type Lease,
-  pendingAttributes,
   type ReleaseOptions,
   readDeliveries,
   SWEPT_CHANNEL,
 } from "./outbox.ts";
-import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES, PENDING_NOTIFICATION_INDEX } from "./tableDefinition.ts";
+import { type Expression, filterExpression, keyCondition, LIVE, type ReadClock } from "./queryExpressions.ts";
+import { emptySummary, type FindingSummary, type SummaryOptions, summaryCounts } from "./summary.ts";
+import { EXPIRES_AT_ATTRIBUTE, INDEX_NAMES, KEY_ATTRIBUTES, PENDING_NOTIFICATION_INDEX } from "./tableDefinition.ts";
+import {
+  allowedActions,
+  checkTransitionRequest,
+  expiryEntry,
+  type HistoryEntry,
+  readHistory,
+  TRANSITIONS,
+  type TransitionRequest,
+  type TransitionResult,
+} from "./triage.ts";
 
 export interface FindingStoreOptions {
   client: DynamoDBDocumentClient;
@@ -46,6 +69,17 @@ export interface FindingStoreOptions {
   concurrency?: number;
   /** The clock that decides expiry (and when an unclaimed new finding is due for the sweep); the wall clock when absent. */
   now?: () => Date;
+  /**
+   * Index entries one list page may read before it answers with what it found (fewer than the
+   * limit, with a cursor) when filters drop most of them; 1000 when absent.
+   */
+  pageReadBudget?: number;
+}
+
+export interface FindingWithHistory {
+  finding: Finding;
+  /** Oldest first, the creation included. */
+  history: HistoryEntry[];
 }
 
 export interface PutFindingsOptions {
@@ -71,6 +105,9 @@ const BATCH_GET_SIZE = 100;
 const BATCH_GET_RETRIES = 3;
 const DEFAULT_UNDELIVERED_LIMIT = 100;
 const MAX_UNDELIVERED_LIMIT = 1000;
+const DEFAULT_PAGE_READ_BUDGET = 1000;
+/** A status change re-reads and retries when another one lands between its read and its write; this many times at most. */
+const MAX_CHANGE_ATTEMPTS = 5;
 const ID = KEY_ATTRIBUTES.id;
 const TIME = KEY_ATTRIBUTES.time;
 const PENDING = KEY_ATTRIBUTES.pendingNotification;
@@ -78,7 +115,14 @@ const DUE = KEY_ATTRIBUTES.notificationDue;
 
 /** `id` absent, or present but past its retention: either way, as if TTL had already deleted it. */
 const ABSENT = "attribute_not_exists(#id) OR #expiresAt <= :now";
-const LIVE = "attribute_not_exists(#expiresAt) OR #expiresAt > :now";
+
+/** What a status change writes, decided from the status the finding has when it is read. */
+interface StatusChange {
+  to: FindingStatus;
+  entry: HistoryEntry;
+  /** The new suppression's expiry. */
+  until?: string;
+}
 
 /**
  * The findings table (see tableDefinition.ts and the package README). Writes are idempotent
@@ -95,6 +139,7 @@ export class FindingStore {
   readonly #retentionSeconds: number;
   readonly #concurrency: number;
   readonly #now: () => Date;
+  readonly #pageReadBudget: number;
 
   constructor(options: FindingStoreOptions) {
     if (!options.tableName) throw new StoreError("tableName: expected a table name");
@@ -108,6 +153,9 @@ export class FindingStore {
     this.#retentionSeconds = Math.round(days * 86_400);
     this.#concurrency = concurrency;
     this.#now = options.now ?? (() => new Date());
+    const budget = options.pageReadBudget ?? DEFAULT_PAGE_READ_BUDGET;
+    if (!Number.isInteger(budget) || budget < 1) throw new StoreError(`pageReadBudget: expected a positive whole number, got ${budget}`);
+    this.#pageReadBudget = budget;
   }
 
   /**
@@ -136,60 +184,156 @@ export class FindingStore {
     return result;
   }
 
+  /** The finding as a person sees it (a suppression past its expiry reads as open), or undefined when there is none (or it is past its retention). */
   async getFinding(id: string): Promise<Finding | undefined> {
-    const output = await this.#send("reading a finding", () =>
-      this.#client.send(new GetCommand({ TableName: this.tableName, Key: { [ID]: id }, ConsistentRead: true })),
-    );
-    return output.Item && !isExpired(output.Item, this.#nowSeconds()) ? fromItem(output.Item) : undefined;
+    return (await this.getFindingWithHistory(id))?.finding;
+  }
+
+  /** The finding and its history, oldest first, from one consistent read; undefined when there is none. */
+  async getFindingWithHistory(id: string): Promise<FindingWithHistory | undefined> {
+    const clock = this.#clock();
+    const item = await this.#readItem(id, "reading a finding");
+    return item && !isExpired(item, clock.seconds) ? { finding: fromItem(item, clock.iso), history: readHistory(item, clock.iso) } : undefined;
+  }
+
+  /** Who changed the finding's status, when, how and why, oldest first (its creation by "vigil" is the first entry); undefined when there is no finding. */
+  async getHistory(id: string): Promise<HistoryEntry[] | undefined> {
+    return (await this.getFindingWithHistory(id))?.history;
   }
 
   /**
-   * Triage: sets the status (and the status index key with it). Resolving starts the retention
-   * clock; any other status stops it. Undefined when there is no such (unexpired) finding.
+   * Triage: acknowledge, suppress, resolve or reopen a finding, as `actor`. The change and its
+   * history entry are one UpdateItem conditioned on the status read just before, so two people
+   * triaging at once cannot both move the same status (the second is re-checked against the first's
+   * result). InvalidTransitionError when the status does not allow the action, FindingNotFoundError
+   * when there is no finding, InvalidRequestError for a malformed request. Resolving starts the
+   * retention clock, any other change stops it.
+   */
+  async transition(id: string, request: TransitionRequest): Promise<TransitionResult> {
+    if (typeof id !== "string" || id === "") throw new InvalidRequestError("id", "expected a finding id");
+    const nowMs = request?.nowMs ?? this.#now().getTime();
+    checkInstant(nowMs, "nowMs");
+    const checked = checkTransitionRequest(request, nowMs);
+    const rule = TRANSITIONS[checked.action];
+    return this.#changeStatus(id, nowMs, (from) => {
+      if (!rule.from.includes(from)) throw new InvalidTransitionError(id, from, checked.action, allowedActions(from));
+      const entry: HistoryEntry = {
+        at: isoInstant(nowMs),
+        actor: checked.actor,
+        action: checked.action,
+        from,
+        to: rule.to,
+        ...(checked.reason === undefined ? {} : { reason: checked.reason }),
+        ...(checked.until === undefined ? {} : { until: checked.until }),
+      };
+      return { to: rule.to, entry, ...(checked.until === undefined ? {} : { until: checked.until }) };
+    });
+  }
+
+  /**
+   * Sets the status outside the triage state machine (any status to any), recorded in the history
+   * as a "set-status" by "vigil". Resolving starts the retention clock; any other status stops it.
+   * Undefined when there is no such (unexpired) finding.
    */
   async setStatus(id: string, status: FindingStatus): Promise<Finding | undefined> {
-    const now = this.#nowSeconds();
-    const resolved = status === "resolved";
+    if (!(FINDING_STATUSES as readonly unknown[]).includes(status)) throw new InvalidRequestError("status", `expected one of ${FINDING_STATUSES.join(", ")}, got ${JSON.stringify(status)}`);
+    const nowMs = this.#now().getTime();
     try {
-      const output = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { [ID]: id },
-          UpdateExpression: resolved
-            ? "SET #status = :status, #statusKey = :status, #expiresAt = :expiresAt"
-            : "SET #status = :status, #statusKey = :status REMOVE #expiresAt",
-          ConditionExpression: `attribute_exists(#id) AND (${LIVE})`,
-          ExpressionAttributeNames: { "#id": ID, "#status": "status", "#statusKey": KEY_ATTRIBUTES.status, "#expiresAt": EXPIRES_AT_ATTRIBUTE },
-          ExpressionAttributeValues: { ":status": status, ":now": now, ...(resolved ? { ":expiresAt": now + this.#retentionSeconds } : {}) },
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return output.Attributes ? fromItem(output.Attributes) : undefined;
+      const result = await this.#changeStatus(id, nowMs, (from) => ({ to: status, entry: { at: isoInstant(nowMs), actor: SYSTEM_ACTOR, action: "set-status", from, to: status } }));
+      return result.finding;
     } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw storeError("updating a finding's status", this.tableName, error);
+      if (error instanceof FindingNotFoundError) return undefined;
+      throw error;
     }
   }
 
   /**
-   * One page, newest first, of the findings matching one access pattern (or all of them). Each
-   * index partition is queried from the cursor's position on; a severity minimum merges several.
+   * Writes down the suppressions whose expiry has passed by `nowMs` (the store's clock when absent):
+   * each becomes open, with a "reopen" entry by "vigil" at its expiry. Reads see an expired
+   * suppression as open already; this moves it to the open status partition. A Query of the
+   * suppressed partition, never a Scan; run it on a schedule. Returns the ids it reopened.
+   */
+  async reopenExpiredSuppressions(nowMs: number = this.#now().getTime()): Promise<string[]> {
+    checkInstant(nowMs, "nowMs");
+    const clock = this.#clock(nowMs);
+    const expired: { id: string; until: string }[] = [];
+    const filter = filterExpression([{ kind: "suppression", expired: true }], clock);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await this.#send("listing expired suppressions", () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: INDEX_NAMES.status,
+            KeyConditionExpression: "#pk = :pk",
+            FilterExpression: filter.text,
+            ProjectionExpression: "#id, #until",
+            ExpressionAttributeNames: { "#pk": KEY_ATTRIBUTES.status, "#id": ID, ...filter.names },
+            ExpressionAttributeValues: { ":pk": "suppressed", ...filter.values },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of output.Items ?? []) expired.push({ id: item[ID] as string, until: item[SUPPRESSED_UNTIL_ATTRIBUTE] as string });
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    const reopened = new Array<boolean>(expired.length).fill(false);
+    await mapConcurrent(expired, this.#concurrency, async ({ id, until }, index) => {
+      // Conditioned on the very suppression read: one renewed or triaged meanwhile is left alone.
+      reopened[index] = await this.#conditionalUpdate(`reopening the expired suppression of ${id}`, {
+        Key: { [ID]: id },
+        UpdateExpression: "SET #status = :open, #statusKey = :open, #history = list_append(if_not_exists(#history, :none), :entries) REMOVE #until",
+        ConditionExpression: `attribute_exists(#id) AND #status = :suppressed AND #until = :until`,
+        ExpressionAttributeNames: { "#id": ID, "#status": "status", "#statusKey": KEY_ATTRIBUTES.status, "#history": HISTORY_ATTRIBUTE, "#until": SUPPRESSED_UNTIL_ATTRIBUTE },
+        ExpressionAttributeValues: { ":open": "open", ":suppressed": "suppressed", ":until": until, ":none": [], ":entries": [expiryEntry(until)] },
+      });
+    });
+    return expired.filter((_, index) => reopened[index]).map(({ id }) => id);
+  }
+
+  /**
+   * One page, newest first, of the findings matching any combination of filters and a time range.
+   * The most selective filter picks the index partition(s) (see DRIVING_ORDER), the time range and
+   * the cursor bound its sort key, and the other filters are FilterExpressions. Partitions are read
+   * from the cursor's position on and merged; reading goes on while filters leave the page short,
+   * up to the page read budget, after which the page may be short (even empty) but has a cursor.
    */
   async listFindings(query: FindingQuery = {}): Promise<FindingPage> {
     const plan = planQuery(query);
     const fingerprint = queryFingerprint([this.tableName, ...plan.parts]);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, fingerprint, this.#cursorKey);
-    const now = this.#nowSeconds();
+    const clock = this.#clock();
+    // The cursor's own item is the inclusive upper bound and is dropped: nothing in DynamoDB's key conditions combines "<" with a lower bound.
+    const upperKey = after !== undefined && (plan.upperKey === undefined || after < plan.upperKey) ? after : plan.upperKey;
     // One more than the page: if it exists, there is a next page.
-    const wanted = plan.limit + 1;
-    const partitions = await Promise.all(plan.partitions.map((partition) => this.#queryPartition(partition, after, wanted, now)));
-    const merged = partitions.flat().sort((a, b) => (a[TIME] < b[TIME] ? 1 : a[TIME] > b[TIME] ? -1 : 0));
-    const page = merged.slice(0, plan.limit);
-    const last = page.at(-1);
+    const { items, resumeBelow } = await readMerged(plan.partitions, plan.limit + 1, this.#pageReadBudget, (planned, startKey, limit) =>
+      this.#readPartition(planned, { lowerKey: plan.lowerKey, upperKey, exclude: after, startKey, limit, clock }),
+    );
+    const page = items.slice(0, plan.limit);
+    const position = items.length > plan.limit ? page.at(-1)?.[TIME] : resumeBelow;
     return {
-      items: page.map(fromItem),
-      ...(merged.length > plan.limit && last ? { cursor: encodeCursor(last[TIME], fingerprint, this.#cursorKey) } : {}),
+      items: page.map((item) => fromItem(item, clock.iso)),
+      ...(position === undefined ? {} : { cursor: encodeCursor(position, fingerprint, this.#cursorKey) }),
     };
+  }
+
+  /**
+   * Counts of the live findings by severity, by status (as in effect now) and by the given rules:
+   * COUNT Queries of the severity, status and rule partitions, paginated, never a Scan. Each reads
+   * every entry of its partition (a COUNT costs what reading them costs), so call it for a
+   * dashboard, not per finding.
+   */
+  async summarize(options: SummaryOptions): Promise<FindingSummary> {
+    const counts = summaryCounts(options);
+    const summary = emptySummary(options.ruleIds);
+    const clock = this.#clock();
+    await mapConcurrent(counts, this.#concurrency, async (count) => {
+      const found = await this.#count(count.partition, count.filters, clock);
+      // Added after the await: open is the sum of two counts running at once.
+      const tally = summary[count.tally] as Record<string, number>;
+      tally[count.key] = (tally[count.key] ?? 0) + found;
+    });
+    return summary;
   }
 
   /**
@@ -332,7 +476,8 @@ export class FindingStore {
       items.push(...((output.Items ?? []) as FindingItem[]));
       startKey = output.LastEvaluatedKey;
     } while (startKey && items.length < limit);
-    return items.map(fromItem);
+    const nowIso = this.#clock().iso;
+    return items.map((item) => fromItem(item, nowIso));
   }
 
   /** Every channel's delivery state of a stored (unexpired) finding; undefined when there is none. */
@@ -366,31 +511,103 @@ export class FindingStore {
     }
   }
 
-  /** Up to `wanted` unexpired items of one partition strictly older than `after`, newest first. */
-  async #queryPartition(partition: Partition, after: string | undefined, wanted: number, now: number): Promise<FindingItem[]> {
-    const items: FindingItem[] = [];
+  /** One Query of a list: matching, unexpired items of one partition between the bounds, newest first, without the cursor's own item. */
+  async #readPartition(
+    planned: PlannedPartition,
+    range: { lowerKey: string | undefined; upperKey: string | undefined; exclude: string | undefined; startKey: Record<string, unknown> | undefined; limit: number; clock: ReadClock },
+  ): Promise<PartitionRead> {
+    const key = keyCondition(planned.partition, range.lowerKey, range.upperKey);
+    if (!key) return { items: [], lastKey: undefined, scanned: 0 };
+    const filter = filterExpression(planned.filters, range.clock);
+    const output = await this.#send("listing findings", () =>
+      this.#client.send(new QueryCommand({ ...this.#queryInput(planned.partition, key, filter), ScanIndexForward: false, Limit: range.limit, ...(range.startKey ? { ExclusiveStartKey: range.startKey } : {}) })),
+    );
+    const items = ((output.Items ?? []) as FindingItem[]).filter((item) => item[TIME] !== range.exclude);
+    return { items, lastKey: output.LastEvaluatedKey, scanned: output.ScannedCount ?? items.length };
+  }
+
+  /** The live items of a partition that pass the filters, counted 1 MB of index at a time. */
+  async #count(partition: Partition, filters: readonly ItemFilter[], clock: ReadClock): Promise<number> {
+    const key = keyCondition(partition, undefined, undefined) as Expression;
+    const filter = filterExpression(filters, clock);
+    let total = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const output = await this.#send("listing findings", () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: partition.indexName,
-            KeyConditionExpression: after === undefined ? "#pk = :pk" : "#pk = :pk AND #sk < :after",
-            FilterExpression: LIVE,
-            // DynamoDB rejects names and values an expression does not use, so `#sk` comes only with a cursor.
-            ExpressionAttributeNames: { "#pk": partition.keyAttribute, "#expiresAt": EXPIRES_AT_ATTRIBUTE, ...(after === undefined ? {} : { "#sk": TIME }) },
-            ExpressionAttributeValues: { ":pk": partition.value, ":now": now, ...(after === undefined ? {} : { ":after": after }) },
-            ScanIndexForward: false,
-            Limit: wanted - items.length,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
+      const output = await this.#send("counting findings", () =>
+        this.#client.send(new QueryCommand({ ...this.#queryInput(partition, key, filter), Select: "COUNT", ...(startKey ? { ExclusiveStartKey: startKey } : {}) })),
       );
-      items.push(...((output.Items ?? []) as FindingItem[]));
+      total += output.Count ?? 0;
       startKey = output.LastEvaluatedKey;
-    } while (startKey && items.length < wanted);
-    return items;
+    } while (startKey);
+    return total;
+  }
+
+  #queryInput(partition: Partition, key: Expression, filter: Expression): QueryCommandInput {
+    return {
+      TableName: this.tableName,
+      IndexName: partition.indexName,
+      KeyConditionExpression: key.text,
+      FilterExpression: filter.text,
+      ExpressionAttributeNames: { ...key.names, ...filter.names },
+      ExpressionAttributeValues: { ...key.values, ...filter.values },
+    };
+  }
+
+  /**
+   * Reads the finding, lets `decide` choose the change from the status in effect (or throw), and
+   * writes it with its history entry in one UpdateItem conditioned on the status and suppression
+   * expiry just read. A suppression that ran out is open: its expiry entry is written first, in
+   * the same update. When another change landed in between, it starts again from that one.
+   */
+  async #changeStatus(id: string, nowMs: number, decide: (from: FindingStatus) => StatusChange): Promise<TransitionResult> {
+    const clock = this.#clock(nowMs);
+    for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
+      const item = await this.#readItem(id, "reading a finding");
+      if (!item || isExpired(item, clock.seconds)) throw new FindingNotFoundError(id);
+      const stored = item.status as FindingStatus;
+      const storedUntil = item[SUPPRESSED_UNTIL_ATTRIBUTE] as string | undefined;
+      const from = effectiveStatus(item, clock.iso);
+      const change = decide(from);
+      const entries = stored === "suppressed" && from === "open" ? [expiryEntry(storedUntil as string), change.entry] : [change.entry];
+      const set = ["#status = :to", "#statusKey = :to", "#history = list_append(if_not_exists(#history, :none), :entries)"];
+      const remove: string[] = [];
+      if (change.until === undefined) remove.push("#until");
+      else set.push("#until = :newUntil");
+      if (change.to === "resolved") set.push("#expiresAt = :expiresAt");
+      else remove.push("#expiresAt");
+      try {
+        const output = await this.#client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { [ID]: id },
+            UpdateExpression: `SET ${set.join(", ")} REMOVE ${remove.join(", ")}`,
+            ConditionExpression: `attribute_exists(#id) AND (${LIVE}) AND #status = :stored AND ${storedUntil === undefined ? "attribute_not_exists(#until)" : "#until = :storedUntil"}`,
+            ExpressionAttributeNames: { "#id": ID, "#status": "status", "#statusKey": KEY_ATTRIBUTES.status, "#history": HISTORY_ATTRIBUTE, "#until": SUPPRESSED_UNTIL_ATTRIBUTE, "#expiresAt": EXPIRES_AT_ATTRIBUTE },
+            ExpressionAttributeValues: {
+              ":to": change.to,
+              ":none": [],
+              ":entries": entries,
+              ":now": clock.seconds,
+              ":stored": stored,
+              ...(storedUntil === undefined ? {} : { ":storedUntil": storedUntil }),
+              ...(change.until === undefined ? {} : { ":newUntil": change.until }),
+              ...(change.to === "resolved" ? { ":expiresAt": clock.seconds + this.#retentionSeconds } : {}),
+            },
+            ReturnValues: "ALL_NEW",
+          }),
+        );
+        return { finding: fromItem(output.Attributes as FindingItem, clock.iso), entry: change.entry };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw storeError(`changing the status of finding ${id}`, this.tableName, error);
+      }
+    }
+    throw new StoreError(`finding ${id} changed ${MAX_CHANGE_ATTEMPTS} times while its status was being changed; try again`);
+  }
+
+  /** The item as stored (strongly consistent), expired or not; undefined when there is none. */
+  async #readItem(id: string, operation: string): Promise<FindingItem | undefined> {
+    const output = await this.#send(operation, () => this.#client.send(new GetCommand({ TableName: this.tableName, Key: { [ID]: id }, ConsistentRead: true })));
+    return output.Item as FindingItem | undefined;
   }
 
   /** Ids stored and unexpired. Keys DynamoDB leaves unprocessed after a few retries count as not stored: the conditional put settles them. */
@@ -417,16 +634,14 @@ export class FindingStore {
 
   /** False when the finding is already stored (another writer, or an earlier run, got there first). */
   async #putIfAbsent(finding: Finding, nowMs: number, claim: Lease | undefined): Promise<boolean> {
-    const now = Math.floor(nowMs / 1000);
-    const expiresAt = finding.status === "resolved" ? now + this.#retentionSeconds : undefined;
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...toItem(finding, expiresAt), ...pendingAttributes(finding.id, nowMs, claim) },
+          Item: newFindingItem(finding, { nowMs, retentionSeconds: this.#retentionSeconds, ...(claim ? { claim } : {}) }),
           ConditionExpression: ABSENT,
           ExpressionAttributeNames: { "#id": ID, "#expiresAt": EXPIRES_AT_ATTRIBUTE },
-          ExpressionAttributeValues: { ":now": now },
+          ExpressionAttributeValues: { ":now": Math.floor(nowMs / 1000) },
         }),
       );
       return true;
@@ -446,6 +661,11 @@ export class FindingStore {
 
   #nowSeconds(): number {
     return Math.floor(this.#now().getTime() / 1000);
+  }
+
+  /** The instant reads and changes are judged at: `nowMs`, else the store's clock. */
+  #clock(nowMs: number = this.#now().getTime()): ReadClock {
+    return { seconds: Math.floor(nowMs / 1000), iso: isoInstant(nowMs) };
   }
 }
 

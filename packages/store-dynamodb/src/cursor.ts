@@ -14,7 +14,7 @@ const POSITION = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#.+$/s;
 export type CursorKey = string | Uint8Array;
 
 /** A short digest naming a query, so a cursor cannot be replayed against another one. */
-export function queryFingerprint(parts: readonly string[]): string {
+export function queryFingerprint(parts: readonly unknown[]): string {
   return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 22);
 }
 

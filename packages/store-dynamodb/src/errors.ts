@@ -3,8 +3,42 @@ import { VigilError } from "@vigil/core";
 /** Base class of every error the findings store raises; `cause` carries the SDK or LevelDB error behind it. */
 export class StoreError extends VigilError {}
 
-/** A `listFindings` query that asks for no or several access patterns at once, or a limit out of range. */
-export class InvalidQueryError extends StoreError {}
+/**
+ * Input the store refuses before touching the table (the API answers 400); `parameter` names the
+ * offending field and starts the message.
+ */
+export class InvalidRequestError extends StoreError {
+  readonly parameter: string;
+  constructor(parameter: string, message: string, options?: { cause?: unknown }) {
+    super(`${parameter}: ${message}`, options);
+    this.parameter = parameter;
+  }
+}
+
+/** A `listFindings` query with an unknown parameter, a malformed filter or time, or a limit out of range. */
+export class InvalidQueryError extends InvalidRequestError {}
+
+/** No such finding, or one past its retention (the API answers 404). */
+export class FindingNotFoundError extends StoreError {
+  readonly findingId: string;
+  constructor(findingId: string, options?: { cause?: unknown }) {
+    super(`finding ${findingId} does not exist`, options);
+    this.findingId = findingId;
+  }
+}
+
+/** A triage action the finding's current status does not allow, e.g. acknowledging a resolved finding (the API answers 409). */
+export class InvalidTransitionError extends StoreError {
+  readonly findingId: string;
+  readonly from: string;
+  readonly action: string;
+  constructor(findingId: string, from: string, action: string, allowed: readonly string[], options?: { cause?: unknown }) {
+    super(`cannot ${action} finding ${findingId}: it is ${from} (allowed from ${from}: ${allowed.length > 0 ? allowed.join(", ") : "none"})`, options);
+    this.findingId = findingId;
+    this.from = from;
+    this.action = action;
+  }
+}
 
 /**
  * A cursor that was altered, signed with another key, or made by a different query. Safe to show a

@@ -1,25 +1,41 @@
-import type { Finding } from "@vigil/core";
-import { DELIVERY_ATTRIBUTES } from "./outbox.ts";
+import type { Finding, FindingStatus } from "@vigil/core";
+import { isoInstant, MAX_SORTABLE_MS } from "./instant.ts";
+import { DELIVERY_ATTRIBUTES, type Lease, pendingAttributes } from "./outbox.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
+import type { HistoryEntry } from "./triage.ts";
 
-/** A finding as stored: its own fields plus the key attributes of the indexes, the outbox state and, once resolved, `expiresAt`. */
+/** A finding as stored: its own fields plus the key attributes of the indexes, the outbox state, the triage history and, once resolved, `expiresAt`. */
 export type FindingItem = Record<string, unknown> & { id: string; skTime: string; expiresAt?: number };
 
-const INTERNAL = new Set<string>([...Object.values(KEY_ATTRIBUTES).filter((name) => name !== KEY_ATTRIBUTES.id), EXPIRES_AT_ATTRIBUTE, ...DELIVERY_ATTRIBUTES]);
+/** Every status change of the finding, oldest first, its creation included: a list of HistoryEntry maps. */
+export const HISTORY_ATTRIBUTE = "statusHistory";
+/** ISO instant at which a suppression ends; only on a suppressed finding, and only when it has an expiry. */
+export const SUPPRESSED_UNTIL_ATTRIBUTE = "suppressedUntil";
 
-/** Last instant whose ISO form is 24 characters (year 9999), so sort keys compare as strings. */
-const MAX_SORTABLE_MS = 253_402_300_799_999;
-const EPOCH = new Date(0).toISOString();
+/** The actor of the changes Vigil makes itself: a finding's creation, a suppression running out. */
+export const SYSTEM_ACTOR = "vigil";
+
+const INTERNAL = new Set<string>([
+  ...Object.values(KEY_ATTRIBUTES).filter((name) => name !== KEY_ATTRIBUTES.id),
+  EXPIRES_AT_ATTRIBUTE,
+  HISTORY_ATTRIBUTE,
+  SUPPRESSED_UNTIL_ATTRIBUTE,
+  ...DELIVERY_ATTRIBUTES,
+]);
+
+const EPOCH = isoInstant(0);
 
 /**
  * The time part of the sort key: eventTime, else detectedAt, normalised to a fixed-width ISO
  * instant (CloudTrail writes `…:00Z`, the clock `…:00.000Z`, and those do not sort as strings).
+ * It is fixed when the finding is stored and never moves (a posture finding's lastSeenAt does not
+ * move it), so a list position, and a cursor, stays exact.
  */
 export function sortTime(finding: Pick<Finding, "eventTime" | "detectedAt">): string {
   for (const text of [finding.eventTime, finding.detectedAt]) {
     if (text === undefined) continue;
     const ms = Date.parse(text);
-    if (Number.isFinite(ms) && ms >= 0 && ms <= MAX_SORTABLE_MS) return new Date(ms).toISOString();
+    if (Number.isFinite(ms) && ms >= 0 && ms <= MAX_SORTABLE_MS) return isoInstant(ms);
   }
   return EPOCH;
 }
@@ -28,8 +44,16 @@ export function sortKey(finding: Finding): string {
   return `${sortTime(finding)}#${finding.id}`;
 }
 
-/** `expiresAt` is `undefined` unless the finding is resolved. */
-export function toItem(finding: Finding, expiresAt: number | undefined): FindingItem {
+export interface NewItemOptions {
+  /** When the store writes it: the creation entry's time, and the start of a resolved finding's retention. */
+  nowMs: number;
+  retentionSeconds: number;
+  /** The sns lease the finding is born with (see outbox.ts). */
+  claim?: Lease;
+}
+
+/** The item `putFindings` writes for a new finding: index keys, outbox, the creation entry of its history and, when it is put resolved, its expiry. */
+export function newFindingItem(finding: Finding, options: NewItemOptions): FindingItem {
   const item: FindingItem = { ...finding, [KEY_ATTRIBUTES.time]: sortKey(finding) } as FindingItem;
   const partitions = {
     status: finding.status,
@@ -43,13 +67,27 @@ export function toItem(finding: Finding, expiresAt: number | undefined): Finding
   for (const [field, value] of Object.entries(partitions)) {
     if (value) item[KEY_ATTRIBUTES[field as keyof typeof partitions]] = value;
   }
-  if (expiresAt !== undefined) item[EXPIRES_AT_ATTRIBUTE] = expiresAt;
-  return item;
+  if (finding.status === "resolved") item[EXPIRES_AT_ATTRIBUTE] = Math.floor(options.nowMs / 1000) + options.retentionSeconds;
+  const created: HistoryEntry = { at: isoInstant(options.nowMs), actor: SYSTEM_ACTOR, action: "create", from: null, to: finding.status };
+  item[HISTORY_ATTRIBUTE] = [created];
+  return { ...item, ...pendingAttributes(finding.id, options.nowMs, options.claim) };
 }
 
-export function fromItem(item: Record<string, unknown>): Finding {
+/**
+ * The status a person sees: a suppression whose expiry has passed reads as open even before
+ * `reopenExpiredSuppressions` has written it so.
+ */
+export function effectiveStatus(item: Record<string, unknown>, nowIso: string): FindingStatus {
+  const status = item.status as FindingStatus;
+  const until = item[SUPPRESSED_UNTIL_ATTRIBUTE];
+  return status === "suppressed" && typeof until === "string" && until <= nowIso ? "open" : status;
+}
+
+/** The finding's public shape: its own fields, with the status in effect at `nowIso`. */
+export function fromItem(item: Record<string, unknown>, nowIso: string): Finding {
   const finding: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(item)) if (!INTERNAL.has(name)) finding[name] = value;
+  finding.status = effectiveStatus(item, nowIso);
   return finding as unknown as Finding;
 }
 

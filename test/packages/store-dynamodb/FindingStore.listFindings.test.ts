@@ -186,7 +186,7 @@ describe("Class: FindingStore", () => {
       [{ limit: 0 }],
       [{ limit: 101 }],
       [{ limit: 2.5 }],
-      [{ ruleId: "a", principal: "b" }],
+      [{ ruleId: "a", since: "yesterday" }],
       [{ ruleId: "" }],
       [{ status: "closed" }],
       [{ severity: "SEVERE" }],
