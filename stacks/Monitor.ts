@@ -8,6 +8,7 @@ import { createCloudTrailRules, patternsFor } from "./cloudTrailRules.ts";
 import { createFindingsTopic, createSlackQueue } from "./monitor/notifications.ts";
 import { alarmOnDeadLetters, alarmOnFunction, alarmOnRuleFailures, createOpsTopic } from "./monitor/operations.ts";
 import { evaluateStatements, notifySlackStatements, retryStatements } from "./monitor/permissions.ts";
+import { postureStatements } from "./monitor/posture.ts";
 import { createQueueWithDeadLetters } from "./monitor/queues.ts";
 import { createTable } from "./monitor/tables.ts";
 import { createVigilFunction } from "./monitor/vigilFunction.ts";
@@ -15,6 +16,8 @@ import { createVigilFunction } from "./monitor/vigilFunction.ts";
 const EVALUATE_TIMEOUT = Duration.seconds(30);
 const NOTIFY_SLACK_TIMEOUT = Duration.seconds(30);
 const RETRY_TIMEOUT = Duration.seconds(60);
+/** The credential report may take two minutes to build and throttled reads back off; the run's lease is 15. */
+const POSTURE_TIMEOUT = Duration.minutes(10);
 /** SQS messages per invocation; failed ones are reported one by one (ReportBatchItemFailures). */
 const BATCH_SIZE = 10;
 const RETRY_SCHEDULE = "rate(5 minutes)";
@@ -23,7 +26,8 @@ const RETRY_SCHEDULE = "rate(5 minutes)";
  * The monitor, in the home region: CloudTrail events from the default bus (this region's and what
  * the forwarders send) queue for the evaluate function, which stores findings and publishes new
  * ones to the findings topic; emails and the Slack queue subscribe to it with severity filters, and
- * a sweep re-publishes findings whose notification failed. Dead letters, function errors and
+ * a sweep re-publishes findings whose notification failed. On its own schedule the posture function
+ * checks the account's state and publishes a digest. Dead letters, function errors and
  * throttles, and undeliverable events alarm on the ops topic.
  */
 export function Monitor({ stack, app }: StackContext) {
@@ -75,9 +79,32 @@ export function Monitor({ stack, app }: StackContext) {
   for (const statement of retryStatements({ findingsTable, topic, topicKey })) retry.role.addToPrincipalPolicy(statement);
   new Cron(stack, "RetrySchedule", { schedule: RETRY_SCHEDULE, job: { function: retry.fn } });
 
+  const posture = createVigilFunction(
+    stack,
+    "Posture",
+    {
+      handler: "functions/posture.handler",
+      service: "posture",
+      description: "Runs the scheduled posture checks of the account, updates their findings and publishes a digest",
+      timeout: POSTURE_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        FINDINGS_TABLE_NAME: findingsTable.tableName,
+        TOPIC_ARN: topic.topicArn,
+        VIGIL_CONFIG: JSON.stringify(config.vigil),
+        RETENTION_DAYS: retentionDays,
+        REMEDIATION: JSON.stringify(config.remediation),
+      },
+    },
+    config,
+  );
+  for (const statement of postureStatements(stack, { findingsTable, topic, topicKey }, config.remediation)) posture.role.addToPrincipalPolicy(statement);
+  new Cron(stack, "PostureSchedule", { schedule: config.postureSchedule, job: { function: posture.fn } });
+
   const watched = [
     { id: "Evaluate", fn: evaluate.fn },
     { id: "RetryNotifications", fn: retry.fn },
+    { id: "Posture", fn: posture.fn },
   ];
   const deadLetterQueues = [{ id: "EventsQueue", queue: events.deadLetters }];
 

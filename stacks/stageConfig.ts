@@ -1,12 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnyRule, type ConfigInput, configSchema, resolveConfig, severitySchema } from "@vigil/core";
+import { REMEDIATION_OFF, type RemediationSettings, remediationSettingsSchema } from "@vigil/monitor";
 import * as z from "zod";
 import { StageConfigError } from "./errors.ts";
 import { HOME_REGION } from "./home.ts";
 
 /** Regions where console sign-ins of IAM users can be recorded besides the home region. */
 export const DEFAULT_FORWARDER_REGIONS = ["us-east-2", "eu-north-1", "ap-southeast-2"] as const;
+
+/** The scheduled posture run: daily at 06:00 UTC unless the stage says otherwise. */
+export const DEFAULT_POSTURE_SCHEDULE = "cron(0 6 * * ? *)";
 
 /** Lambda refuses a function whose environment variables total more than 4 KB. */
 const MAX_VIGIL_CONFIG_BYTES = 3072;
@@ -17,6 +21,13 @@ const parameterName = z
   .string()
   .regex(/^\/[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, "must be an SSM parameter name such as /vigil/slack-webhook")
   .max(1011);
+/** An EventBridge schedule expression: `rate(<n> <unit>)` or a six-field `cron(...)`. */
+const schedule = z
+  .string()
+  .regex(
+    /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/,
+    "must be an EventBridge schedule expression such as rate(1 day) or cron(0 6 * * ? *)",
+  ) as z.ZodType<`rate(${string})` | `cron(${string})`>;
 
 const deploymentShape = {
   /** Receive every finding at or above `emailMinSeverity`. */
@@ -38,6 +49,10 @@ const deploymentShape = {
     .default([...DEFAULT_FORWARDER_REGIONS])
     .refine((regions) => !regions.includes(HOME_REGION), `must not include the home region ${HOME_REGION}`)
     .refine((regions) => new Set(regions).size === regions.length, "must not repeat a region"),
+  /** When the posture checks run (the credential report they read is rebuilt at most every 4 hours). */
+  postureSchedule: schedule.default(DEFAULT_POSTURE_SCHEDULE),
+  /** Opt-in deactivation of old access keys by the posture run; a dry run until `dryRun` is false. */
+  remediation: remediationSettingsSchema.default(() => ({ ...REMEDIATION_OFF })),
   /** Production stages retain their tables on removal; defaults to true for the stages prod and production. */
   production: z.boolean().optional(),
 };
@@ -54,6 +69,9 @@ export interface StageConfig {
   opsEmails: readonly string[];
   retentionDays: number;
   forwarderRegions: readonly string[];
+  postureSchedule: `rate(${string})` | `cron(${string})`;
+  /** The posture function's role may update access keys only when this is enabled and not a dry run. */
+  remediation: RemediationSettings;
   /** The rule configuration, validated against the catalogue; the evaluate function gets it as VIGIL_CONFIG. */
   vigil: ConfigInput;
   /** The ids of the rules the configuration leaves enabled: only their events are routed. */

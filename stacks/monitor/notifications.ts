@@ -1,5 +1,5 @@
 import type { Severity } from "@vigil/core";
-import { severityFilterPolicy } from "@vigil/notify";
+import { emailFilterPolicy, findingsOnlyFilterPolicy } from "@vigil/notify";
 import type { Duration } from "aws-cdk-lib";
 import type { Key } from "aws-cdk-lib/aws-kms";
 import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
@@ -14,28 +14,36 @@ export interface FindingsTopic {
   key: Key;
 }
 
-/** The SNS filter policy (on the `severity` message attribute every finding carries) for `minimum` and above. */
-function severityFilter(minimum: Severity): Record<string, SubscriptionFilter> {
-  return { severity: SubscriptionFilter.stringFilter({ allowlist: severityFilterPolicy(minimum).severity }) };
+/**
+ * A filter policy on message attributes as CDK takes it: each key's conditions as they are, `$or`
+ * included (its conditions are the alternative policies), which CDK's own helpers cannot express.
+ */
+function toSubscriptionFilters(policy: object): Record<string, SubscriptionFilter> {
+  return Object.fromEntries(Object.entries(policy).map(([key, conditions]) => [key, new SubscriptionFilter(conditions as unknown[])]));
 }
 
-/** The topic every new finding is published to, encrypted with its own key, with the alert emails subscribed. */
+/**
+ * The topic every new finding and every posture digest is published to, encrypted with its own
+ * key, with the alert emails subscribed: findings at the email minimum and above, and every digest
+ * (see emailFilterPolicy).
+ */
 export function createFindingsTopic(scope: Construct, config: StageConfig): FindingsTopic {
   const key = createTopicKey(scope, "FindingsTopicKey", "Vigil findings topic", config);
   const topic = new Topic(scope, "FindingsTopic", { displayName: "Vigil findings", masterKey: key, enforceSSL: true });
   for (const email of config.alertEmails) {
-    topic.addSubscription(new EmailSubscription(email, { filterPolicy: severityFilter(config.emailMinSeverity) }));
+    topic.addSubscription(new EmailSubscription(email, { filterPolicy: toSubscriptionFilters(emailFilterPolicy(config.emailMinSeverity)) }));
   }
   return { topic, key };
 }
 
 /**
- * The Slack channel's queue, subscribed to the findings topic with its own severity filter. The
+ * The Slack channel's queue, subscribed to the findings topic with its own severity filter, findings
+ * only: its consumer reads a finding from each message, so the posture digests are kept out. The
  * subscription keeps the SNS envelope (no raw delivery): the consumer reads the finding from its
  * `Message`, as parseSnsEnvelope expects.
  */
 export function createSlackQueue(scope: Construct, topic: Topic, minSeverity: Severity, consumerTimeout: Duration): QueueWithDeadLetters {
   const queues = createQueueWithDeadLetters(scope, "SlackQueue", consumerTimeout);
-  topic.addSubscription(new SqsSubscription(queues.queue, { filterPolicy: severityFilter(minSeverity), rawMessageDelivery: false }));
+  topic.addSubscription(new SqsSubscription(queues.queue, { filterPolicy: toSubscriptionFilters(findingsOnlyFilterPolicy(minSeverity)), rawMessageDelivery: false }));
   return queues;
 }

@@ -25,6 +25,7 @@ const HANDLERS = {
   evaluate: "functions/evaluate.handler",
   notifySlack: "functions/notifySlack.handler",
   retry: "functions/retryNotifications.handler",
+  posture: "functions/posture.handler",
 };
 const SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 const XRAY = { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" };
@@ -202,13 +203,15 @@ describe("Monitor: notifications", () => {
       expect.arrayContaining([
         ...config.alertEmails.map((email) => ({
           Endpoint: email,
-          FilterPolicy: { severity: severitiesFrom(config.emailMinSeverity) },
+          // Every posture digest, and findings at the email minimum and above.
+          FilterPolicy: { $or: [{ kind: ["digest"] }, { severity: severitiesFrom(config.emailMinSeverity) }] },
           Protocol: "email",
           TopicArn: topic,
         })),
         {
           Endpoint: arnOf(id("AWS::SQS::Queue", "SlackQueue")),
-          FilterPolicy: { severity: severitiesFrom(config.slack?.minSeverity ?? "none") },
+          // Findings only: the Slack consumer reads a finding from every message, never a digest.
+          FilterPolicy: { severity: severitiesFrom(config.slack?.minSeverity ?? "none"), kind: [{ exists: false }] },
           Protocol: "sqs",
           RawMessageDelivery: false,
           TopicArn: topic,
@@ -236,7 +239,8 @@ describe("Monitor: notifications", () => {
   it("runs the retry sweep every 5 minutes, invoked only by its schedule", () => {
     const [ruleId, rule] = only(home, "AWS::Events::Rule", "RetryScheduleRule");
     expect(rule.Properties).toMatchObject({ ScheduleExpression: "rate(5 minutes)", State: "ENABLED", Targets: [{ Arn: arnOf(fnId(HANDLERS.retry)) }] });
-    expect(Object.values(resources(home, "AWS::Lambda::Permission")).map((permission) => permission.Properties)).toEqual([
+    const permissions = Object.values(resources(home, "AWS::Lambda::Permission")).map((permission) => permission.Properties);
+    expect(permissions.filter((permission) => JSON.stringify(permission?.FunctionName) === JSON.stringify(arnOf(fnId(HANDLERS.retry))))).toEqual([
       { Action: "lambda:InvokeFunction", FunctionName: arnOf(fnId(HANDLERS.retry)), Principal: "events.amazonaws.com", SourceArn: arnOf(ruleId) },
     ]);
   });

@@ -24,6 +24,8 @@ describe("parseStageConfig", () => {
       opsEmails: [],
       retentionDays: 90,
       forwarderRegions: [...DEFAULT_FORWARDER_REGIONS],
+      postureSchedule: "cron(0 6 * * ? *)",
+      remediation: { enabled: false, olderThanDays: 90, dryRun: true },
       vigil: { trustedAccounts: [], privilegedGroupPatterns: ["admin"], ignore: [], rules: {} },
       enabledRules: catalogue.map((rule) => rule.meta.id),
     });

@@ -60,3 +60,12 @@ export class SlackRejectedError extends SlackError {
     this.slackError = slackError;
   }
 }
+
+/** SNS refused or failed the Publish of a posture digest; `cause` carries the SDK error. */
+export class DigestPublishError extends NotifyError {
+  readonly account: string;
+  constructor(account: string, message: string, options?: { cause?: unknown }) {
+    super(`publishing the posture digest of ${account}: ${message}`, options);
+    this.account = account;
+  }
+}

@@ -12,3 +12,7 @@ export * from "./mrkdwn.ts";
 export * from "./SlackPayload.ts";
 export * from "./slackMessage.ts";
 export * from "./SlackWebhook.ts";
+export * from "./digest.ts";
+export * from "./digestPublishInput.ts";
+export * from "./subscriptionFilterPolicies.ts";
+export * from "./SnsDigestPublisher.ts";

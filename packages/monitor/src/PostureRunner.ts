@@ -1,0 +1,193 @@
+import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import { deactivateOldAccessKeys, type RemediationAction, readAccountSnapshot, type SnapshotProblem } from "@vigil/aws-iam";
+import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
+import { formatDigest, type PostureDigest } from "@vigil/notify";
+import { DeliveryLeaseLostError, type FindingStore, type PostureLifecycle, type PostureSyncResult } from "@vigil/store-dynamodb";
+import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";
+import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
+
+/** What publishes a posture digest to the alerts topic (SnsDigestPublisher); resolves with the message id. */
+export interface DigestPublisher {
+  publishDigest(digest: PostureDigest): Promise<string>;
+}
+
+export interface PostureRunnerOptions {
+  store: FindingStore;
+  lifecycle: PostureLifecycle;
+  /** Publishes the CRITICAL new findings one by one, through the outbox; its lease covers the whole run. */
+  delivery: SnsDelivery;
+  digests: DigestPublisher;
+  /** Reads the account's IAM, and deactivates keys when remediation is on and not a dry run. */
+  iam: IAMClient;
+  cloudTrail: CloudTrailClient;
+  config: EffectiveConfig;
+  /** Off when absent. */
+  remediation?: RemediationSettings;
+  /** Real IAM action names, so admin-policy-in-use reads NotAction exactly. */
+  actions?: ActionCatalog;
+  /** The checks to run; all of Vigil's by default. */
+  checks?: readonly AnyPostureCheck[];
+  now: () => Date;
+  /** Waits for AWS backoff and the credential report; injected in tests. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PostureRunRequest {
+  /** The 12-digit account the clients read (the function's own). */
+  account: string;
+  region: string;
+  /** Identifies this run (the Lambda request id) for the notification leases. */
+  owner: string;
+}
+
+export type DigestOutcome = { published: true; messageId: string } | { published: false; error: unknown };
+
+export interface PostureRunReport {
+  account: string;
+  region: string;
+  runAt: string;
+  /** API calls the snapshot took, by `service:Operation`. */
+  calls: Record<string, number>;
+  problems: SnapshotProblem[];
+  skipped: { checkId: string; reason: string }[];
+  /** The checks that ran in full: only their stored findings could be resolved. */
+  checksRun: string[];
+  created: Finding[];
+  seenAgain: string[];
+  stillOpen: Finding[];
+  resolved: Finding[];
+  reopened: Finding[];
+  /** Absent when remediation is off. */
+  remediation?: { dryRun: boolean; actions: RemediationAction[] };
+  /** The CRITICAL new findings, published one by one. */
+  notifications: DeliveryReport;
+  digest: DigestOutcome;
+}
+
+/** The posture check whose findings name users with old active keys: the remediation's targets. */
+const ROTATION_CHECK = "access-key-not-rotated";
+
+/**
+ * One scheduled posture run of the function's own account: read the account, run the checks, bring
+ * the stored findings in line (new, seen again, resolved, reopened), optionally deactivate old
+ * access keys, then notify: each CRITICAL new finding on its own, and one digest of the whole run.
+ *
+ * Every new finding is stored with its notification pending and held by this run. The CRITICAL ones
+ * are published and marked delivered one by one; the others are marked delivered by the digest
+ * (its MessageId as their reference). If the digest cannot be published they are released, and the
+ * retry sweep publishes them one by one: a failed notification is retried, never lost.
+ */
+export class PostureRunner {
+  readonly #options: PostureRunnerOptions;
+
+  constructor(options: PostureRunnerOptions) {
+    this.#options = options;
+  }
+
+  async run(request: PostureRunRequest): Promise<PostureRunReport> {
+    const { store, lifecycle, delivery, digests, iam, cloudTrail, config, actions, now: clock } = this.#options;
+    const { account, region, owner } = request;
+    const checks = this.#options.checks ?? postureChecks;
+    const now = clock();
+    const runAt = now.toISOString();
+
+    const read = await readAccountSnapshot({ iam, cloudTrail, account, region, now: () => clock().getTime(), ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}) });
+    const run = runPostureChecks(read.snapshot, { config, now, checks, ...(actions ? { actions } : {}) });
+    // A check that skipped anything (an unreadable policy) proves nothing about what it did not see.
+    const skippedIds = new Set(run.skipped.map((entry) => entry.checkId));
+    const checksRun = checks.map((check) => check.meta.id).filter((id) => config.checks.get(id)?.enabled !== false && !skippedIds.has(id));
+
+    const sync = await lifecycle.syncPostureRun({
+      account,
+      checkIds: checksRun,
+      findings: run.findings,
+      now,
+      claimFor: { owner, nowMs: now.getTime(), leaseMs: delivery.leaseMs },
+    });
+    const critical = sync.created.filter((finding) => finding.severity === "CRITICAL");
+    const notifications = await delivery.deliverClaimed(critical, owner);
+    const remediation = await this.#remediate(sync, account, now);
+
+    const digest = formatDigest({
+      account,
+      region,
+      runAt,
+      created: sync.created,
+      reopened: sync.reopened,
+      resolved: sync.resolved,
+      stillOpen: sync.stillOpen,
+      ...(remediation ? { remediation } : {}),
+      skipped: run.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
+      problems: read.problems.map(({ part, error }) => ({ part, error })),
+    });
+    const covered = sync.created.filter((finding) => finding.severity !== "CRITICAL");
+    let outcome: DigestOutcome;
+    try {
+      outcome = { published: true, messageId: await digests.publishDigest(digest) };
+    } catch (error) {
+      outcome = { published: false, error };
+    }
+    for (const finding of covered) {
+      if (outcome.published) await this.#complete(finding.id, owner, outcome.messageId);
+      else await store.releaseDelivery(finding.id, "sns", { owner, error: outcome.error, nowMs: clock().getTime() });
+    }
+
+    return {
+      account,
+      region,
+      runAt,
+      calls: read.calls,
+      problems: read.problems,
+      skipped: run.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
+      checksRun,
+      ...sync,
+      ...(remediation ? { remediation } : {}),
+      notifications,
+      digest: outcome,
+    };
+  }
+
+  /** The digest notified the finding: it leaves the outbox, the digest's MessageId as its reference. */
+  async #complete(findingId: string, owner: string, messageId: string): Promise<void> {
+    try {
+      await this.#options.store.completeDelivery(findingId, "sns", { owner, nowMs: this.#options.now().getTime(), reference: messageId });
+    } catch (error) {
+      // The lease ran out and the sweep took the finding: it publishes it on its own, which is no loss.
+      if (!(error instanceof DeliveryLeaseLostError)) throw error;
+    }
+  }
+
+  /**
+   * Deactivates (or, in a dry run, lists) the old active keys of the users the rotation check
+   * reported, except where the finding is suppressed (someone accepted it) or the user is ignored
+   * by any entry of the configuration. Each finding keeps what was done about its user.
+   */
+  async #remediate(sync: PostureSyncResult, account: string, now: Date): Promise<{ dryRun: boolean; actions: RemediationAction[] } | undefined> {
+    const settings = this.#options.remediation ?? REMEDIATION_OFF;
+    if (!settings.enabled) return undefined;
+    const { config, lifecycle, iam } = this.#options;
+    // stillOpen leaves out suppressed findings; an age below the limit needs no ListAccessKeys.
+    const targets = [...sync.created, ...sync.reopened, ...sync.stillOpen].filter(
+      (finding) => finding.ruleId === ROTATION_CHECK && !(typeof finding.details?.ageDays === "number" && finding.details.ageDays < settings.olderThanDays),
+    );
+    if (targets.length === 0) return { dryRun: settings.dryRun, actions: [] };
+    const actions = await deactivateOldAccessKeys({
+      iam,
+      account,
+      userArns: [...new Set(targets.map((finding) => finding.resource))],
+      olderThanDays: settings.olderThanDays,
+      now,
+      dryRun: settings.dryRun,
+      // Never touched whatever rules the entry names: being ignored anywhere is a reason to leave a principal alone.
+      ignore: (arn) => config.ignore.some((entry) => entry.pattern.test(arn)),
+      ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
+    });
+    for (const finding of targets) {
+      const keyId = finding.details?.accessKeyId;
+      const own = actions.filter((action) => action.arn === finding.resource && (keyId === undefined || action.accessKeyId === undefined || action.accessKeyId === keyId));
+      if (own.length > 0) await lifecycle.recordRemediation(finding.id, { at: now.toISOString(), dryRun: settings.dryRun, actions: own.map((action) => ({ ...action })) });
+    }
+    return { dryRun: settings.dryRun, actions };
+  }
+}

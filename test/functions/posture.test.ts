@@ -1,0 +1,127 @@
+import { randomUUID } from "node:crypto";
+import { ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
+import { InternalErrorException, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import { postureChecks } from "@vigil/core";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { awsResponse } from "../packages/aws-iam/posture/awsResponses.ts";
+import { mockLiveAccount } from "../packages/cli/postureAccount.ts";
+import { ACCOUNT, lambdaContext, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
+import { captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
+
+type PostureModule = typeof import("../../functions/posture.ts");
+
+const { iam } = mockLiveAccount();
+const sns = mockClient(SNSClient);
+/** The instant the fixture account (test/fixtures/aws) is checked at. */
+const RUN_AT = new Date("2026-11-20T09:00:00.000Z");
+
+/** What EventBridge hands a scheduled function. */
+const scheduledEvent = () => ({
+  version: "0",
+  id: randomUUID(),
+  "detail-type": "Scheduled Event",
+  source: "aws.events",
+  account: ACCOUNT,
+  time: RUN_AT.toISOString(),
+  region: REGION,
+  resources: [`arn:aws:events:${REGION}:${ACCOUNT}:rule/vigil-prod-PostureSchedule`],
+  detail: {},
+});
+const postureContext = () => lambdaContext("vigil-prod-Posture", 600_000);
+
+let monitor: LocalMonitor;
+beforeAll(async () => {
+  monitor = await startLocalMonitor();
+});
+afterAll(async () => {
+  await monitor?.close();
+});
+
+let published: PublishCommandInput[];
+beforeEach(() => {
+  vi.restoreAllMocks();
+  captureLogs();
+  vi.useFakeTimers({ now: RUN_AT, toFake: ["Date"] });
+  published = [];
+  sns.reset();
+  sns.on(PublishCommand).callsFake((input: PublishCommandInput) => {
+    published.push(input);
+    return { MessageId: randomUUID() };
+  });
+  iam.on(ListAccessKeysCommand, { UserName: "ci-deployer" }).resolves(awsResponse("iam/list-access-keys-ci-deployer.json"));
+  iam.on(ListAccessKeysCommand, { UserName: "backup-agent" }).resolves(awsResponse("iam/list-access-keys-backup-agent.json"));
+  iam.on(UpdateAccessKeyCommand).resolves({});
+});
+afterEach(() => {
+  vi.useRealTimers();
+  iam.resetHistory();
+});
+
+/** A new container of the posture function, with the environment the stack gives it changed by `overrides` (undefined: left out). */
+async function posture(deployment: Deployment, overrides: Record<string, string | undefined> = {}): Promise<PostureModule["handler"]> {
+  const environment = { FINDINGS_TABLE_NAME: deployment.findingsTable, TOPIC_ARN, VIGIL_CONFIG: "{}", RETENTION_DAYS: "90", REMEDIATION: undefined, ...overrides };
+  for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
+  vi.resetModules();
+  return (await import("../../functions/posture.ts")).handler;
+}
+
+const isDigest = (input: PublishCommandInput) => input.MessageAttributes?.kind?.StringValue === "digest";
+
+describe("Function: posture handler", () => {
+  it("checks its own account, stores the findings, publishes one digest and answers with a summary", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    const handler = await posture(deployment);
+
+    // Act
+    const result = await handler(scheduledEvent(), postureContext());
+
+    // Assess
+    expect(published).toHaveLength(1);
+    expect(isDigest(published[0] as PublishCommandInput)).toBe(true);
+    expect(result).toEqual({ account: ACCOUNT, checksRun: postureChecks.length, created: 7, seenAgain: 0, resolved: 0, reopened: 0, remediation: 0, digest: expect.any(String) });
+    const stored = (await deployment.store.listFindings()).items;
+    expect(stored).toHaveLength(7);
+    expect(new Set(stored.map((finding) => finding.account))).toEqual(new Set([ACCOUNT]));
+    expect(await deployment.store.listUndelivered({ nowMs: RUN_AT.getTime() + 3_600_000 })).toEqual([]);
+  });
+
+  it("fails the invocation when the digest cannot be published, leaving the new findings to the retry sweep", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    sns.on(PublishCommand).rejects(new InternalErrorException({ message: "Request could not be completed", $metadata: { httpStatusCode: 500 } }));
+    const handler = await posture(deployment);
+
+    // Act
+    const attempt = handler(scheduledEvent(), postureContext());
+
+    // Assess
+    await expect(attempt).rejects.toThrow("publishing the posture digest of 111122223333");
+    expect(await deployment.store.listUndelivered({ nowMs: RUN_AT.getTime() + 1 })).toHaveLength(7);
+  });
+
+  it("lists old keys without changing them when REMEDIATION asks for a dry run", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    const handler = await posture(deployment, { REMEDIATION: JSON.stringify({ enabled: true, olderThanDays: 90, dryRun: true }) });
+
+    // Act
+    const result = await handler(scheduledEvent(), postureContext());
+
+    // Assess
+    expect(result.remediation).toBe(2);
+    expect(iam.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName).sort()).toEqual(["backup-agent", "ci-deployer"]);
+    expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ["REMEDIATION", '{"enabled":', /REMEDIATION: not JSON/],
+    ["REMEDIATION", '{"enabled":"yes"}', /REMEDIATION: enabled: /],
+    ["REMEDIATION", '{"enabled":true,"deleteKeys":true}', /REMEDIATION: unknown key "deleteKeys"/],
+    ["TOPIC_ARN", undefined, /TOPIC_ARN: /],
+  ] as const)("refuses to start when %s is %j, naming it", async (name, value, message) => {
+    const deployment = await deploy(monitor);
+    await expect(posture(deployment, { [name]: value })).rejects.toThrow(message);
+  });
+});
