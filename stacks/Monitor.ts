@@ -5,6 +5,7 @@ import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Cron, type StackContext } from "sst/constructs";
 import { stageConfigOf } from "./appConfig.ts";
 import { createCloudTrailRules, patternsFor } from "./cloudTrailRules.ts";
+import { API_TIMEOUT, apiStatements, createCursorSecret, createFindingsApis } from "./monitor/api.ts";
 import { createFindingsTopic, createSlackQueue } from "./monitor/notifications.ts";
 import { alarmOnDeadLetters, alarmOnFunction, alarmOnRuleFailures, createOpsTopic } from "./monitor/operations.ts";
 import { evaluateStatements, notifySlackStatements, retryStatements } from "./monitor/permissions.ts";
@@ -101,8 +102,31 @@ export function Monitor({ stack, app }: StackContext) {
   for (const statement of postureStatements(stack, { findingsTable, topic, topicKey }, config.remediation)) posture.role.addToPrincipalPolicy(statement);
   new Cron(stack, "PostureSchedule", { schedule: config.postureSchedule, job: { function: posture.fn } });
 
+  const cursorSecret = createCursorSecret(stack, config.production);
+  const api = createVigilFunction(
+    stack,
+    "Api",
+    {
+      handler: "functions/api.handler",
+      service: "api",
+      description: "The findings API: lists, reads and triages findings",
+      timeout: API_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        FINDINGS_TABLE_NAME: findingsTable.tableName,
+        CURSOR_SECRET_ARN: cursorSecret.secretArn,
+        VIGIL_CONFIG: JSON.stringify(config.vigil),
+        RETENTION_DAYS: retentionDays,
+      },
+    },
+    config,
+  );
+  for (const statement of apiStatements(findingsTable, cursorSecret)) api.role.addToPrincipalPolicy(statement);
+  const apis = createFindingsApis(stack, api.fn, config.api.jwt);
+
   const watched = [
     { id: "Evaluate", fn: evaluate.fn },
+    { id: "Api", fn: api.fn },
     { id: "RetryNotifications", fn: retry.fn },
     { id: "Posture", fn: posture.fn },
   ];
@@ -138,6 +162,11 @@ export function Monitor({ stack, app }: StackContext) {
   for (const { id, fn } of watched) alarmOnFunction(stack, id, fn, opsTopic);
   for (const rule of rules) alarmOnRuleFailures(stack, rule, opsTopic);
 
-  stack.addOutputs({ FindingsTableName: findingsTable.tableName, FindingsTopicArn: topic.topicArn, OpsTopicArn: opsTopic.topicArn });
+  stack.addOutputs({
+    FindingsTableName: findingsTable.tableName,
+    FindingsTopicArn: topic.topicArn,
+    OpsTopicArn: opsTopic.topicArn,
+    ...Object.fromEntries(apis.map((httpApi) => [`${httpApi.node.id}Url`, httpApi.apiEndpoint])),
+  });
   return { findingsTable, stateTable, topic, opsTopic, eventsQueue: events.queue };
 }

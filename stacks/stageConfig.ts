@@ -53,6 +53,12 @@ const deploymentShape = {
   postureSchedule: schedule.default(DEFAULT_POSTURE_SCHEDULE),
   /** Opt-in deactivation of old access keys by the posture run; a dry run until `dryRun` is false. */
   remediation: remediationSettingsSchema.default(() => ({ ...REMEDIATION_OFF })),
+  /** The findings API always takes IAM (SigV4) callers; with a JWT issuer, a second API takes that issuer's tokens. */
+  api: z
+    .strictObject({
+      jwt: z.strictObject({ issuer: z.url({ protocol: /^https$/ }), audience: z.array(z.string().min(1)).min(1) }).optional(),
+    })
+    .default({}),
   /** Production stages retain their tables on removal; defaults to true for the stages prod and production. */
   production: z.boolean().optional(),
 };
@@ -72,6 +78,7 @@ export interface StageConfig {
   postureSchedule: `rate(${string})` | `cron(${string})`;
   /** The posture function's role may update access keys only when this is enabled and not a dry run. */
   remediation: RemediationSettings;
+  api: { jwt?: { issuer: string; audience: string[] } | undefined };
   /** The rule configuration, validated against the catalogue; the evaluate function gets it as VIGIL_CONFIG. */
   vigil: ConfigInput;
   /** The ids of the rules the configuration leaves enabled: only their events are routed. */

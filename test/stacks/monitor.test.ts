@@ -26,6 +26,7 @@ const HANDLERS = {
   notifySlack: "functions/notifySlack.handler",
   retry: "functions/retryNotifications.handler",
   posture: "functions/posture.handler",
+  api: "functions/api.handler",
 };
 const SQS_CONSUME = ["sqs:ReceiveMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:DeleteMessage", "sqs:GetQueueAttributes"];
 const XRAY = { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" };

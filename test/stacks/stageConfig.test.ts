@@ -26,6 +26,7 @@ describe("parseStageConfig", () => {
       forwarderRegions: [...DEFAULT_FORWARDER_REGIONS],
       postureSchedule: "cron(0 6 * * ? *)",
       remediation: { enabled: false, olderThanDays: 90, dryRun: true },
+      api: {},
       vigil: { trustedAccounts: [], privilegedGroupPatterns: ["admin"], ignore: [], rules: {} },
       enabledRules: catalogue.map((rule) => rule.meta.id),
     });

@@ -1,8 +1,10 @@
 import { ConfigError } from "@vigil/core";
 import { InputError } from "@vigil/cloudtrail";
 import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
+import { POSTURE_USAGE, postureCommand } from "./commands/posture.ts";
 import { RULES_USAGE, rulesCommand } from "./commands/rules.ts";
 import { SCAN_USAGE, scanCommand } from "./commands/scan.ts";
+import { SERVE_USAGE, serveCommand } from "./commands/serve.ts";
 import { UsageError } from "./errors.ts";
 import { type Io, processIo } from "./Io.ts";
 
@@ -13,7 +15,9 @@ Vigil watches AWS IAM for risky changes and logins, from CloudTrail events.
 Commands:
   scan PATH...      evaluate CloudTrail logs (files, directories, stdin) and print findings
   rules             list the rule catalogue and the effective configuration
-  findings          list the findings kept in the embedded store
+  findings          list, read and triage findings (the embedded store, or a deployed API)
+  serve             serve the findings API over the embedded store on 127.0.0.1
+  posture           run the posture checks once: the live account, or downloaded reports
 
 Run 'vigil <command> --help' for a command's options.
 Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error, 3 failure.
@@ -23,6 +27,8 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   scan: { run: scanCommand, usage: SCAN_USAGE },
   rules: { run: rulesCommand, usage: RULES_USAGE },
   findings: { run: findingsCommand, usage: FINDINGS_USAGE },
+  posture: { run: postureCommand, usage: POSTURE_USAGE },
+  serve: { run: serveCommand, usage: SERVE_USAGE },
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

@@ -1,4 +1,5 @@
 import { join, resolve } from "node:path";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, startDynalite } from "@vigil/store-dynamodb/local";
 
@@ -7,6 +8,8 @@ const TABLE_NAME = "vigil-findings";
 
 export interface OpenedStore {
   store: FindingStore;
+  /** The document client the store writes through, for what works beside it (the posture lifecycle). */
+  client: DynamoDBDocumentClient;
   location: string;
   close(): Promise<void>;
 }
@@ -26,6 +29,7 @@ export async function openStore(option: string): Promise<OpenedStore> {
   }
   return {
     store: new FindingStore({ client: dynalite.client, tableName: TABLE_NAME }),
+    client: dynalite.client,
     location: path ?? "memory",
     close: () => dynalite.close(),
   };

@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore, parseSeverity, type Severity } from "@vigil/core";
+import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore } from "@vigil/core";
 import { expandInputs, lookupEvents } from "@vigil/cloudtrail";
 import { loadActionCatalog } from "@vigil/iam-catalog";
 import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
+import { plural, severityOption } from "../options.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, type OpenedStore, openStore } from "../openStore.ts";
 import { renderFindingsTable } from "../output/findingsTable.ts";
@@ -143,15 +144,4 @@ async function lookupClient(region: string | undefined): Promise<{ client: Cloud
   } catch {
     throw new UsageError("--lookup-events: no AWS region configured; pass --region or set AWS_REGION");
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
-}
-
-function severityOption(text: string | undefined, option: string): Severity | undefined {
-  if (text === undefined) return undefined;
-  const severity = parseSeverity(text);
-  if (!severity) throw new UsageError(`${option}: expected CRITICAL, HIGH, MEDIUM, LOW or INFO, got "${text}"`);
-  return severity;
 }

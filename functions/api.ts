@@ -1,0 +1,57 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import middy from "@middy/core";
+import secretsManager from "@middy/secrets-manager";
+import { createRouter, fromApiGatewayV2, type Router, toApiGatewayV2 } from "@vigil/api";
+import { catalogue, postureChecks, resolveConfig } from "@vigil/core";
+import { FindingStore } from "@vigil/store-dynamodb";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import * as z from "zod";
+import { documentClient } from "./shared/clients.ts";
+import { json, readEnv, tableName } from "./shared/env.ts";
+import { logger, metrics, tracer } from "./shared/observability.ts";
+
+const env = readEnv({
+  FINDINGS_TABLE_NAME: tableName,
+  CURSOR_SECRET_ARN: z.string().startsWith("arn:"),
+  VIGIL_CONFIG: json.default({}),
+  RETENTION_DAYS: z.coerce.number().positive().default(90),
+});
+const client = documentClient();
+const rules = { catalogue, checks: postureChecks, config: resolveConfig(env.VIGIL_CONFIG, catalogue) };
+const apiLogger = { error: (message: string, details: Record<string, unknown>) => logger.error(message, details) };
+
+/** The cursor key is a secret read (and cached) by the middleware; the router is built once it is known. */
+type ApiContext = Context & { cursorSecret: string };
+let router: Router | undefined;
+let routerSecret: string | undefined;
+
+function routerFor(secret: string): Router {
+  if (!router || routerSecret !== secret) {
+    const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, cursorSecret: secret, resolvedRetentionDays: env.RETENTION_DAYS });
+    router = createRouter({ store, rules, logger: apiLogger });
+    routerSecret = secret;
+  }
+  return router;
+}
+
+const lambdaHandler = async (event: APIGatewayProxyEventV2, context: ApiContext) => {
+  const request = fromApiGatewayV2(event, context);
+  logger.appendKeys({ requestId: request.requestId, caller: request.actor });
+  return toApiGatewayV2(await routerFor(context.cursorSecret).handle(request));
+};
+
+export const handler = middy(lambdaHandler)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(
+    secretsManager({
+      AwsClient: SecretsManagerClient,
+      fetchData: { cursorSecret: env.CURSOR_SECRET_ARN },
+      setToContext: true,
+      cacheExpiry: 60 * 60 * 1000,
+    }),
+  );

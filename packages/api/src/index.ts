@@ -1,0 +1,10 @@
+export * from "./ApiRequest.ts";
+export * from "./errors.ts";
+export * from "./createRouter.ts";
+export * from "./requestSchemas.ts";
+export * from "./responseSchemas.ts";
+export { OPERATIONS, type Operation, type OperationId } from "./operations.ts";
+export * from "./openApiDocument.ts";
+export * from "./ruleViews.ts";
+export * from "./apiGatewayV2.ts";
+export { MAX_BODY_BYTES } from "./validation.ts";

@@ -1,0 +1,109 @@
+import { FINDING_STATUSES, type Finding, SEVERITIES, severitySchema } from "@vigil/core";
+import { type FindingSummary, type HistoryEntry, TRIAGE_ACTIONS } from "@vigil/store-dynamodb";
+import * as z from "zod";
+import type { ApiIssue } from "./errors.ts";
+
+/**
+ * What the API answers. Not checked at run time (the store's types already hold); they document the
+ * responses in the OpenAPI document, and the tests hold real responses against them.
+ */
+
+const status = z.enum(FINDING_STATUSES);
+
+const reference = z.object({
+  framework: z.enum(["CIS AWS Foundations Benchmark v3.0.0", "MITRE ATT&CK"]),
+  id: z.string(),
+  title: z.string(),
+});
+
+export const findingSchema = z
+  .object({
+    id: z.string().describe("Stable: the same event(s) always give the same id"),
+    ruleId: z.string(),
+    title: z.string(),
+    severity: severitySchema,
+    status: status.describe("As in effect now: a suppression past its expiry is open"),
+    eventId: z.string().describe("CloudTrail eventID; absent on posture findings").optional(),
+    eventIds: z.array(z.string()).describe("Every event behind a threshold finding").optional(),
+    eventName: z.string().optional(),
+    eventSource: z.string().optional(),
+    eventTime: z.string().optional(),
+    account: z.string(),
+    region: z.string(),
+    principal: z.string().describe("ARN of who did it"),
+    resource: z.string().describe("What it was done to"),
+    sourceIPAddress: z.string().optional(),
+    summary: z.string(),
+    description: z.string(),
+    remediation: z.string(),
+    references: z.array(reference),
+    detectedAt: z.string(),
+    lastSeenAt: z.string().describe("Posture findings: the last run that saw the condition").optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .describe("A finding") satisfies z.ZodType<Finding>;
+
+export const historyEntrySchema = z
+  .object({
+    at: z.string().describe("ISO instant of the change"),
+    actor: z.string().describe('Who: the caller\'s identity, or "vigil" for Vigil\'s own changes'),
+    action: z.enum(["create", ...TRIAGE_ACTIONS, "set-status"]),
+    from: status.nullable().describe("null only on the creation entry"),
+    to: status,
+    reason: z.string().optional(),
+    until: z.string().describe("A suppression's expiry").optional(),
+  })
+  .describe("One status change of a finding") satisfies z.ZodType<HistoryEntry>;
+
+export const findingPageSchema = z
+  .object({
+    items: z.array(findingSchema).describe("Newest first; may hold fewer than the limit, even none, with a cursor"),
+    cursor: z.string().describe("Present when there may be more: pass it back with the same query").optional(),
+  })
+  .describe("One page of findings");
+
+export const findingDetailSchema = z
+  .object({ finding: findingSchema, history: z.array(historyEntrySchema).describe("Oldest first, the creation included") })
+  .describe("A finding and its history");
+
+export const transitionResultSchema = z
+  .object({ finding: findingSchema.describe("The finding after the change"), entry: historyEntrySchema.describe("The history entry the change appended") })
+  .describe("The outcome of a triage action");
+
+const counts = <K extends string>(keys: readonly [K, ...K[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int().min(0)])) as Record<K, z.ZodNumber>);
+
+export const summarySchema = z
+  .object({
+    bySeverity: counts(SEVERITIES),
+    byStatus: counts(FINDING_STATUSES),
+    byRule: z.record(z.string(), z.number().int().min(0)).describe("Every known rule and posture check, 0 included"),
+  })
+  .describe("Counts of the live findings, each status as in effect now") satisfies z.ZodType<FindingSummary>;
+
+export const ruleViewSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["event", "threshold", "posture"]).describe("An event rule, a threshold rule or a scheduled posture check"),
+    title: z.string(),
+    severity: severitySchema.describe("Effective: the configured override, else the rule's own"),
+    enabled: z.boolean(),
+    params: z.record(z.string(), z.unknown()).describe("Effective parameters, defaults filled in"),
+    references: z.array(reference),
+  })
+  .describe("A rule with its effective configuration");
+
+export const ruleListSchema = z.object({ rules: z.array(ruleViewSchema) }).describe("The rule catalogue and the posture checks");
+
+export const errorBodySchema = z
+  .object({
+    message: z.string(),
+    requestId: z.string().describe("Quote it when reporting a problem"),
+    issues: z
+      .array(z.object({ parameter: z.string(), message: z.string() }) satisfies z.ZodType<ApiIssue>)
+      .describe("On 400: each parameter or body field that failed, by name")
+      .optional(),
+  })
+  .describe("An error");
+
+export type RuleView = z.output<typeof ruleViewSchema>;
+export type ErrorBody = z.output<typeof errorBodySchema>;

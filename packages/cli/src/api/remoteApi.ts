@@ -1,0 +1,63 @@
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { UsageError } from "../errors.ts";
+import { type ApiClient, readResponse } from "./ApiClient.ts";
+
+export interface RemoteApiOptions {
+  /** The API's base URL, a stage path included: `https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com`. */
+  url: string;
+  /** The API's region; read from an execute-api host name, else AWS_REGION, when absent. */
+  region?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The deployed findings API, each request signed with the caller's AWS credentials (SigV4, service
+ * execute-api), found by the SDK's default chain: environment, profile, SSO, instance role.
+ */
+export function remoteApi(options: RemoteApiOptions): ApiClient {
+  const base = parseBaseUrl(options.url);
+  const region = options.region ?? /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? options.env?.AWS_REGION ?? options.env?.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError("--region: cannot tell the API's region from its URL; pass --region or set AWS_REGION");
+  const signer = new SignatureV4({ service: "execute-api", region, credentials: defaultProvider(), sha256: Sha256 });
+  const prefix = base.pathname.replace(/\/+$/, "");
+  return {
+    location: base.href,
+    async call(request) {
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const path = `${prefix}${request.path}`;
+      const query = request.query ?? {};
+      const signed = await signer.sign({
+        method: request.method,
+        protocol: base.protocol,
+        hostname: base.hostname,
+        ...(base.port ? { port: Number(base.port) } : {}),
+        path,
+        query,
+        headers: { host: base.host, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body }),
+      });
+      // fetch sets Host itself, to the same value that was signed.
+      const { host: _host, ...headers } = signed.headers;
+      const search = Object.entries(query)
+        .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+        .join("&");
+      const response = await fetch(`${base.origin}${path}${search ? `?${search}` : ""}`, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
+      return readResponse(response.status, await response.text());
+    },
+    close: async () => {},
+  };
+}
+
+function parseBaseUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--api: expected the API's URL, such as https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com, got "${text}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--api: expected an http(s) URL, got "${text}"`);
+  if (url.search || url.hash) throw new UsageError("--api: give the API's base URL, without a query or fragment");
+  return url;
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ApiRequest, MAX_BODY_BYTES, type Router } from "@vigil/api";
+
+/** The only address the local API listens on: it authenticates no one, so it must not be reachable from elsewhere. */
+export const LOOPBACK = "127.0.0.1";
+
+export interface ApiServerOptions {
+  router: Router;
+  /** 0 picks a free port. */
+  port: number;
+  /** Every request is made as this caller (the local user). */
+  actor: string;
+}
+
+export interface RunningApiServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Stops accepting, ends open connections and resolves when the server is closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * The router behind node:http on 127.0.0.1. Requests whose Host is not this address (or
+ * localhost) on this port are refused, so that a web page cannot reach the API through a DNS
+ * name rebound to 127.0.0.1; no CORS header is ever sent, so browsers keep other origins out.
+ */
+export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
+  let allowedHosts: Set<string> = new Set();
+  const server = createServer((incoming, outgoing) => {
+    void serve(incoming, outgoing, options, allowedHosts);
+  });
+  await new Promise<void>((done, fail) => {
+    server.once("error", fail);
+    server.listen(options.port, LOOPBACK, () => {
+      server.off("error", fail);
+      done();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  return {
+    url: `http://${LOOPBACK}:${port}`,
+    close: () =>
+      new Promise<void>((done, fail) => {
+        server.close((error) => (error ? fail(error) : done()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(incoming: IncomingMessage, outgoing: ServerResponse, options: ApiServerOptions, allowedHosts: ReadonlySet<string>): Promise<void> {
+  const requestId = randomUUID();
+  const reply = (statusCode: number, body: string, headers: Record<string, string> = { "content-type": "application/json" }) => {
+    outgoing.writeHead(statusCode, { ...headers, "x-request-id": requestId });
+    outgoing.end(body);
+  };
+  if (!allowedHosts.has((incoming.headers.host ?? "").toLowerCase())) {
+    reply(403, JSON.stringify({ message: `the local API answers only requests for ${[...allowedHosts].join(" or ")}`, requestId }));
+    return;
+  }
+  let body: string | undefined;
+  try {
+    body = await readBody(incoming);
+  } catch {
+    reply(413, JSON.stringify({ message: `the body is larger than ${MAX_BODY_BYTES} bytes`, requestId }));
+    incoming.destroy();
+    return;
+  }
+  const url = new URL(incoming.url ?? "/", `http://${LOOPBACK}`);
+  const query: Record<string, string> = {};
+  // Repeated parameters are comma-joined, as API Gateway does.
+  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+  const request: ApiRequest = {
+    method: incoming.method ?? "GET",
+    path: url.pathname,
+    query,
+    headers: Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")])),
+    ...(body === undefined ? {} : { body }),
+    actor: options.actor,
+    requestId,
+  };
+  const response = await options.router.handle(request);
+  reply(response.statusCode, response.body, response.headers);
+}
+
+/** The body as text, undefined when empty; rejects past the size the API accepts. */
+async function readBody(incoming: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError("body too large");
+    chunks.push(chunk as Buffer);
+  }
+  return size === 0 ? undefined : Buffer.concat(chunks).toString("utf8");
+}

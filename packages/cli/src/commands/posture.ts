@@ -1,0 +1,158 @@
+import { parseArgs } from "node:util";
+import type { SnapshotProblem } from "@vigil/aws-iam";
+import { type AccountSnapshot, atLeast, catalogue, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
+import { loadActionCatalog } from "@vigil/iam-catalog";
+import { PostureLifecycle } from "@vigil/store-dynamodb";
+import { UsageError } from "../errors.ts";
+import type { Io } from "../Io.ts";
+import { loadConfig } from "../loadConfig.ts";
+import { DEFAULT_STORE_DIR, openStore } from "../openStore.ts";
+import { renderFindingsTable } from "../output/findingsTable.ts";
+import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
+import { SeverityCounts } from "../output/SeverityCounts.ts";
+import { describeProblems, describeSkipped } from "../posture/describeSkipped.ts";
+import { plural, severityOption } from "../options.ts";
+import { nowOption, regionOption } from "../posture/options.ts";
+import { readLiveSnapshot } from "../posture/readLiveSnapshot.ts";
+import { readSnapshotFiles } from "../posture/readSnapshotFiles.ts";
+import { styleFor } from "../output/style.ts";
+
+export const POSTURE_USAGE = `Usage: vigil posture [--region REGION] [options]
+       vigil posture --credential-report FILE [--password-policy FILE|none] [--account-summary FILE]
+                     [--account ID] [--now TIME] [options]
+
+Runs the scheduled posture checks (root, MFA, keys, password policy, trails, ...) once and prints
+the findings. With AWS credentials (read-only is enough) it reads the account they belong to;
+with --credential-report it reads files downloaded with the AWS CLI instead:
+  aws iam get-credential-report --query Content --output text | base64 -d > report.csv
+  aws iam get-account-password-policy > policy.json
+  aws iam get-account-summary > summary.json
+Checks whose input is missing are skipped and listed on stderr.
+
+Options:
+  --format table|json       output format (default: table)
+  --min-severity LEVEL      print findings at or above LEVEL (CRITICAL, HIGH, MEDIUM, LOW, INFO)
+  --fail-on LEVEL           exit 1 when any finding is at or above LEVEL
+  --config FILE             JSON configuration (check thresholds, ignored principals)
+  --store DIR|memory        where findings are kept (default: ${DEFAULT_STORE_DIR}); memory keeps none
+  --region REGION           the region to read CloudTrail in (default: your AWS config; offline: us-east-1)
+  --credential-report FILE  check the downloaded credential report (CSV) instead of the live account
+  --password-policy FILE    with --credential-report: get-account-password-policy's JSON; none if the
+                            account has no policy (without the option, that check is skipped)
+  --account-summary FILE    with --credential-report: get-account-summary's JSON
+  --account ID              with --credential-report: the account (default: the report's ARNs)
+  --now TIME                with --credential-report: the instant ages are measured from (ISO 8601;
+                            default: now), so a run over the same files is reproducible
+`;
+
+/** IAM is global; its CloudTrail events are recorded in us-east-1, so offline findings say that. */
+const OFFLINE_REGION = "us-east-1";
+
+interface Source {
+  snapshot: AccountSnapshot;
+  /** How the summary line names where the snapshot came from. */
+  read: string;
+  problems: readonly SnapshotProblem[];
+  offline: boolean;
+}
+
+export async function postureCommand(argv: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      format: { type: "string", default: "table" },
+      "min-severity": { type: "string" },
+      "fail-on": { type: "string" },
+      config: { type: "string" },
+      store: { type: "string", default: DEFAULT_STORE_DIR },
+      region: { type: "string" },
+      "credential-report": { type: "string" },
+      "password-policy": { type: "string" },
+      "account-summary": { type: "string" },
+      account: { type: "string" },
+      now: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(POSTURE_USAGE);
+    return 0;
+  }
+  const format = values.format;
+  if (format !== "table" && format !== "json") throw new UsageError(`--format: expected table or json, got "${format}"`);
+  const minSeverity = severityOption(values["min-severity"], "--min-severity") ?? "INFO";
+  const failOn = severityOption(values["fail-on"], "--fail-on");
+  const region = regionOption(values.region);
+  const reportFile = values["credential-report"];
+  const offlineOnly = (["password-policy", "account-summary", "account", "now"] as const).filter((option) => values[option] !== undefined);
+  if (reportFile === undefined && offlineOnly.length > 0) throw new UsageError(`${offlineOnly.map((option) => `--${option}`).join(", ")} go${offlineOnly.length === 1 ? "es" : ""} with --credential-report`);
+  const now = nowOption(values.now);
+  const config = await loadConfig(values.config, catalogue);
+
+  const started = Date.now();
+  let source: Source;
+  if (reportFile !== undefined) {
+    const { snapshot, report } = await readSnapshotFiles({
+      credentialReport: reportFile,
+      ...(values["password-policy"] !== undefined ? { passwordPolicy: values["password-policy"] } : {}),
+      ...(values["account-summary"] !== undefined ? { accountSummary: values["account-summary"] } : {}),
+      ...(values.account !== undefined ? { account: values.account } : {}),
+      region: region ?? OFFLINE_REGION,
+    });
+    const users = report.filter((row) => row.kind === "user").length;
+    source = { snapshot, read: `Checked account ${snapshot.account} (${plural(users, "user")}) from ${reportFile} as of ${now.toISOString()}`, problems: [], offline: true };
+  } else {
+    const { snapshot, calls, problems } = await readLiveSnapshot(region);
+    const callCount = Object.values(calls).reduce((sum, count) => sum + count, 0);
+    source = { snapshot, read: `Checked account ${snapshot.account} in ${snapshot.region} (${plural(callCount, "API call")})`, problems, offline: false };
+  }
+
+  const { snapshot } = source;
+  // The action catalogue is only read for NotAction in customer policies, which files never give.
+  const run = runPostureChecks(snapshot, { config, now, ...(snapshot.customerPolicies ? { actions: loadActionCatalog() } : {}) });
+  io.stderr.write(describeProblems(source.problems));
+  io.stderr.write(describeSkipped(run.skipped, source.offline));
+
+  const counts = new SeverityCounts();
+  for (const finding of run.findings) counts.add(finding.severity);
+  const shown: Finding[] = run.findings.filter((finding) => atLeast(finding.severity, minSeverity));
+  const failed = failOn !== undefined && run.findings.some((finding) => atLeast(finding.severity, failOn));
+
+  const enabled = postureChecks.filter((check) => config.checks.get(check.meta.id)?.enabled !== false).map((check) => check.meta.id);
+  const skipped = new Set(run.skipped.map((entry) => entry.checkId));
+  // Only a check that ran in full may resolve its stored findings: a skipped one saw nothing.
+  const ranInFull = enabled.filter((checkId) => !skipped.has(checkId));
+
+  let stored = "";
+  if (values.store !== "memory") {
+    const opened = await openStore(values.store);
+    try {
+      const lifecycle = new PostureLifecycle({ store: opened.store, client: opened.client });
+      const synced = await lifecycle.syncPostureRun({ account: snapshot.account, checkIds: ranInFull, findings: run.findings, now });
+      stored =
+        `; ${synced.created.length} new, ${synced.seenAgain.length} seen again, ` +
+        `${synced.reopened.length} reopened, ${synced.resolved.length} resolved in ${opened.location}`;
+    } finally {
+      await opened.close();
+    }
+  }
+
+  const total = counts.total;
+  const summary =
+    `${source.read} in ${((Date.now() - started) / 1000).toFixed(1)}s: ` +
+    `${plural(ranInFull.length, "check")} run, ${skipped.size} skipped: ` +
+    plural(total, "finding") +
+    (total ? ` (${counts.describe()})` : "") +
+    (shown.length < total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
+    stored;
+  if (format === "json") {
+    const output = new JsonFindingsWriter(io.stdout);
+    for (const finding of shown) await output.write(finding);
+    output.end();
+    io.stderr.write(`${summary}\n`);
+  } else {
+    io.stdout.write(renderFindingsTable(shown, styleFor(io.stdout)));
+    io.stdout.write(`${summary}\n`);
+  }
+  return failed ? 1 : 0;
+}

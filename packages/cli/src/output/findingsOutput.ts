@@ -1,0 +1,70 @@
+import { type Finding, formatReference, SEVERITIES } from "@vigil/core";
+import type { HistoryEntry } from "@vigil/store-dynamodb";
+import type { Style } from "./style.ts";
+import { wrap } from "./wrap.ts";
+
+const WIDTH = 80;
+const INDENT = "    ";
+
+/**
+ * Stored findings grouped by severity, most severe first, newest first within a group, as
+ * `vigil scan` shows them, plus what triage needs: each finding's status and id.
+ */
+export function renderFindingList(findings: readonly Finding[], style: Style): string {
+  if (findings.length === 0) return "No findings.\n";
+  const out: string[] = [];
+  for (const severity of SEVERITIES) {
+    const group = findings.filter((finding) => finding.severity === severity);
+    if (group.length === 0) continue;
+    out.push(style.severity(severity, ` ${severity} `) + style.bold(` ${group.length} finding${group.length === 1 ? "" : "s"}`));
+    for (const finding of group) {
+      out.push(`  ${style.bold(finding.ruleId)}  ${finding.status}`);
+      out.push(INDENT + wrap(finding.summary, WIDTH - INDENT.length, INDENT));
+      out.push(INDENT + style.dim([timeOf(finding), finding.account, finding.region, finding.eventName].filter(Boolean).join("  ")));
+      out.push(INDENT + style.dim(`id: ${finding.id}`));
+    }
+    out.push("");
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** One finding in full, then its history, oldest first. */
+export function renderFindingDetail(finding: Finding, history: readonly HistoryEntry[], style: Style): string {
+  const field = (name: string, value: string | undefined) => (value ? [`  ${style.dim(name.padEnd(12))}${wrap(value, WIDTH - 14, " ".repeat(14))}`] : []);
+  const out = [
+    `${style.severity(finding.severity, ` ${finding.severity} `)} ${style.bold(finding.ruleId)}  ${finding.status}`,
+    `  ${wrap(finding.summary, WIDTH - 2, "  ")}`,
+    "",
+    ...field("id", finding.id),
+    ...field("title", finding.title),
+    ...field("time", timeOf(finding)),
+    ...field("account", `${finding.account}  ${finding.region}`),
+    ...field("principal", finding.principal),
+    ...field("resource", finding.resource),
+    ...field("event", [finding.eventName, finding.eventSource, finding.eventId].filter(Boolean).join("  ")),
+    ...field("source ip", finding.sourceIPAddress),
+    ...field("references", finding.references.map(formatReference).join(", ")),
+    ...field("remediation", finding.remediation),
+    "",
+    style.bold("History"),
+    ...history.map((entry) => `  ${describeEntry(entry, style)}`),
+  ];
+  return `${out.join("\n")}\n`;
+}
+
+/** What a triage action did, in one line. */
+export function renderTransition(finding: Finding, entry: HistoryEntry): string {
+  const done: Record<string, string> = { acknowledge: "Acknowledged", suppress: "Suppressed", resolve: "Resolved", reopen: "Reopened" };
+  const until = entry.until ? ` until ${entry.until}` : "";
+  return `${done[entry.action] ?? entry.action} ${finding.id} (${entry.from} -> ${entry.to}) as ${entry.actor}${until}.\n`;
+}
+
+function describeEntry(entry: HistoryEntry, style: Style): string {
+  const change = entry.from === null ? `${entry.action} -> ${entry.to}` : `${entry.action} ${entry.from} -> ${entry.to}`;
+  const extra = [entry.until ? `until ${entry.until}` : "", entry.reason ? `"${entry.reason}"` : ""].filter(Boolean).join("  ");
+  return `${style.dim(entry.at)}  ${entry.actor}  ${change}${extra ? `  ${extra}` : ""}`;
+}
+
+function timeOf(finding: Finding): string {
+  return finding.eventTime ?? finding.lastSeenAt ?? finding.detectedAt;
+}
