@@ -90,7 +90,9 @@ export function analyseTrust(policy: PolicyDocument): TrustAnalysis {
     if (via && !restriction && fencing.length === 0) {
       result.public.push({ statement, via, conditionKeys: conditionKeys(allow) });
     }
-    for (const account of [...(restriction?.accounts ?? []), ...(via ? fenceAccounts : [])]) {
+    // A fence names who may still come in only where the Allow itself lets everyone in; a Deny
+    // never widens a restricted Allow.
+    for (const account of [...(restriction?.accounts ?? []), ...(via && !restriction ? fenceAccounts : [])]) {
       if (!insideFence(account)) continue;
       accounts.add(account);
       result.principals.push({ statement, type: "Condition", value: account, account });

@@ -65,6 +65,15 @@ describe("Function: analyseTrust", () => {
       expect(trust.accounts).toEqual(["444455556666"]);
     });
 
+    it("does not let a NotPrincipal fence add its account to an Allow already restricted by a condition", () => {
+      // Found by the "adding a Deny never adds a grant" property: the condition names no account.
+      const restricted = assume("*", { Condition: { StringEquals: { "aws:PrincipalAccount": "x" } } });
+      const trust = trustOf(policy(restricted, { Effect: "Deny", NotPrincipal: { AWS: "444455556666" }, Action: "sts:AssumeRole" }));
+
+      expect(trust.public).toEqual([]);
+      expect(trust.accounts).toEqual([]);
+    });
+
     it("stays public when a Deny covers only one of the assume actions allowed", () => {
       const trust = trustOf(policy(assume("*", { Action: ["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"] }), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole" }));
 
