@@ -3,7 +3,6 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
-import { IAMClient } from "@aws-sdk/client-iam";
 import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import { catalogue, Engine, resolveConfig } from "@vigil/core";
@@ -15,6 +14,7 @@ import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
 import { arn, json, readEnv, tableName } from "./shared/env.ts";
+import { lazyActionCatalog } from "./shared/lazyActionCatalog.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
@@ -33,7 +33,7 @@ const evaluator = new EventEvaluator({
     config: resolveConfig(env.VIGIL_CONFIG, catalogue),
     windows: new DynamoWindowStore({ client, tableName: env.STATE_TABLE_NAME, now }),
     now,
-    actions: loadActionCatalog(),
+    actions: lazyActionCatalog(loadActionCatalog),
   }),
   store,
   delivery: new SnsDelivery({
@@ -41,7 +41,7 @@ const evaluator = new EventEvaluator({
     publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
     now,
   }),
-  iam: tracer.captureAWSv3Client(new IAMClient({})),
+  loadPolicyRestorer: async () => (await import("./shared/policyRestorer.ts")).restorePolicy,
   now,
 });
 const processor = new BatchProcessor(EventType.SQS);

@@ -1,10 +1,19 @@
+import { rm } from "node:fs/promises";
+import { relative, resolve } from "node:path";
 import { iamCatalogPlugin } from "@vigil/iam-catalog";
-import { type BuildOptions, build } from "esbuild";
+import { type BuildOptions, build, type Metafile } from "esbuild";
 
 /**
  * A handler's production bundle, built as SST v2 builds an ESM function (its format, mainFields,
- * keepNames and the banner that gives bundled CommonJS a `require`) plus what the stacks should
- * ask for: minified, tree-shaken, for Node 22, with the IAM action catalogue embedded.
+ * keepNames and the banner that gives bundled CommonJS a `require`) plus what the stacks ask for
+ * (stacks/monitor/vigilFunction.ts): minified, tree-shaken, for Node 22, split into chunks, with
+ * the IAM action catalogue embedded.
+ *
+ * Splitting (SST's `nodejs.splitting`, which names chunks `.mjs` as here) leaves in chunks of their
+ * own the modules that are only imported dynamically, so a cold start does not load them: the
+ * SDK's credential providers other than the environment's, and the IAM client that restores an
+ * omitted policy document. `bowser`, which the SDK imports only to parse a browser's user agent,
+ * is left out, as the stack leaves it out: on Node nothing imports it.
  */
 export const PRODUCTION_OPTIONS = {
   bundle: true,
@@ -15,6 +24,9 @@ export const PRODUCTION_OPTIONS = {
   target: "node22",
   format: "esm",
   mainFields: ["module", "main"],
+  splitting: true,
+  outExtension: { ".js": ".mjs" },
+  external: ["bowser"],
   banner: {
     js: [
       `import { createRequire as topLevelCreateRequire } from 'module';`,
@@ -27,22 +39,56 @@ export const PRODUCTION_OPTIONS = {
 } as const satisfies BuildOptions;
 
 export interface BuiltBundle {
+  /** The entry file, which the function's handler names; its chunks are beside it. */
   outfile: string;
+  /** Every file of the bundle, entry and chunks: what the function's package holds. */
   bytes: number;
-  /** Bytes in the bundle by package (`zod`, `@aws-sdk/client-sns`) or, for our own code, by folder. */
+  files: number;
+  /** The entry and the chunks it imports statically: what a cold start loads before the handler runs. */
+  startupBytes: number;
+  startupFiles: number;
+  /** Bytes in the whole bundle by package (`zod`, `@aws-sdk/client-sns`) or, for our own code, by folder. */
   bytesByOrigin: Map<string, number>;
 }
 
-export async function bundleHandler(entry: string, outfile: string): Promise<BuiltBundle> {
-  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outfile, metafile: true, plugins: [iamCatalogPlugin()] });
-  const output = result.metafile.outputs[Object.keys(result.metafile.outputs).find((path) => path.endsWith(".mjs")) ?? ""];
-  if (!output) throw new Error(`esbuild reported no output for ${entry}`);
+/** Builds `entry` into its own directory `outdir` (emptied first), as SST gives each function one. */
+export async function bundleHandler(entry: string, outdir: string): Promise<BuiltBundle> {
+  await rm(outdir, { recursive: true, force: true });
+  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outdir, metafile: true, plugins: [iamCatalogPlugin()] });
+  const outputs = result.metafile.outputs;
+  // Chunks loaded by import() are entry points too; the function's own is the one built from `entry`.
+  const entryOutput = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === relative(process.cwd(), entry));
+  if (!entryOutput) throw new Error(`esbuild reported no output for ${entry}`);
+  const startup = staticallyLoaded(outputs, entryOutput);
   const bytesByOrigin = new Map<string, number>();
-  for (const [path, input] of Object.entries(output.inputs)) {
-    const origin = originOf(path);
-    bytesByOrigin.set(origin, (bytesByOrigin.get(origin) ?? 0) + input.bytesInOutput);
+  let bytes = 0;
+  for (const output of Object.values(outputs)) {
+    bytes += output.bytes;
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const origin = originOf(path);
+      bytesByOrigin.set(origin, (bytesByOrigin.get(origin) ?? 0) + input.bytesInOutput);
+    }
   }
-  return { outfile, bytes: output.bytes, bytesByOrigin };
+  return {
+    outfile: resolve(entryOutput),
+    bytes,
+    files: Object.keys(outputs).length,
+    startupBytes: [...startup].reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0),
+    startupFiles: startup.size,
+    bytesByOrigin,
+  };
+}
+
+/** The output and every chunk it reaches through static imports (not `import()`). */
+function staticallyLoaded(outputs: Metafile["outputs"], from: string): Set<string> {
+  const loaded = new Set<string>();
+  const pending = [from];
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (loaded.has(path)) continue;
+    loaded.add(path);
+    for (const imported of outputs[path]?.imports ?? []) if (imported.kind === "import-statement" && imported.path in outputs) pending.push(imported.path);
+  }
+  return loaded;
 }
 
 function originOf(path: string): string {

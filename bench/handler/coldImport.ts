@@ -23,11 +23,20 @@ export class ImportFailedError extends Error {
   override readonly name = "ImportFailedError";
 }
 
+/**
+ * The child's whole environment: PATH and the function's own variables, nothing inherited. A
+ * shell's NODE_OPTIONS or NODE_EXTRA_CA_CERTS would be paid in every start (a CA bundle read and
+ * parsed adds ~35 ms here), and Lambda sets neither.
+ */
+export function childEnv(functionEnv: Readonly<Record<string, string>>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", ...functionEnv };
+}
+
 /** Imports a bundle in a fresh Node process, as a Lambda cold start does, and times it there. */
-export async function importInFreshNode(bundle: string, env: NodeJS.ProcessEnv): Promise<ImportTiming> {
+export async function importInFreshNode(bundle: string, functionEnv: Readonly<Record<string, string>>): Promise<ImportTiming> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", IMPORT_ONCE], {
-      env: { ...env, VIGIL_BENCH_BUNDLE: pathToFileURL(bundle).href },
+      env: childEnv({ ...functionEnv, VIGIL_BENCH_BUNDLE: pathToFileURL(bundle).href }),
       timeout: 60_000,
       maxBuffer: 16 * 2 ** 20,
     });

@@ -2,15 +2,17 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { extractRecords } from "@vigil/core";
+import { catalogue, extractRecords } from "@vigil/core";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
+import { deriveEventPatterns, readOnlyForEventBridge } from "../../stacks/eventPatterns.ts";
+import { matchesPattern } from "../../test/stacks/eventPatternMatcher.ts";
 import { type CloudTrailRecord, RecordStream } from "../scan/RecordStream.ts";
 
 const RULE_FIXTURES = fileURLToPath(new URL("../../test/fixtures/rules/", import.meta.url));
 const QUEUE_ARN = "arn:aws:sqs:us-east-1:111122223333:vigil-events";
-/** A fixed start for the noise stream: the same seed gives the same noise in every run. */
-const NOISE_SEED = 20261122;
-const NOISE_START_MS = Date.parse("2026-11-22T09:00:00.000Z");
+/** A fixed start for the generated traffic: the same seed gives the same events in every run. */
+const STREAM_SEED = 20261122;
+const STREAM_START_MS = Date.parse("2026-11-22T09:00:00.000Z");
 
 const DETAIL_TYPES: Readonly<Record<string, string>> = {
   AwsApiCall: "AWS API Call via CloudTrail",
@@ -19,40 +21,56 @@ const DETAIL_TYPES: Readonly<Record<string, string>> = {
   AwsServiceEvent: "AWS Service Event via CloudTrail",
 };
 
+/**
+ * `delivered`: the events EventBridge hands Vigil, in the order they happen: the scan benchmark's
+ * account traffic, kept where one of the stack's patterns (deriveEventPatterns) matches it.
+ * `worst`: 7 of every 10 records are rule positives (each firing at least one rule) under a fresh
+ * eventID, so nearly every record stores and publishes new findings; the other 3 are read-only noise.
+ */
+export type BatchMix = "delivered" | "worst";
+
 export interface BatchOptions {
   batches: number;
   size: number;
-  /** How many records of each batch are read-only noise; the rest come from the rules' positive fixtures. */
-  noisePerBatch: number;
+  mix: BatchMix;
 }
 
-/**
- * Queue batches as the evaluate function receives them: SQS records whose body is the EventBridge
- * event wrapping one CloudTrail record. The records are those of every positive-*.json rule fixture,
- * in turn, mixed with read-only noise from the scan benchmark's generator. Each delivery gets a
- * fresh eventID, so every batch stores and publishes new findings rather than meeting its own.
- */
+/** How many records of a worst-case batch are read-only noise; the rest come from the rules' positive fixtures. */
+const WORST_NOISE_PER_BATCH = 3;
+
+/** Queue batches as the evaluate function receives them: SQS records whose body is the EventBridge event wrapping one CloudTrail record. */
 export function buildBatches(options: BatchOptions): SQSEvent[] {
-  const positives = positiveRecords();
-  const noise = new RecordStream({ seed: NOISE_SEED, startMs: NOISE_START_MS });
-  const nextNoise = () => {
+  const next = options.mix === "delivered" ? deliveredEvents() : worstCaseRecords(options.size);
+  return Array.from({ length: options.batches }, () => ({ Records: Array.from({ length: options.size }, () => sqsRecord(next())) }));
+}
+
+/** The stream's events that the derived patterns deliver; a read-only call only reaches a rule in the state that takes all management events. */
+function deliveredEvents(): () => CloudTrailRecord {
+  const patterns = deriveEventPatterns(catalogue);
+  const stream = new RecordStream({ seed: STREAM_SEED, startMs: STREAM_START_MS });
+  return () => {
     for (;;) {
-      const record = noise.next();
+      const record = stream.next();
+      const event = eventBridgeEvent(record);
+      const readOnly = readOnlyForEventBridge(String(record.eventName));
+      if (patterns.some(({ pattern, state }) => (state !== "ENABLED" || !readOnly) && matchesPattern(pattern, event))) return record;
+    }
+  };
+}
+
+/** The positive fixtures in turn, each under a fresh eventID, with read-only noise closing each batch. */
+function worstCaseRecords(size: number): () => CloudTrailRecord {
+  const positives = positiveRecords();
+  const stream = new RecordStream({ seed: STREAM_SEED, startMs: STREAM_START_MS });
+  let drawn = 0;
+  let positive = 0;
+  return () => {
+    if (drawn++ % size < size - WORST_NOISE_PER_BATCH) return { ...(positives[positive++ % positives.length] as CloudTrailRecord), eventID: randomUUID() };
+    for (;;) {
+      const record = stream.next();
       if (record.readOnly === true && record.errorCode === undefined) return record;
     }
   };
-  let next = 0;
-  const batches: SQSEvent[] = [];
-  for (let batch = 0; batch < options.batches; batch++) {
-    const records: SQSRecord[] = [];
-    for (let i = 0; i < options.size; i++) {
-      const isNoise = i >= options.size - options.noisePerBatch;
-      const record = isNoise ? nextNoise() : (positives[next++ % positives.length] as CloudTrailRecord);
-      records.push(sqsRecord({ ...record, eventID: randomUUID() }));
-    }
-    batches.push({ Records: records });
-  }
-  return batches;
 }
 
 /** Every CloudTrail record of the positive fixtures, in file order. */
@@ -70,9 +88,9 @@ function positiveRecords(): CloudTrailRecord[] {
   return records;
 }
 
-function sqsRecord(record: CloudTrailRecord): SQSRecord {
+function eventBridgeEvent(record: CloudTrailRecord) {
   const eventType = String(record.eventType ?? "AwsApiCall");
-  const body = JSON.stringify({
+  return {
     version: "0",
     id: randomUUID(),
     "detail-type": DETAIL_TYPES[eventType] ?? DETAIL_TYPES.AwsApiCall,
@@ -82,7 +100,11 @@ function sqsRecord(record: CloudTrailRecord): SQSRecord {
     region: record.awsRegion,
     resources: [],
     detail: record,
-  });
+  };
+}
+
+function sqsRecord(record: CloudTrailRecord): SQSRecord {
+  const body = JSON.stringify(eventBridgeEvent(record));
   const sentMs = String(Date.now());
   return {
     messageId: randomUUID(),

@@ -11,6 +11,8 @@ import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 export interface WarmResults {
   /** Per batch, in order; the first includes the first call's setup (connections, lazy init). */
   timingsMs: number[];
+  /** CPU time (user and system) this process spent on each batch: the handler's own work, which other load on the machine moves less than the wall time. */
+  cpuMs: number[];
   /** Records the handler reported as failed, over all batches: any makes the figures suspect. */
   failedItems: number;
 }
@@ -20,12 +22,15 @@ if (!bundle || !batchesFile || !resultsFile) throw new Error("usage: warmRunner.
 
 const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };
 const batches = JSON.parse(await readFile(batchesFile, "utf8")) as SQSEvent[];
-const results: WarmResults = { timingsMs: [], failedItems: 0 };
+const results: WarmResults = { timingsMs: [], cpuMs: [], failedItems: 0 };
 for (const batch of batches) {
   const context = lambdaContext(functionName);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const response = await handler(batch, context);
   results.timingsMs.push(performance.now() - started);
+  const spent = process.cpuUsage(cpu);
+  results.cpuMs.push((spent.user + spent.system) / 1000);
   results.failedItems += response.batchItemFailures.length;
 }
 await writeFile(resultsFile, JSON.stringify(results));

@@ -1,16 +1,22 @@
-import type { IAMClient } from "@aws-sdk/client-iam";
-import { restoreOmittedPolicy } from "@vigil/aws-iam";
-import type { CloudTrailEvent, Engine, Finding } from "@vigil/core";
+import type { RestoredEvent } from "@vigil/aws-iam";
+import { type CloudTrailEvent, type Engine, type Finding, omittedPolicyLookup } from "@vigil/core";
 import type { FindingStore } from "@vigil/store-dynamodb";
 import { RuleFailuresError } from "./errors.ts";
 import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
+
+/** restoreOmittedPolicy (@vigil/aws-iam) with its IAM client bound. */
+export type PolicyRestorer = (event: CloudTrailEvent) => Promise<RestoredEvent>;
 
 export interface EventEvaluatorOptions {
   engine: Engine;
   store: FindingStore;
   delivery: SnsDelivery;
-  /** Reads policy documents CloudTrail omitted; without it the omitted finding stands. */
-  iam?: IAMClient;
+  /**
+   * Loads what reads the policy documents CloudTrail omitted. Called when the first event that
+   * omitted one arrives, so a container that meets none never loads the IAM client; without it the
+   * omitted finding stands.
+   */
+  loadPolicyRestorer?: () => Promise<PolicyRestorer>;
   now: () => Date;
 }
 
@@ -33,6 +39,7 @@ export interface EventOutcome {
  */
 export class EventEvaluator {
   readonly #options: EventEvaluatorOptions;
+  #restorer: Promise<PolicyRestorer> | undefined;
 
   constructor(options: EventEvaluatorOptions) {
     this.#options = options;
@@ -40,11 +47,12 @@ export class EventEvaluator {
 
   /** `owner` identifies this attempt (e.g. the Lambda request id and message id) for the notification leases. */
   async evaluate(received: CloudTrailEvent, owner: string): Promise<EventOutcome> {
-    const { engine, store, delivery, iam, now } = this.#options;
-    const restored = iam ? await restoreOmittedPolicy(iam, received) : { event: received, fetched: false };
+    const { engine, store, delivery, now } = this.#options;
+    const restored = await this.#restore(received);
     const { event } = restored;
     const { findings, failures } = await engine.evaluate(event);
-    const { created } = await store.putFindings(findings, { claimFor: { owner, nowMs: now().getTime(), leaseMs: delivery.leaseMs } });
+    // Findings of one event are almost always new: the conditional put alone tells, without a read first.
+    const { created } = await store.putFindings(findings, { claimFor: { owner, nowMs: now().getTime(), leaseMs: delivery.leaseMs }, precheck: false });
     const notifications = await delivery.deliverClaimed(created, owner);
     // Stored and notified first: a retry of this message then only re-runs the failing rule.
     if (failures.length > 0) throw new RuleFailuresError(event.eventID, failures);
@@ -55,7 +63,18 @@ export class EventEvaluator {
       created,
       notifications,
       policyFetched: restored.fetched,
-      ...("error" in restored && restored.error ? { policyFetchError: restored.error.message } : {}),
+      ...(restored.error ? { policyFetchError: restored.error.message } : {}),
     };
+  }
+
+  async #restore(event: CloudTrailEvent): Promise<RestoredEvent> {
+    const load = this.#options.loadPolicyRestorer;
+    if (!load || !omittedPolicyLookup(event)) return { event, fetched: false };
+    // A load that failed is tried again by the next event rather than remembered.
+    this.#restorer ??= load().catch((error: unknown) => {
+      this.#restorer = undefined;
+      throw error;
+    });
+    return (await this.#restorer)(event);
   }
 }

@@ -14,6 +14,9 @@ export interface SnsDeliveryOptions {
   leaseMs?: number;
 }
 
+/** Findings published at once by one delivery: a batch's are few; the sweep's up to 100. */
+const PUBLISH_CONCURRENCY = 8;
+
 export interface DeliveryReport {
   delivered: string[];
   failed: { id: string; error: unknown }[];
@@ -37,21 +40,41 @@ export class SnsDelivery {
     return this.#options.leaseMs;
   }
 
-  /** Publishes findings whose lease `owner` holds; failures stay pending for the sweep and are reported, not thrown. */
+  /**
+   * Publishes findings whose lease `owner` holds, up to PUBLISH_CONCURRENCY at once (each finding
+   * has its own lease and message); failures stay pending for the sweep and are reported, not
+   * thrown. The report keeps the input order.
+   */
   async deliverClaimed(findings: readonly Finding[], owner: string): Promise<DeliveryReport> {
-    const report: DeliveryReport = { delivered: [], failed: [] };
-    const { store, publisher, now } = this.#options;
-    for (const finding of findings) {
-      try {
-        const reference = await publisher.publish(finding);
-        await store.completeDelivery(finding.id, "sns", { owner, nowMs: now().getTime(), reference });
-        report.delivered.push(finding.id);
-      } catch (error) {
-        report.failed.push({ id: finding.id, error });
-        await store.releaseDelivery(finding.id, "sns", { owner, error, nowMs: now().getTime() });
+    const outcomes = new Array<{ error: unknown } | undefined>(findings.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < findings.length) {
+        const index = next++;
+        outcomes[index] = await this.#deliver(findings[index] as Finding, owner);
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, findings.length) }, worker));
+    const report: DeliveryReport = { delivered: [], failed: [] };
+    findings.forEach((finding, index) => {
+      const failure = outcomes[index];
+      if (failure) report.failed.push({ id: finding.id, error: failure.error });
+      else report.delivered.push(finding.id);
+    });
     return report;
+  }
+
+  /** Publishes one finding and records it delivered; on failure gives the lease back and returns the error. */
+  async #deliver(finding: Finding, owner: string): Promise<{ error: unknown } | undefined> {
+    const { store, publisher, now } = this.#options;
+    try {
+      const reference = await publisher.publish(finding);
+      await store.completeDelivery(finding.id, "sns", { owner, nowMs: now().getTime(), reference });
+      return undefined;
+    } catch (error) {
+      await store.releaseDelivery(finding.id, "sns", { owner, error, nowMs: now().getTime() });
+      return { error };
+    }
   }
 
   /** The sweep: claims what is still undelivered with a free or ended lease, and publishes it. */

@@ -85,6 +85,12 @@ export interface FindingWithHistory {
 export interface PutFindingsOptions {
   /** The sns lease every finding this call creates is born with, so its creator can publish at once without the retry sweep racing it. */
   claimFor?: Lease;
+  /**
+   * Read which findings are stored before writing (one BatchGetItem per 100 ids); true when absent.
+   * It saves writes when most are stored already (a rescan); a caller whose findings are mostly new
+   * (the monitor, one event at a time) passes false and lets the conditional puts decide alone.
+   */
+  precheck?: boolean;
 }
 
 export interface ListUndeliveredOptions {
@@ -160,9 +166,10 @@ export class FindingStore {
 
   /**
    * Stores the findings not stored yet and never touches one that is (its status may have been
-   * triaged). One BatchGetItem per 100 ids skips the known ones cheaply; the conditional put is
-   * what guarantees that concurrent writers create each finding once. A created finding's sns
-   * notification is pending, held by `claimFor.owner` when given: only the creator publishes it.
+   * triaged). One BatchGetItem per 100 ids skips the known ones cheaply (unless `precheck` is
+   * false); the conditional put is what guarantees that concurrent writers create each finding
+   * once. A created finding's sns notification is pending, held by `claimFor.owner` when given:
+   * only the creator publishes it.
    */
   async putFindings(findings: readonly Finding[], options: PutFindingsOptions = {}): Promise<PutFindingsResult> {
     const claim = options.claimFor;
@@ -174,7 +181,7 @@ export class FindingStore {
     findings.forEach((finding, index) => {
       if (!firstIndex.has(finding.id)) firstIndex.set(finding.id, index);
     });
-    const stored = await this.#storedIds([...firstIndex.keys()], now);
+    const stored = options.precheck === false ? new Set<string>() : await this.#storedIds([...firstIndex.keys()], now);
     const missing = [...firstIndex].filter(([id]) => !stored.has(id)).map(([, index]) => index);
     await mapConcurrent(missing, this.#concurrency, async (index) => {
       created[index] = await this.#putIfAbsent(findings[index] as Finding, nowMs, claim);

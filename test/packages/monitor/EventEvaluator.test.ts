@@ -1,18 +1,23 @@
 import { randomUUID } from "node:crypto";
+import { GetPolicyVersionCommand, IAMClient } from "@aws-sdk/client-iam";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { restoreOmittedPolicy } from "@vigil/aws-iam";
 import { type AnyRule, catalogue, defineRule, Engine, MemoryWindowStore, parseEvent, resolveConfig } from "@vigil/core";
-import { EventEvaluator, RuleFailuresError, SnsDelivery } from "@vigil/monitor";
+import { type EventEvaluatorOptions, EventEvaluator, type PolicyRestorer, RuleFailuresError, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { cloudTrailRecord, TOPIC_ARN, withEventId } from "../../functions/lambdaEvents.ts";
+import { rfc3986Encode } from "../aws-iam/iamEncoding.ts";
 
 const sns = mockClient(SNSClient);
+const iam = mockClient(IAMClient);
 const NOW = new Date("2026-11-22T12:00:00.000Z");
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 const OMITTED_CREATE_POLICY = cloudTrailRecord("omitted-policies/create-policy.json");
+const ADMIN = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}';
 
 const broken = defineRule({
   kind: "event",
@@ -33,17 +38,34 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sns.reset();
+  iam.reset();
   sns.on(PublishCommand).callsFake(async () => ({ MessageId: randomUUID() }));
+  iam.on(GetPolicyVersionCommand).resolves({
+    PolicyVersion: { Document: rfc3986Encode(ADMIN), VersionId: "v1", IsDefaultVersion: true, CreateDate: new Date("2026-11-21T03:14:47Z") },
+  });
 });
 
-async function evaluator(rules: readonly AnyRule[] = catalogue) {
+/** A loader of restoreOmittedPolicy over an IAM client, counting its loads; it fails as often as `failures` says first. */
+function restorerLoader(failures = 0): { load: () => Promise<PolicyRestorer>; loads: () => number } {
+  let loads = 0;
+  const client = new IAMClient({ region: "us-east-1" });
+  return {
+    load: async () => {
+      if (++loads <= failures) throw new Error("chunk not found");
+      return (event) => restoreOmittedPolicy(client, event);
+    },
+    loads: () => loads,
+  };
+}
+
+async function evaluator(rules: readonly AnyRule[] = catalogue, options: Partial<EventEvaluatorOptions> = {}) {
   const tableName = `monitor-${++tables}`;
   await ensureFindingsTable(dynalite.client, tableName);
   const now = () => NOW;
   const store = new FindingStore({ client: dynalite.client, tableName, now });
   const delivery = new SnsDelivery({ store, publisher: new SnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN }), now });
   const engine = new Engine({ rules, config: resolveConfig({}, rules), windows: new MemoryWindowStore(), now });
-  return { store, evaluator: new EventEvaluator({ engine, store, delivery, now }) };
+  return { store, evaluator: new EventEvaluator({ engine, store, delivery, now, ...options }) };
 }
 
 describe("Class: EventEvaluator", () => {
@@ -96,5 +118,42 @@ describe("Class: EventEvaluator", () => {
     // Assess
     expect(outcome.policyFetched).toBe(false);
     expect(outcome.findings.map((finding) => finding.ruleId)).toEqual(["policy-document-omitted"]);
+  });
+
+  it("loads the IAM reader when the first event that omitted its document comes, once, and not for other events", async () => {
+    // Prepare
+    const restorer = restorerLoader();
+    const { evaluator: subject } = await evaluator(catalogue, { loadPolicyRestorer: restorer.load });
+
+    // Act
+    await subject.evaluate(parseEvent(withEventId(USER_CREATED)), "request-1/message-1");
+    const loadsBefore = restorer.loads();
+    const first = await subject.evaluate(parseEvent(withEventId(OMITTED_CREATE_POLICY)), "request-1/message-2");
+    const second = await subject.evaluate(parseEvent(withEventId(OMITTED_CREATE_POLICY)), "request-2/message-1");
+
+    // Assess
+    expect(loadsBefore).toBe(0);
+    expect(restorer.loads()).toBe(1);
+    for (const outcome of [first, second]) {
+      expect(outcome.policyFetched).toBe(true);
+      expect(outcome.findings.map((finding) => finding.ruleId)).toContain("policy-grants-full-admin");
+    }
+    expect(iam.commandCalls(GetPolicyVersionCommand)).toHaveLength(2);
+  });
+
+  it("fails the event whose IAM reader did not load, and loads it again for the next", async () => {
+    // Prepare
+    const restorer = restorerLoader(1);
+    const { evaluator: subject } = await evaluator(catalogue, { loadPolicyRestorer: restorer.load });
+    const event = parseEvent(withEventId(OMITTED_CREATE_POLICY));
+
+    // Act
+    const failed = subject.evaluate(event, "request-1/message-1");
+    await expect(failed).rejects.toThrow("chunk not found");
+    const retried = await subject.evaluate(event, "request-2/message-1");
+
+    // Assess
+    expect(restorer.loads()).toBe(2);
+    expect(retried.policyFetched).toBe(true);
   });
 });
