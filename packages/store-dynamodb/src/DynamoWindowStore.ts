@@ -15,6 +15,8 @@ export interface DynamoWindowStoreOptions {
   idleRetentionDays?: number;
   /** The clock for `expiresAt`; the wall clock when absent. Window arithmetic uses event times only. */
   now?: () => Date;
+  /** Windows this store remembers as it last wrote them (see record); 1,000 when absent, 0 for none. */
+  rememberedWindows?: number;
 }
 
 /** Writers racing on one window each lose at most once per winner; this bounds a pathological pile-up. */
@@ -30,12 +32,19 @@ interface WindowItem extends WindowState {
  * concurrent invocations. Each record is a read, the pure step of windowState.ts, and a put
  * conditional on the version read (optimistic concurrency, no transactions): of two writers that
  * raced, one retries on the other's result, so a window reaching its threshold fires exactly once.
+ *
+ * A window this store wrote last is remembered, so the next event on it (a guessing burst, a
+ * principal's refused calls) goes straight to the conditional put, without the read: if another
+ * writer moved the window since, the put fails and the loop reads as usual. A decision that writes
+ * nothing (an event already counted) is only taken on a fresh read.
  */
 export class DynamoWindowStore implements WindowStore {
   readonly #client: DynamoDBDocumentClient;
   readonly tableName: string;
   readonly #idleRetentionSeconds: number;
   readonly #now: () => Date;
+  readonly #remembered = new Map<string, WindowItem>();
+  readonly #rememberLimit: number;
 
   constructor(options: DynamoWindowStoreOptions) {
     if (!options.tableName) throw new StoreError("tableName: expected a table name");
@@ -45,19 +54,39 @@ export class DynamoWindowStore implements WindowStore {
     this.tableName = options.tableName;
     this.#idleRetentionSeconds = Math.round(days * 86_400);
     this.#now = options.now ?? (() => new Date());
+    const remembered = options.rememberedWindows ?? 1000;
+    if (!(Number.isInteger(remembered) && remembered >= 0)) throw new StoreError(`rememberedWindows: expected a whole number, got ${remembered}`);
+    this.#rememberLimit = remembered;
   }
 
   async record(key: string, eventId: string, timeMs: number, windowMs: number, threshold: number): Promise<string[] | undefined> {
     checkRecord(key, eventId, timeMs, windowMs, threshold);
     const pk = `window#${createHash("sha256").update(key).digest("base64url")}`;
+    let remembered = this.#remembered.get(pk);
+    let lostRace = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (attempt > 0) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
-      const current = await this.#read(pk);
+      if (lostRace) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+      const current = remembered ?? (await this.#read(pk));
       const step = recordEvent(current ?? EMPTY_WINDOW, eventId, timeMs, windowMs, threshold);
-      if (!step.changed) return step.fired;
-      if (await this.#write(pk, current?.version, step.next, windowMs)) return step.fired;
+      if (!step.changed && !remembered) return step.fired;
+      if (step.changed && (await this.#write(pk, current?.version, step.next, windowMs))) {
+        this.#remember(pk, { ...step.next, version: (current?.version ?? 0) + 1 });
+        return step.fired;
+      }
+      // A remembered state that was stale costs one read, no back-off; a fresh read that lost backs off.
+      lostRace = !remembered;
+      remembered = undefined;
+      this.#remembered.delete(pk);
     }
     throw new StoreError(`window ${pk}: still contended after ${MAX_ATTEMPTS} attempts`);
+  }
+
+  #remember(pk: string, item: WindowItem): void {
+    if (this.#rememberLimit === 0) return;
+    // Re-inserted, so the Map's order is least recently written first.
+    this.#remembered.delete(pk);
+    this.#remembered.set(pk, item);
+    if (this.#remembered.size > this.#rememberLimit) this.#remembered.delete(this.#remembered.keys().next().value as string);
   }
 
   async #read(pk: string): Promise<WindowItem | undefined> {

@@ -19,11 +19,24 @@ afterAll(async () => {
 });
 
 /** What a second Lambda would have: its own SDK client and store, on the same table. */
-function anotherInvocation(tableName: string): DynamoWindowStore {
+function anotherInvocation(tableName: string, options: { rememberedWindows?: number } = {}): DynamoWindowStore {
+  return countedInvocation(tableName, options).store;
+}
+
+/** anotherInvocation, with the DynamoDB operations its client sends counted by name. */
+function countedInvocation(tableName: string, options: { rememberedWindows?: number } = {}): { store: DynamoWindowStore; calls: Map<string, number> } {
   const base = new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const calls = new Map<string, number>();
+  base.middlewareStack.add(
+    (next, context) => (args) => {
+      calls.set(context.commandName as string, (calls.get(context.commandName as string) ?? 0) + 1);
+      return next(args);
+    },
+    { step: "initialize", name: "countCalls" },
+  );
   const client = DynamoDBDocumentClient.from(base);
   clients.push(client);
-  return new DynamoWindowStore({ client, tableName });
+  return { store: new DynamoWindowStore({ client, tableName, ...options }), calls };
 }
 
 async function windowItems(tableName: string): Promise<Record<string, unknown>[]> {
@@ -84,6 +97,71 @@ describe("Class: DynamoWindowStore", () => {
       results.forEach((result, n) => {
         if (result) expect(result).toContain(deliveries[n]);
       });
+    });
+  });
+
+  describe("a window this store wrote last", () => {
+    it("takes the next event straight to the conditional put, without reading it first", async () => {
+      // Prepare
+      const tableName = await freshStateTable(dynalite);
+      const { store, calls } = countedInvocation(tableName);
+
+      // Act
+      const fired: (string[] | undefined)[] = [];
+      for (let n = 0; n < 5; n++) fired.push(await store.record("user/alice", `login-${n}`, T0 + n * 1000, 10 * MINUTE, 5));
+
+      // Assess
+      expect(fired.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined]);
+      expect(fired[4]).toEqual(["login-0", "login-1", "login-2", "login-3", "login-4"]);
+      expect(calls.get("GetItemCommand")).toBe(1);
+      expect(calls.get("PutItemCommand")).toBe(5);
+    });
+
+    it("reads it again when another invocation moved it since, and still fires once with every event", async () => {
+      // Prepare
+      const tableName = await freshStateTable(dynalite);
+      const { store: mine, calls } = countedInvocation(tableName);
+      const other = anotherInvocation(tableName);
+      await mine.record("user/alice", "login-0", T0, 10 * MINUTE, 4);
+      await mine.record("user/alice", "login-1", T0 + 1000, 10 * MINUTE, 4);
+      await other.record("user/alice", "login-2", T0 + 2000, 10 * MINUTE, 4);
+
+      // Act
+      const fired = await mine.record("user/alice", "login-3", T0 + 3000, 10 * MINUTE, 4);
+
+      // Assess
+      expect(fired).toEqual(["login-0", "login-1", "login-2", "login-3"]);
+      expect(await other.record("user/alice", "login-3", T0 + 3000, 10 * MINUTE, 4)).toEqual(["login-0", "login-1", "login-2", "login-3"]);
+      expect(calls.get("GetItemCommand")).toBe(2);
+    });
+
+    it("answers redeliveries of a window another invocation fired as a fresh read would", async () => {
+      // Prepare: the window fires in another invocation after this one last wrote it.
+      const tableName = await freshStateTable(dynalite);
+      const mine = anotherInvocation(tableName);
+      const other = anotherInvocation(tableName);
+      await mine.record("user/alice", "login-0", T0, 10 * MINUTE, 2);
+      expect(await other.record("user/alice", "login-1", T0 + 1000, 10 * MINUTE, 2)).toEqual(["login-0", "login-1"]);
+
+      // Act: both events come again to the invocation that remembers the window before it fired.
+      const firing = await mine.record("user/alice", "login-1", T0 + 1000, 10 * MINUTE, 2);
+      const counted = await mine.record("user/alice", "login-0", T0, 10 * MINUTE, 2);
+
+      // Assess: the firing event gets its burst again (its finding is made again, with the same id); the other nothing.
+      expect(firing).toEqual(["login-0", "login-1"]);
+      expect(counted).toBeUndefined();
+      const [item] = await windowItems(tableName);
+      expect(item?.bursts).toHaveLength(1);
+    });
+
+    it("behaves the same when remembering nothing", async () => {
+      const tableName = await freshStateTable(dynalite);
+      const { store, calls } = countedInvocation(tableName, { rememberedWindows: 0 });
+
+      for (let n = 0; n < 3; n++) await store.record("user/alice", `login-${n}`, T0 + n * 1000, 10 * MINUTE, 3);
+
+      expect(calls.get("GetItemCommand")).toBe(3);
+      expect(() => anotherInvocation(tableName, { rememberedWindows: -1 })).toThrow(/rememberedWindows/);
     });
   });
 
