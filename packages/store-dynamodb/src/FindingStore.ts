@@ -8,7 +8,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { FINDING_STATUSES, type Finding, type FindingStatus } from "@vigil/core";
+import { FINDING_STATUSES, type Finding, type FindingStatus, SEVERITIES } from "@vigil/core";
 import { type CursorKey, decodeCursor, encodeCursor, queryFingerprint } from "./cursor.ts";
 import { isConditionFailure, storeError } from "./dynamoFailures.ts";
 import { DeliveryLeaseLostError, FindingNotFoundError, InvalidRequestError, InvalidTransitionError, StoreError } from "./errors.ts";
@@ -22,7 +22,7 @@ import {
   SUPPRESSED_UNTIL_ATTRIBUTE,
   SYSTEM_ACTOR,
 } from "./findingItem.ts";
-import { type FindingPage, type FindingQuery, type ItemFilter, type Partition, type PlannedPartition, planQuery } from "./FindingQuery.ts";
+import { type FindingPage, type FindingQuery, type Partition, type PlannedPartition, planQuery } from "./FindingQuery.ts";
 import { isoInstant } from "./instant.ts";
 import { mapConcurrent } from "./mapConcurrent.ts";
 import { type PartitionRead, readMerged } from "./mergedRead.ts";
@@ -45,7 +45,7 @@ import {
   SWEPT_CHANNEL,
 } from "./outbox.ts";
 import { type Expression, filterExpression, keyCondition, LIVE, type ReadClock } from "./queryExpressions.ts";
-import { emptySummary, type FindingSummary, type SummaryOptions, summaryCounts } from "./summary.ts";
+import { emptySummary, type FindingSummary, type SummaryOptions, summaryRuleIds } from "./summary.ts";
 import { EXPIRES_AT_ATTRIBUTE, INDEX_NAMES, KEY_ATTRIBUTES, PENDING_NOTIFICATION_INDEX } from "./tableDefinition.ts";
 import {
   allowedActions,
@@ -325,20 +325,39 @@ export class FindingStore {
   }
 
   /**
-   * Counts of the live findings by severity, by status (as in effect now) and by the given rules:
-   * COUNT Queries of the severity, status and rule partitions, paginated, never a Scan. Each reads
-   * every entry of its partition (a COUNT costs what reading them costs), so call it for a
-   * dashboard, not per finding.
+   * Counts of the live findings by severity, by status (as in effect now) and by the given rules,
+   * in one pass: a Query of each severity partition, never a Scan, reading only each finding's
+   * status, suppression end and rule, tallied here. It still reads every live finding (what a
+   * COUNT Query costs too), so call it for a dashboard, not per finding.
    */
   async summarize(options: SummaryOptions): Promise<FindingSummary> {
-    const counts = summaryCounts(options);
-    const summary = emptySummary(options.ruleIds);
+    const ruleIds = summaryRuleIds(options);
+    const summary = emptySummary(ruleIds);
+    const asked = new Set(ruleIds);
     const clock = this.#clock();
-    await mapConcurrent(counts, this.#concurrency, async (count) => {
-      const found = await this.#count(count.partition, count.filters, clock);
-      // Added after the await: open is the sum of two counts running at once.
-      const tally = summary[count.tally] as Record<string, number>;
-      tally[count.key] = (tally[count.key] ?? 0) + found;
+    await mapConcurrent(SEVERITIES, this.#concurrency, async (severity) => {
+      const partition: Partition = { indexName: INDEX_NAMES.severity, keyAttribute: KEY_ATTRIBUTES.severity, value: severity };
+      const input = this.#queryInput(partition, keyCondition(partition, undefined, undefined) as Expression, filterExpression([], clock));
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const output = await this.#send("summarizing findings", () =>
+          this.#client.send(
+            new QueryCommand({
+              ...input,
+              ProjectionExpression: "#s, #u, #r",
+              ExpressionAttributeNames: { ...input.ExpressionAttributeNames, "#s": "status", "#u": SUPPRESSED_UNTIL_ATTRIBUTE, "#r": "ruleId" },
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          ),
+        );
+        for (const item of output.Items ?? []) {
+          summary.bySeverity[severity] += 1;
+          summary.byStatus[effectiveStatus(item, clock.iso)] += 1;
+          const ruleId = item.ruleId as string;
+          if (asked.has(ruleId)) summary.byRule[ruleId] = (summary.byRule[ruleId] ?? 0) + 1;
+        }
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
     });
     return summary;
   }
@@ -534,21 +553,6 @@ export class FindingStore {
   }
 
   /** The live items of a partition that pass the filters, counted 1 MB of index at a time. */
-  async #count(partition: Partition, filters: readonly ItemFilter[], clock: ReadClock): Promise<number> {
-    const key = keyCondition(partition, undefined, undefined) as Expression;
-    const filter = filterExpression(filters, clock);
-    let total = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const output = await this.#send("counting findings", () =>
-        this.#client.send(new QueryCommand({ ...this.#queryInput(partition, key, filter), Select: "COUNT", ...(startKey ? { ExclusiveStartKey: startKey } : {}) })),
-      );
-      total += output.Count ?? 0;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return total;
-  }
-
   #queryInput(partition: Partition, key: Expression, filter: Expression): QueryCommandInput {
     return {
       TableName: this.tableName,
