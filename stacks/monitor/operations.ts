@@ -49,9 +49,15 @@ function alarmOnAny(scope: Construct, id: string, metric: IMetric, description: 
   return alarm;
 }
 
-export function alarmOnDeadLetters(scope: Construct, id: string, queue: IQueue, topic: Topic): Alarm {
+export function alarmOnDeadLetters(
+  scope: Construct,
+  id: string,
+  queue: IQueue,
+  topic: Topic,
+  description = `Messages in ${id}'s dead-letter queue: its consumer failed them ${MAX_RECEIVE_COUNT} times; inspect and redrive them.`,
+): Alarm {
   const metric = queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: "Maximum" });
-  return alarmOnAny(scope, `${id}DeadLettersAlarm`, metric, `Messages in ${id}'s dead-letter queue: its consumer failed them ${MAX_RECEIVE_COUNT} times; inspect and redrive them.`, topic);
+  return alarmOnAny(scope, `${id}DeadLettersAlarm`, metric, description, topic);
 }
 
 export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, topic: Topic): Alarm[] {
@@ -62,8 +68,8 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
   ];
 }
 
-/** EventBridge could not deliver to the queue: those events are lost to Vigil, so say so at once. */
-export function alarmOnRuleFailures(scope: Construct, rule: Rule, topic: Topic): Alarm {
+/** EventBridge could not deliver to the rule's target: those events are lost to Vigil, so say so at once. */
+export function alarmOnRuleFailures(scope: Construct, rule: Rule, topic: Topic, target = "the events queue"): Alarm {
   const metric = new Metric({
     namespace: "AWS/Events",
     metricName: "FailedInvocations",
@@ -71,5 +77,5 @@ export function alarmOnRuleFailures(scope: Construct, rule: Rule, topic: Topic):
     period: Duration.minutes(5),
     statistic: "Sum",
   });
-  return alarmOnAny(scope, `${rule.node.id}FailuresAlarm`, metric, `EventBridge failed to deliver events of rule ${rule.node.id} to the events queue.`, topic);
+  return alarmOnAny(scope, `${rule.node.id}FailuresAlarm`, metric, `EventBridge failed to deliver events of rule ${rule.node.id} to ${target}.`, topic);
 }

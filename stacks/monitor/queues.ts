@@ -19,11 +19,7 @@ export interface QueueWithDeadLetters {
  * batch still being worked on is not handed to a second invocation.
  */
 export function createQueueWithDeadLetters(scope: Construct, id: string, consumerTimeout: Duration): QueueWithDeadLetters {
-  const deadLetters = new Queue(scope, `${id}DeadLetters`, {
-    encryption: QueueEncryption.SQS_MANAGED,
-    enforceSSL: true,
-    retentionPeriod: DEAD_LETTER_RETENTION,
-  });
+  const deadLetters = createDeadLetterQueue(scope, `${id}DeadLetters`);
   const queue = new Queue(scope, id, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
@@ -31,4 +27,9 @@ export function createQueueWithDeadLetters(scope: Construct, id: string, consume
     deadLetterQueue: { queue: deadLetters, maxReceiveCount: MAX_RECEIVE_COUNT },
   });
   return { queue, deadLetters };
+}
+
+/** A dead-letter queue: kept as long as SQS keeps anything, encrypted with an SQS managed key, TLS only. */
+export function createDeadLetterQueue(scope: Construct, id: string): Queue {
+  return new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: DEAD_LETTER_RETENTION });
 }

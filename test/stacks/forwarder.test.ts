@@ -7,7 +7,7 @@ import { StageConfigError } from "../../stacks/errors.ts";
 import { HOME_REGION } from "../../stacks/home.ts";
 import { loadStageConfig, type StageConfig } from "../../stacks/stageConfig.ts";
 import { type SynthesizedTemplates, synthesizeForTest, TEST_ACCOUNT, withTestProject } from "../helpers/synth.ts";
-import { arnOf, only, type Resource, resources, roleStatements } from "./templateQueries.ts";
+import { arnOf, only, type Resource, ref, resources, roleStatements, type Statement } from "./templateQueries.ts";
 
 const CONFIG_DIR = new URL("../../config/", import.meta.url).pathname;
 
@@ -43,7 +43,8 @@ describe("Forwarder", () => {
         expect(rule.Properties?.EventPattern).toEqual(derived.pattern);
         expect(rule.Properties?.State).toBe(derived.state);
         expect(rule.Properties?.EventBusName).toBeUndefined();
-        expect(rule.Properties?.Targets).toEqual([{ Arn: homeBus, Id: "Target0", RoleArn: arnOf(roleId) }]);
+        const [deadLettersId] = only(template, "AWS::SQS::Queue", "ForwardDeadLetters");
+        expect(rule.Properties?.Targets).toEqual([{ Arn: homeBus, Id: "Target0", RoleArn: arnOf(roleId), DeadLetterConfig: { Arn: arnOf(deadLettersId) } }]);
       }
     }
   });
@@ -67,10 +68,66 @@ describe("Forwarder", () => {
     }
   });
 
-  it("holds nothing but the rules and their role (and SST's own custom-resource handler)", () => {
+  it("keeps what it could not forward in a dead-letter queue for 14 days, which only its own rules may write to, over TLS", () => {
+    for (const [region, template] of synthesized.forwarders) {
+      const [deadLettersId, deadLetters] = only(template, "AWS::SQS::Queue", "ForwardDeadLetters");
+      expect(deadLetters.Properties, region).toEqual({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+      const [, policy] = only(template, "AWS::SQS::QueuePolicy", "ForwardDeadLettersPolicy");
+      const statements = (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement;
+      expect(statements.filter((statement) => statement.Effect === "Deny")).toEqual([
+        expect.objectContaining({ Principal: { AWS: "*" }, Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      ]);
+      const allows = statements.filter((statement) => statement.Effect === "Allow");
+      const ruleIds = Object.keys(resources(template, "AWS::Events::Rule"));
+      expect(allows).toHaveLength(ruleIds.length);
+      for (const ruleId of ruleIds) {
+        expect(allows).toContainEqual({
+          Action: "sqs:SendMessage",
+          Condition: { ArnEquals: { "aws:SourceArn": arnOf(ruleId) } },
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Resource: arnOf(deadLettersId),
+          Sid: expect.any(String),
+        });
+      }
+    }
+  });
+
+  it("alarms its own region's encrypted ops topic on any dead letter and any failed forward", () => {
+    for (const [region, template] of synthesized.forwarders) {
+      const [topicId, topic] = only(template, "AWS::SNS::Topic", "OpsTopic");
+      expect(topic.Properties?.KmsMasterKeyId, region).toBeDefined();
+      for (const email of config.opsEmails) template.hasResourceProperties("AWS::SNS::Subscription", { Endpoint: email, Protocol: "email", TopicArn: ref(topicId) });
+      const alarms = Object.values(resources(template, "AWS::CloudWatch::Alarm")).map((alarm) => alarm.Properties ?? {});
+      for (const alarm of alarms) expect(alarm).toMatchObject({ AlarmActions: [ref(topicId)], ComparisonOperator: "GreaterThanThreshold", Threshold: 0 });
+      const [deadLettersId] = only(template, "AWS::SQS::Queue", "ForwardDeadLetters");
+      const watching = (metric: string, dimension: unknown) =>
+        alarms.filter((alarm) => alarm.MetricName === metric && JSON.stringify(alarm.Dimensions).includes(JSON.stringify(dimension)));
+      expect(watching("ApproximateNumberOfMessagesVisible", { "Fn::GetAtt": [deadLettersId, "QueueName"] })).toHaveLength(1);
+      const ruleIds = Object.keys(resources(template, "AWS::Events::Rule"));
+      for (const ruleId of ruleIds) expect(watching("FailedInvocations", ref(ruleId)), ruleId).toHaveLength(1);
+      expect(alarms).toHaveLength(1 + ruleIds.length);
+    }
+  });
+
+  it("holds nothing but the rules, their role, the dead letters and the ops alarms (and SST's own custom-resource handler)", () => {
     for (const [region, template] of synthesized.forwarders) {
       const types = Object.values(template.toJSON().Resources as Record<string, Resource>).map((resource) => resource.Type);
-      expect(new Set(types), region).toEqual(new Set(["AWS::Events::Rule", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Lambda::Function"]));
+      expect(new Set(types), region).toEqual(
+        new Set([
+          "AWS::Events::Rule",
+          "AWS::IAM::Role",
+          "AWS::IAM::Policy",
+          "AWS::Lambda::Function",
+          "AWS::SQS::Queue",
+          "AWS::SQS::QueuePolicy",
+          "AWS::SNS::Topic",
+          "AWS::SNS::TopicPolicy",
+          "AWS::SNS::Subscription",
+          "AWS::KMS::Key",
+          "AWS::CloudWatch::Alarm",
+        ]),
+      );
       expect(Object.keys(resources(template, "AWS::Lambda::Function"))).toEqual([only(template, "AWS::Lambda::Function", "CustomResourceHandler")[0]]);
     }
   });
