@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { iamCatalogPlugin } from "@vigil/iam-catalog";
-import { type BuildOptions, build, type Metafile } from "esbuild";
+import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 
 /**
  * A handler's production bundle, built as SST v2 builds an ESM function (its format, mainFields,
@@ -51,10 +51,10 @@ export interface BuiltBundle {
   bytesByOrigin: Map<string, number>;
 }
 
-/** Builds `entry` into its own directory `outdir` (emptied first), as SST gives each function one. */
-export async function bundleHandler(entry: string, outdir: string): Promise<BuiltBundle> {
+/** Builds `entry` into its own directory `outdir` (emptied first), as SST gives each function one; `plugins` run before the catalogue's. */
+export async function bundleHandler(entry: string, outdir: string, plugins: readonly Plugin[] = []): Promise<BuiltBundle> {
   await rm(outdir, { recursive: true, force: true });
-  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outdir, metafile: true, plugins: [iamCatalogPlugin()] });
+  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outdir, metafile: true, plugins: [...plugins, iamCatalogPlugin()] });
   const outputs = result.metafile.outputs;
   // Chunks loaded by import() are entry points too; the function's own is the one built from `entry`.
   const entryOutput = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === relative(process.cwd(), entry));

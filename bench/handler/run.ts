@@ -21,6 +21,7 @@ import { type BuiltBundle, bundleHandler } from "./bundle.ts";
 import { childEnv, type ImportTiming, importInFreshNode } from "./coldImport.ts";
 import { type BatchMix, buildBatches } from "./events.ts";
 import { median, percentile, round } from "./stats.ts";
+import { withoutTracerPlugin } from "./withoutTracer.ts";
 import type { WarmResults } from "./warmRunner.ts";
 
 /** Lambda's budget for one function's bundle, in bytes (decimal: 1 MB = 1,000,000 bytes). */
@@ -37,6 +38,8 @@ const RESULTS = join(ROOT, "bench/.data/handler-results.json");
 const FUNCTIONS = ["evaluate", "notifySlack", "retryNotifications"] as const;
 /** Measured for reference, without a target: the handlers' own DynamoDB client and Powertools, one GetItem per record. */
 const STORE_READ = "storeRead";
+/** Measured for reference, without a target: evaluate with Powertools Tracer replaced by no-ops, to show what Tracer costs. */
+const WITHOUT_TRACER = "evaluateWithoutTracer";
 const FINDINGS_TABLE_NAME = "vigil-bench-findings";
 const STATE_TABLE_NAME = "vigil-bench-state";
 const MIXES: readonly { mix: BatchMix; label: string }[] = [
@@ -66,6 +69,12 @@ for (const [name, entry] of [...FUNCTIONS.map((name) => [name, `functions/${name
   }
 }
 
+try {
+  bundles.set(WITHOUT_TRACER, await bundleHandler(join(ROOT, "functions/evaluate.ts"), join(OUT_DIR, WITHOUT_TRACER), [withoutTracerPlugin()]));
+} catch (error) {
+  console.log(`WARNING: evaluate without Tracer does not build; its figures are left out:\n${indent((error as Error).message)}\n`);
+}
+
 console.log("Bundle size (minify, tree-shake, platform node, target node22, esm, split, mainFields module,main, iamCatalogPlugin)");
 row(["", "package bytes", "", `<= ${kb(BUNDLE_TARGET_BYTES)}`, "loaded at start".padStart(26), "  largest parts"]);
 row(["baseline (empty)", n(baselineBundle.bytes), kb(baselineBundle.bytes), "", kb(baselineBundle.startupBytes).padStart(26), ""]);
@@ -85,7 +94,7 @@ console.log(`(package: the entry and every chunk, as the function's zip holds th
 // ---- cold import ----------------------------------------------------------------------------
 // Nothing answers on these endpoints: importing a handler must not call AWS.
 const coldEnv = lambdaEnv({ dynamodb: "http://127.0.0.1:9", sns: "http://127.0.0.1:9", iam: "http://127.0.0.1:9" });
-const coldNames = ["baseline", STORE_READ, ...FUNCTIONS].filter((name) => bundles.has(name));
+const coldNames = ["baseline", STORE_READ, WITHOUT_TRACER, ...FUNCTIONS].filter((name) => bundles.has(name));
 const coldTimings = new Map<string, ImportTiming[]>(coldNames.map((name) => [name, []]));
 const coldErrors = new Map<string, string>();
 console.log(`Cold import: a fresh \`node\` imports each bundle, ${runs} interleaved runs after one untimed (page cache)`);
@@ -107,8 +116,12 @@ const importMedian = (name: string) => median((coldTimings.get(name) ?? []).map(
 const baselineCold = coldMedian("baseline");
 row(["", "start+import ms", "import ms", "x baseline", `<= ${COLD_IMPORT_TARGET_RATIO.toFixed(1)}x`]);
 row(["baseline (empty)", baselineCold.toFixed(1), importMedian("baseline").toFixed(1), "1.00", ""]);
-const storeReadCold = coldTimings.get(STORE_READ)?.length ? { medianMs: round(coldMedian(STORE_READ), 1), importMs: round(importMedian(STORE_READ), 1), ratio: round(coldMedian(STORE_READ) / baselineCold, 2) } : null;
+const referenceCold = (name: string) =>
+  coldTimings.get(name)?.length ? { medianMs: round(coldMedian(name), 1), importMs: round(importMedian(name), 1), ratio: round(coldMedian(name) / baselineCold, 2) } : null;
+const storeReadCold = referenceCold(STORE_READ);
 if (storeReadCold) row(["DynamoDB read only", storeReadCold.medianMs.toFixed(1), storeReadCold.importMs.toFixed(1), storeReadCold.ratio.toFixed(2), "(reference)"]);
+const withoutTracerCold = referenceCold(WITHOUT_TRACER);
+if (withoutTracerCold) row(["evaluate, no Tracer", withoutTracerCold.medianMs.toFixed(1), withoutTracerCold.importMs.toFixed(1), withoutTracerCold.ratio.toFixed(2), "(reference)"]);
 const cold: Record<string, { medianMs: number; importMs: number; ratio: number; pass: boolean } | null> = {};
 for (const name of FUNCTIONS) {
   const timings = coldTimings.get(name) ?? [];
@@ -123,7 +136,8 @@ for (const name of FUNCTIONS) {
   row([name, medianMs.toFixed(1), (cold[name]?.importMs ?? 0).toFixed(1), ratio.toFixed(2), verdict(cold[name]?.pass)]);
 }
 console.log("(start+import: from the process's time origin to the end of `await import(bundle)`, median; Node 22 on Lambda starts differently.");
-console.log(" DynamoDB read only: the handlers' document client, Logger, Metrics and Tracer and nothing else, the least a handler that stores anything imports)\n");
+console.log(" DynamoDB read only: the handlers' document client, Logger, Metrics and Tracer and nothing else, the least a handler that stores anything imports;");
+console.log(" evaluate, no Tracer: evaluate with Powertools Tracer and the X-Ray SDK replaced by no-ops, which no deployed bundle is: what Tracer costs)\n");
 
 // ---- warm evaluate --------------------------------------------------------------------------
 interface WarmMix {
@@ -219,6 +233,7 @@ const results = {
   coldImport: {
     baselineMs: round(baselineCold, 1),
     storeRead: storeReadCold,
+    evaluateWithoutTracer: withoutTracerCold,
     ...cold,
     sinceStartMs: Object.fromEntries([...coldTimings].map(([name, timings]) => [name, timings.map((timing) => round(timing.sinceStartMs, 1))])),
     errors: Object.fromEntries(coldErrors),
