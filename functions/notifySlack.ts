@@ -37,7 +37,12 @@ const lambdaHandler = async (event: SQSEvent, context: SlackContext) => {
     try {
       const outcome = await delivery.deliver(record.body, `${context.awsRequestId}/${record.messageId}`);
       metrics.addMetric(outcome.result === "posted" ? "SlackPosts" : "SlackDuplicatesSkipped", MetricUnit.Count, 1);
-      logger.info("slack message handled", { findingId: outcome.finding.id, eventId: outcome.finding.eventId, result: outcome.result });
+      logger.info(
+        "slack message handled",
+        outcome.kind === "finding"
+          ? { findingId: outcome.finding.id, eventId: outcome.finding.eventId, result: outcome.result }
+          : { digest: { account: outcome.account, runAt: outcome.runAt }, result: outcome.result },
+      );
     } catch (error) {
       metrics.addMetric("NotificationFailures", MetricUnit.Count, 1);
       logger.error("slack delivery failed; the queue will retry it", { messageId: record.messageId, error: error as Error });

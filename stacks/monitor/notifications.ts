@@ -1,5 +1,5 @@
 import type { Severity } from "@vigil/core";
-import { emailFilterPolicy, findingsOnlyFilterPolicy } from "@vigil/notify";
+import { peopleFilterPolicy } from "@vigil/notify";
 import type { Duration } from "aws-cdk-lib";
 import type { Key } from "aws-cdk-lib/aws-kms";
 import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
@@ -25,25 +25,25 @@ function toSubscriptionFilters(policy: object): Record<string, SubscriptionFilte
 /**
  * The topic every new finding and every posture digest is published to, encrypted with its own
  * key, with the alert emails subscribed: findings at the email minimum and above, and every digest
- * (see emailFilterPolicy).
+ * (see peopleFilterPolicy).
  */
 export function createFindingsTopic(scope: Construct, config: StageConfig): FindingsTopic {
   const key = createTopicKey(scope, "FindingsTopicKey", "Vigil findings topic", config);
   const topic = new Topic(scope, "FindingsTopic", { displayName: "Vigil findings", masterKey: key, enforceSSL: true });
   for (const email of config.alertEmails) {
-    topic.addSubscription(new EmailSubscription(email, { filterPolicy: toSubscriptionFilters(emailFilterPolicy(config.emailMinSeverity)) }));
+    topic.addSubscription(new EmailSubscription(email, { filterPolicy: toSubscriptionFilters(peopleFilterPolicy(config.emailMinSeverity)) }));
   }
   return { topic, key };
 }
 
 /**
- * The Slack channel's queue, subscribed to the findings topic with its own severity filter, findings
- * only: its consumer reads a finding from each message, so the posture digests are kept out. The
- * subscription keeps the SNS envelope (no raw delivery): the consumer reads the finding from its
- * `Message`, as parseSnsEnvelope expects.
+ * The Slack channel's queue, subscribed to the findings topic as email is, with its own severity
+ * minimum: findings at it and above, and every posture digest. The subscription keeps the SNS
+ * envelope (no raw delivery): the consumer tells a digest by its `kind` attribute and reads the
+ * finding or digest from `Message`, as parseSnsEnvelope expects.
  */
 export function createSlackQueue(scope: Construct, topic: Topic, minSeverity: Severity, consumerTimeout: Duration): QueueWithDeadLetters {
   const queues = createQueueWithDeadLetters(scope, "SlackQueue", consumerTimeout);
-  topic.addSubscription(new SqsSubscription(queues.queue, { filterPolicy: toSubscriptionFilters(findingsOnlyFilterPolicy(minSeverity)), rawMessageDelivery: false }));
+  topic.addSubscription(new SqsSubscription(queues.queue, { filterPolicy: toSubscriptionFilters(peopleFilterPolicy(minSeverity)), rawMessageDelivery: false }));
   return queues;
 }

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { GetParametersCommand, type GetParametersCommandInput, SSMClient } from "@aws-sdk/client-ssm";
-import { slackMessage } from "@vigil/notify";
+import { digestPublishInput, formatDigest, slackDigestMessage, slackMessage } from "@vigil/notify";
 import type { SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { SECRET_PATH, type SlackServer, startSlackServer } from "../packages/notify/slackServer.ts";
-import { cloudTrailRecord, duplicate, eventMessage, lambdaContext, redelivered, slackQueueMessage, sqsEvent, withEventId } from "./lambdaEvents.ts";
+import { cloudTrailRecord, duplicate, eventMessage, lambdaContext, redelivered, slackQueueMessage, sqsEvent, TOPIC_ARN, withEventId } from "./lambdaEvents.ts";
 import {
   type CapturedLogs,
   captureLogs,
@@ -126,6 +126,26 @@ describe("Function: notifySlack handler", () => {
     expect(body.blocks.map((block) => block.type)).toContain("header");
     expect(await slackState(findingId)).toMatchObject({ delivered: true, attempts: 1 });
     expect(logs.entries()).toContainEqual(expect.objectContaining({ level: "INFO", message: "slack message handled", findingId, result: "posted" }));
+  });
+
+  it("posts a posture run's digest as its Block Kit message, and logs the run it came from", async () => {
+    // Prepare: the digest of a run that found what evaluate just stored, as PostureRunner publishes it.
+    const { findingId } = await newFinding();
+    const finding = await deployment.store.getFinding(findingId);
+    const digest = formatDigest({ account: "111122223333", region: "us-east-1", runAt: "2026-11-22T06:00:00.000Z", created: [finding!], reopened: [], resolved: [], stillOpen: [], skipped: [] });
+    const message = slackQueueMessage(digestPublishInput(digest, TOPIC_ARN), randomUUID());
+
+    // Act
+    const result = await notifySlack(sqsEvent(message), context());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(slack.requests).toHaveLength(1);
+    expect(JSON.parse(slack.requests[0]?.body ?? "")).toEqual(slackDigestMessage(digest.message));
+    expect(logs.entries()).toContainEqual(
+      expect.objectContaining({ level: "INFO", message: "slack message handled", digest: { account: "111122223333", runAt: "2026-11-22T06:00:00.000Z" }, result: "posted" }),
+    );
+    expectNoWebhookUrlIn(logs);
   });
 
   it("posts once when the queue delivers the same notification again in a later batch", async () => {

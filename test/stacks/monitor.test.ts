@@ -211,8 +211,8 @@ describe("Monitor: notifications", () => {
         })),
         {
           Endpoint: arnOf(id("AWS::SQS::Queue", "SlackQueue")),
-          // Findings only: the Slack consumer reads a finding from every message, never a digest.
-          FilterPolicy: { severity: severitiesFrom(config.slack?.minSeverity ?? "none"), kind: [{ exists: false }] },
+          // As email, with Slack's own minimum: every posture digest, and findings at the minimum and above.
+          FilterPolicy: { $or: [{ kind: ["digest"] }, { severity: severitiesFrom(config.slack?.minSeverity ?? "none") }] },
           Protocol: "sqs",
           RawMessageDelivery: false,
           TopicArn: topic,

@@ -1,5 +1,5 @@
 import type { Finding } from "@vigil/core";
-import { parseFindingMessage, parseSnsEnvelope, type SlackWebhook, slackMessage } from "@vigil/notify";
+import { DIGEST_KIND, KIND_ATTRIBUTE, parseDigestMessage, parseFindingMessage, parseSnsEnvelope, type SlackWebhook, slackDigestMessage, slackMessage } from "@vigil/notify";
 import type { FindingStore } from "@vigil/store-dynamodb";
 import { DeliveryBusyError } from "./errors.ts";
 
@@ -11,12 +11,16 @@ export interface SlackDeliveryOptions {
   leaseMs?: number;
 }
 
-export type SlackOutcome = { finding: Finding; result: "posted" | "already-posted" | "not-stored" };
+export type SlackOutcome =
+  | { kind: "finding"; finding: Finding; result: "posted" | "already-posted" | "not-stored" }
+  | { kind: "digest"; account: string; runAt: string; result: "posted" };
 
 /**
- * One message of the Slack queue (an SNS notification of a finding): posted once per finding
- * however often SNS and SQS deliver it, through the store's slack lease. A failure releases the
- * lease and is thrown, so the queue retries the message and finally dead-letters it.
+ * One message of the Slack queue, an SNS notification of a finding or of a posture run's digest.
+ * A finding is posted once however often SNS and SQS deliver it, through the store's slack lease;
+ * a failure releases the lease and is thrown, so the queue retries the message and finally
+ * dead-letters it. A digest is not stored, so it has no lease: it is posted at least once (a
+ * redelivery after a post that succeeded posts it again, which SQS makes rare).
  */
 export class SlackDelivery {
   readonly #options: Required<SlackDeliveryOptions>;
@@ -27,11 +31,17 @@ export class SlackDelivery {
 
   async deliver(body: string, owner: string): Promise<SlackOutcome> {
     const { store, webhook, now, leaseMs } = this.#options;
-    const finding = parseFindingMessage(parseSnsEnvelope(body).message);
+    const notification = parseSnsEnvelope(body);
+    if (notification.attributes[KIND_ATTRIBUTE] === DIGEST_KIND) {
+      const digest = parseDigestMessage(notification.message);
+      await webhook().post(slackDigestMessage(digest));
+      return { kind: "digest", account: digest.account, runAt: digest.runAt, result: "posted" };
+    }
+    const finding = parseFindingMessage(notification.message);
     const claim = await store.claimDelivery(finding.id, "slack", { owner, nowMs: now().getTime(), leaseMs });
-    if (claim === "delivered") return { finding, result: "already-posted" };
+    if (claim === "delivered") return { kind: "finding", finding, result: "already-posted" };
     // Stored before notified: a finding the store no longer has has expired after resolution.
-    if (claim === "missing") return { finding, result: "not-stored" };
+    if (claim === "missing") return { kind: "finding", finding, result: "not-stored" };
     if (claim === "busy") throw new DeliveryBusyError(`finding ${finding.id}: another invocation is posting it to Slack`);
     try {
       await webhook().post(slackMessage(finding));
@@ -40,6 +50,6 @@ export class SlackDelivery {
       throw error;
     }
     await store.completeDelivery(finding.id, "slack", { owner, nowMs: now().getTime() });
-    return { finding, result: "posted" };
+    return { kind: "finding", finding, result: "posted" };
   }
 }

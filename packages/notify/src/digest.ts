@@ -116,18 +116,23 @@ export function highestSeverity(findings: readonly Pick<Finding, "severity">[]):
   return findings.reduce<Severity>((highest, finding) => (severityRank(finding.severity) > severityRank(highest) ? finding.severity : highest), "INFO");
 }
 
-/** `[Vigil posture] 2 new (highest CRITICAL), 1 resolved, 5 still open (111122223333)`, cut to SNS's limit. */
-function subject(message: PostureDigestMessage, severity: Severity): string {
+/** `2 new (highest CRITICAL), 1 resolved, 5 still open`: what a run changed, from its counts. */
+export function digestHeadline(message: Pick<PostureDigestMessage, "counts">): string {
   const added = total(message.counts.new) + total(message.counts.reopened);
-  const parts = [
-    added === 0 ? "no new findings" : `${added} new (highest ${severity})`,
+  const highest = SEVERITIES.find((severity) => message.counts.new[severity] + message.counts.reopened[severity] > 0);
+  return [
+    added === 0 ? "no new findings" : `${added} new (highest ${highest})`,
     `${total(message.counts.resolved)} resolved`,
     `${total(message.counts.stillOpen)} still open`,
-  ];
+  ].join(", ");
+}
+
+/** `[Vigil posture] 2 new (highest CRITICAL), 1 resolved, 5 still open (111122223333)`, cut to SNS's limit. */
+function subject(message: PostureDigestMessage): string {
   const account = toAscii(singleLine(message.account));
   const suffix = account ? ` (${clip(account, ACCOUNT_MAX)})` : "";
   const prefix = "[Vigil posture] ";
-  return `${prefix}${clip(parts.join(", "), SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
+  return `${prefix}${clip(digestHeadline(message), SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
 }
 
 function countTable(counts: PostureDigestMessage["counts"]): string[] {
@@ -239,5 +244,5 @@ export function formatDigest(run: PostureDigestRun, options: DigestOptions = {})
     ...(message.problems.length > 0 ? ["", "Parts of the account that could not be read", ...message.problems.map(({ part, error }) => `- ${part}: ${singleLine(error)}`)] : []),
     "",
   ].join("\n");
-  return { subject: subject(message, severity), text, message, severity, account: run.account };
+  return { subject: subject(message), text, message, severity, account: run.account };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Finding } from "@vigil/core";
 import { DeliveryBusyError, SlackDelivery } from "@vigil/monitor";
-import { SlackDeliveryError, SlackWebhook, snsPublishInput } from "@vigil/notify";
+import { digestPublishInput, formatDigest, SlackDeliveryError, SlackWebhook, snsPublishInput } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ describe("Class: SlackDelivery", () => {
     const again = await subject.deliver(body, "request-2/message-1");
 
     expect([first.result, again.result]).toEqual(["posted", "already-posted"]);
-    expect(first.finding).toEqual(finding);
+    expect(first).toMatchObject({ kind: "finding", finding });
     expect(slack.requests).toHaveLength(1);
   });
 
@@ -84,6 +84,20 @@ describe("Class: SlackDelivery", () => {
     expect(stateAfterFailure).toEqual({ delivered: false, attempts: 1, lastError: expect.stringContaining("HTTP 500") });
     expect(retried.result).toBe("posted");
     expect(slack.requests).toHaveLength(2);
+  });
+
+  it("posts a posture digest, which the store does not hold, as a digest message", async () => {
+    const { store } = await storedFinding();
+    const [created] = await evaluateValue(withEventId(USER_CREATED));
+    const digest = formatDigest({ account: "111122223333", region: "us-east-1", runAt: "2026-11-22T06:00:00.000Z", created: [created!], reopened: [], resolved: [], stillOpen: [], skipped: [] });
+    const body = snsNotificationBody(digestPublishInput(digest, TOPIC_ARN), randomUUID());
+
+    const outcome = await delivery(store).deliver(body, "request-1/message-1");
+
+    expect(outcome).toEqual({ kind: "digest", account: "111122223333", runAt: "2026-11-22T06:00:00.000Z", result: "posted" });
+    expect(slack.requests).toHaveLength(1);
+    const posted = JSON.parse(slack.requests[0]?.body ?? "{}") as { text: string };
+    expect(posted.text).toBe(`Vigil posture 111122223333: 1 new (highest ${created!.severity}), 0 resolved, 0 still open`);
   });
 
   it("posts nothing for a finding the store does not hold", async () => {

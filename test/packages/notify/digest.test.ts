@@ -4,8 +4,7 @@ import {
   type DigestRemediationAction,
   DigestPublishError,
   digestPublishInput,
-  emailFilterPolicy,
-  findingsOnlyFilterPolicy,
+  peopleFilterPolicy,
   formatDigest,
   MACHINE_PROTOCOLS,
   MAX_PUBLISH_BYTES,
@@ -261,21 +260,13 @@ describe("Subscription filter policies", () => {
   const digestAttributes = (severity: Severity) => digestPublishInput(formatDigest(run({ created: [posture("c", "u", severity)], reopened: [] })), TOPIC_ARN).MessageAttributes;
   const findingAttributes = (severity: Severity) => snsPublishInput(posture("c", "u", severity), TOPIC_ARN).MessageAttributes;
 
-  it("email: every digest, whatever its severity, and findings at the minimum and above", () => {
-    const policy = emailFilterPolicy("HIGH");
+  it("people (email, Slack): every digest, whatever its severity, and findings at the minimum and above", () => {
+    const policy = peopleFilterPolicy("HIGH");
     expect(policy).toEqual({ $or: [{ kind: ["digest"] }, { severity: ["CRITICAL", "HIGH"] }] });
     expect(passes(policy as unknown as Record<string, unknown>, digestAttributes("LOW"))).toBe(true);
     expect(passes(policy as unknown as Record<string, unknown>, digestAttributes("INFO"))).toBe(true);
     expect(passes(policy as unknown as Record<string, unknown>, findingAttributes("HIGH"))).toBe(true);
     expect(passes(policy as unknown as Record<string, unknown>, findingAttributes("MEDIUM"))).toBe(false);
-  });
-
-  it("findings only (Slack): findings at the minimum and above, never a digest", () => {
-    const policy = findingsOnlyFilterPolicy("MEDIUM");
-    expect(policy).toEqual({ severity: ["CRITICAL", "HIGH", "MEDIUM"], kind: [{ exists: false }] });
-    expect(passes(policy as unknown as Record<string, unknown>, findingAttributes("MEDIUM"))).toBe(true);
-    expect(passes(policy as unknown as Record<string, unknown>, findingAttributes("LOW"))).toBe(false);
-    expect(passes(policy as unknown as Record<string, unknown>, digestAttributes("CRITICAL"))).toBe(false);
   });
 });
 
