@@ -1,5 +1,5 @@
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
-import { type Finding, findingId, type Severity } from "@vigil/core";
+import type { Finding, Severity } from "@vigil/core";
 import {
   type DigestRemediationAction,
   DigestPublishError,
@@ -16,33 +16,14 @@ import {
 } from "@vigil/notify";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { postureFinding } from "../../helpers/postureFinding.ts";
 
 const TOPIC_ARN = "arn:aws:sns:us-east-1:111122223333:vigil-alerts";
 const ACCOUNT = "111122223333";
 const RUN_AT = "2026-11-20T09:00:00.000Z";
 const sns = mockClient(SNSClient);
 
-function posture(checkId: string, user: string, severity: Severity, overrides: Partial<Finding> = {}): Finding {
-  const arn = `arn:aws:iam::${ACCOUNT}:user/${user}`;
-  return {
-    id: findingId(checkId, [], arn),
-    ruleId: checkId,
-    title: `${checkId} title`,
-    severity,
-    status: "open",
-    account: ACCOUNT,
-    region: "us-east-1",
-    principal: arn,
-    resource: arn,
-    summary: `${user} matches ${checkId}.`,
-    description: "Why it matters.",
-    remediation: "What to do.",
-    references: [],
-    detectedAt: RUN_AT,
-    lastSeenAt: RUN_AT,
-    ...overrides,
-  };
-}
+const posture = (checkId: string, user: string, severity: Severity, overrides: Partial<Finding> = {}) => postureFinding(checkId, user, { severity, at: RUN_AT, account: ACCOUNT }, overrides);
 
 function run(overrides: Partial<PostureDigestRun> = {}): PostureDigestRun {
   return {

@@ -1,30 +1,12 @@
-import { type Finding, findingId, InvalidInputError, type Severity } from "@vigil/core";
+import { InvalidInputError, type Severity } from "@vigil/core";
 import { formatDigest, parseDigestMessage, type PostureDigestRun, SLACK_LIMITS, type SlackBlock, slackDigestMessage } from "@vigil/notify";
 import { describe, expect, it } from "vitest";
+import { postureFinding } from "../../helpers/postureFinding.ts";
 
 const ACCOUNT = "111122223333";
 const RUN_AT = "2026-12-04T06:00:00.000Z";
 
-function posture(checkId: string, user: string, severity: Severity): Finding {
-  const arn = `arn:aws:iam::${ACCOUNT}:user/${user}`;
-  return {
-    id: findingId(checkId, [], arn),
-    ruleId: checkId,
-    title: `${checkId} title`,
-    severity,
-    status: "open",
-    account: ACCOUNT,
-    region: "us-east-1",
-    principal: arn,
-    resource: arn,
-    summary: `${user} matches ${checkId}.`,
-    description: "Why it matters.",
-    remediation: "What to do.",
-    references: [],
-    detectedAt: RUN_AT,
-    lastSeenAt: RUN_AT,
-  };
-}
+const posture = (checkId: string, user: string, severity: Severity) => postureFinding(checkId, user, { severity, at: RUN_AT, account: ACCOUNT });
 
 function run(overrides: Partial<PostureDigestRun> = {}): PostureDigestRun {
   return {

@@ -1,8 +1,9 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import { type Finding, findingId } from "@vigil/core";
+import type { Finding } from "@vigil/core";
 import { type FindingStore, InvalidRequestError, PostureLifecycle, type PostureRunSync } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { postureFinding as makePostureFinding } from "../../helpers/postureFinding.ts";
 import { freshStore, makeFinding } from "./findingFactory.ts";
 
 const ACCOUNT = "111122223333";
@@ -13,30 +14,9 @@ const RUN_3 = new Date(RUN_2.getTime() + DAY);
 const ROTATION = "access-key-not-rotated";
 const MFA = "user-console-without-mfa";
 
-/** A posture finding as runPostureChecks makes it: no event, id from the check and the resource, stamped with the run. */
-function postureFinding(checkId: string, user: string, run: Date, overrides: Partial<Finding> = {}): Finding {
-  const arn = `arn:aws:iam::${ACCOUNT}:user/${user}`;
-  const at = run.toISOString();
-  return {
-    id: findingId(checkId, [], `${arn}#${checkId}`),
-    ruleId: checkId,
-    title: `${checkId} title`,
-    severity: "MEDIUM",
-    status: "open",
-    account: ACCOUNT,
-    region: "us-east-1",
-    principal: arn,
-    resource: arn,
-    summary: `${user} matches ${checkId}.`,
-    description: "Why it matters.",
-    remediation: "What to do.",
-    references: [],
-    detectedAt: at,
-    lastSeenAt: at,
-    details: { user },
-    ...overrides,
-  };
-}
+/** A posture finding of `run`, carrying its user as the checks do. */
+const postureFinding = (checkId: string, user: string, run: Date, overrides: Partial<Finding> = {}): Finding =>
+  makePostureFinding(checkId, user, { at: run.toISOString(), account: ACCOUNT }, { details: { user }, ...overrides });
 
 let dynalite: RunningDynalite;
 beforeAll(async () => {
