@@ -6,9 +6,10 @@ import { type AnyRule, catalogue, defineRule, Engine, MemoryWindowStore, parseEv
 import { type EventEvaluatorOptions, EventEvaluator, type PolicyRestorer, RuleFailuresError, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
-import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
+import { ensureFindingsTable } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useDynalite } from "../../helpers/dynalite.ts";
 import { cloudTrailRecord, TOPIC_ARN, withEventId } from "../../functions/lambdaEvents.ts";
 import { rfc3986Encode } from "../aws-iam/iamEncoding.ts";
 
@@ -28,14 +29,8 @@ const broken = defineRule({
   },
 });
 
-let dynalite: RunningDynalite;
+const dynalite = useDynalite();
 let tables = 0;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 beforeEach(() => {
   sns.reset();
   iam.reset();
@@ -60,9 +55,9 @@ function restorerLoader(failures = 0): { load: () => Promise<PolicyRestorer>; lo
 
 async function evaluator(rules: readonly AnyRule[] = catalogue, options: Partial<EventEvaluatorOptions> = {}) {
   const tableName = `monitor-${++tables}`;
-  await ensureFindingsTable(dynalite.client, tableName);
+  await ensureFindingsTable(dynalite().client, tableName);
   const now = () => NOW;
-  const store = new FindingStore({ client: dynalite.client, tableName, now });
+  const store = new FindingStore({ client: dynalite().client, tableName, now });
   const delivery = new SnsDelivery({ store, publisher: new SnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN }), now });
   const engine = new Engine({ rules, config: resolveConfig({}, rules), windows: new MemoryWindowStore(), now });
   return { store, evaluator: new EventEvaluator({ engine, store, delivery, now, ...options }) };

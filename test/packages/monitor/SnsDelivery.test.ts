@@ -4,9 +4,10 @@ import type { Finding } from "@vigil/core";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
-import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
+import { ensureFindingsTable } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
+import { useDynalite } from "../../helpers/dynalite.ts";
 import { TOPIC_ARN } from "../../functions/lambdaEvents.ts";
 import { makeFinding } from "../store-dynamodb/findingFactory.ts";
 
@@ -15,14 +16,8 @@ const NOW = Date.parse("2026-11-22T12:00:00.000Z");
 const LEASE = 60_000;
 const OWNER = "request-1/message-1";
 
-let dynalite: RunningDynalite;
+const dynalite = useDynalite();
 let tables = 0;
-beforeAll(async () => {
-  dynalite = await startDynalite();
-});
-afterAll(async () => {
-  await dynalite?.close();
-});
 beforeEach(() => {
   sns.reset();
 });
@@ -30,8 +25,8 @@ beforeEach(() => {
 /** Findings stored and claimed for OWNER, as the batch that has just created them holds them. */
 async function claimedFindings(count: number): Promise<{ store: FindingStore; findings: Finding[] }> {
   const tableName = `sns-delivery-${++tables}`;
-  await ensureFindingsTable(dynalite.client, tableName);
-  const store = new FindingStore({ client: dynalite.client, tableName, now: () => new Date(NOW) });
+  await ensureFindingsTable(dynalite().client, tableName);
+  const store = new FindingStore({ client: dynalite().client, tableName, now: () => new Date(NOW) });
   const findings = Array.from({ length: count }, (_, n) => makeFinding(n));
   await store.putFindings(findings, { claimFor: { owner: OWNER, nowMs: NOW, leaseMs: LEASE } });
   return { store, findings };
