@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
 import { json, readEnv, tableName } from "./shared/env.ts";
+import { logInvocationError } from "./shared/logInvocationError.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
@@ -47,11 +48,15 @@ export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
+  .use(logInvocationError(logger, "request failed before the router; API Gateway answers 500"))
   .use(
     secretsManager({
       AwsClient: SecretsManagerClient,
       fetchData: { cursorSecret: env.CURSOR_SECRET_ARN },
       setToContext: true,
       cacheExpiry: 60 * 60 * 1000,
+      // Read in the first request rather than while the module loads, for the reason notifySlack's
+      // parameter is: a failed prefetch would be an unhandled rejection that kills the container.
+      disablePrefetch: true,
     }),
   );

@@ -13,6 +13,7 @@ import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
 import { readEnv, tableName } from "./shared/env.ts";
+import { logInvocationError } from "./shared/logInvocationError.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
@@ -56,6 +57,7 @@ export const handler = middy(lambdaHandler)
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics))
+  .use(logInvocationError(logger, "invocation failed; the queue will redeliver the batch"))
   .use(
     ssm({
       AwsClient: SSMClient,
@@ -63,5 +65,10 @@ export const handler = middy(lambdaHandler)
       setToContext: true,
       // Cached across invocations; a rotated URL is picked up within the hour.
       cacheExpiry: 60 * 60 * 1000,
+      // Read in the first invocation, not while the module loads: a prefetch that fails (throttled,
+      // parameter or key access missing) is an unhandled rejection that kills the container before
+      // anything is logged; read in `before`, it fails that batch with the error logged, the queue
+      // retries it, and the next invocation reads again.
+      disablePrefetch: true,
     }),
   );

@@ -8,14 +8,16 @@ import { REGION, TOPIC_ARN } from "./lambdaEvents.ts";
 /**
  * The deployed monitor in this process: the real handler modules, loaded with the environment the
  * stack gives them, their DynamoDB clients pointed at dynalite through the SDK's standard
- * AWS_ENDPOINT_URL_DYNAMODB. SNS, IAM and SSM are left to aws-sdk-client-mock in each test file.
+ * AWS_ENDPOINT_URL_DYNAMODB. SNS, IAM, SSM and Secrets Manager are left to aws-sdk-client-mock in each test file.
  */
 
 export const SLACK_WEBHOOK_PARAMETER = "/vigil/slack-webhook";
+export const CURSOR_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:vigil-prod-CursorSecret-a1B2c3";
 
 export type EvaluateModule = typeof import("../../functions/evaluate.ts");
 export type RetryModule = typeof import("../../functions/retryNotifications.ts");
 export type NotifySlackModule = typeof import("../../functions/notifySlack.ts");
+export type ApiModule = typeof import("../../functions/api.ts");
 
 export interface LocalMonitor {
   dynalite: RunningDynalite;
@@ -62,6 +64,7 @@ export interface Deployment {
   evaluate(overrides?: Overrides): Promise<EvaluateModule["handler"]>;
   retryNotifications(overrides?: Overrides): Promise<RetryModule["handler"]>;
   notifySlack(overrides?: Overrides): Promise<NotifySlackModule["handler"]>;
+  api(overrides?: Overrides): Promise<ApiModule["handler"]>;
 }
 
 type Overrides = Record<string, string | undefined>;
@@ -80,6 +83,7 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     VIGIL_CONFIG: JSON.stringify(settings.vigilConfig ?? {}),
     RETENTION_DAYS: "90",
     SLACK_WEBHOOK_PARAMETER,
+    CURSOR_SECRET_ARN,
   };
   /** Module-level code reads the environment, so each container is a fresh evaluation of the module. */
   const container = async <T>(load: () => Promise<T>, overrides: Overrides = {}): Promise<T> => {
@@ -94,6 +98,7 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     evaluate: async (overrides) => (await container(() => import("../../functions/evaluate.ts"), overrides)).handler,
     retryNotifications: async (overrides) => (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler,
     notifySlack: async (overrides) => (await container(() => import("../../functions/notifySlack.ts"), overrides)).handler,
+    api: async (overrides) => (await container(() => import("../../functions/api.ts"), overrides)).handler,
   };
 }
 

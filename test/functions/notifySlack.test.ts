@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
-import { GetParametersCommand, type GetParametersCommandInput, SSMClient } from "@aws-sdk/client-ssm";
+import { GetParametersCommand, type GetParametersCommandInput, type GetParametersCommandOutput, SSMClient, SSMServiceException } from "@aws-sdk/client-ssm";
+import { clearCache } from "@middy/util";
 import { digestPublishInput, formatDigest, slackDigestMessage, slackMessage } from "@vigil/notify";
 import type { SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -32,7 +33,6 @@ let slack: SlackServer;
 let deployment: Deployment;
 let evaluate: EvaluateModule["handler"];
 let notifySlack: NotifySlackModule["handler"];
-let parameterReads: GetParametersCommandInput[];
 let logs: CapturedLogs;
 
 /** Published notifications by finding id, as the topic delivered them. */
@@ -41,20 +41,7 @@ const published = new Map<string, { input: PublishCommandInput; messageId: strin
 beforeAll(async () => {
   monitor = await startLocalMonitor();
   slack = await startSlackServer();
-  ssm.on(GetParametersCommand, { Names: [SLACK_WEBHOOK_PARAMETER], WithDecryption: true }).resolves({
-    Parameters: [
-      {
-        Name: SLACK_WEBHOOK_PARAMETER,
-        Type: "SecureString",
-        Value: slack.url,
-        Version: 3,
-        LastModifiedDate: new Date("2026-10-02T09:12:44.211Z"),
-        ARN: `arn:aws:ssm:us-east-1:111122223333:parameter${SLACK_WEBHOOK_PARAMETER}`,
-        DataType: "text",
-      },
-    ],
-    InvalidParameters: [],
-  });
+  ssm.on(GetParametersCommand, PARAMETER_READ).resolves(webhookParameter());
   sns.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
     const messageId = randomUUID();
     published.set(publishedFinding(input).id, { input, messageId });
@@ -62,9 +49,7 @@ beforeAll(async () => {
   });
   deployment = await deploy(monitor);
   evaluate = await deployment.evaluate();
-  // The ssm middleware reads the parameter when the module loads (and caches it for the container).
   notifySlack = await deployment.notifySlack();
-  parameterReads = ssm.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
 });
 afterAll(async () => {
   await slack?.close();
@@ -76,6 +61,27 @@ beforeEach(() => {
   slack.requests.length = 0;
   slack.reply({ status: 200, body: "ok" });
 });
+
+/** The read the ssm middleware makes: the stack's parameter, decrypted. */
+const PARAMETER_READ = { Names: [SLACK_WEBHOOK_PARAMETER], WithDecryption: true };
+
+/** GetParameters' answer for the webhook's SecureString, decrypted, as the SSM API reference shows it. */
+function webhookParameter(): Omit<GetParametersCommandOutput, "$metadata"> {
+  return {
+  Parameters: [
+    {
+      Name: SLACK_WEBHOOK_PARAMETER,
+      Type: "SecureString",
+      Value: slack.url,
+      Version: 3,
+      LastModifiedDate: new Date("2026-10-02T09:12:44.211Z"),
+      ARN: `arn:aws:ssm:us-east-1:111122223333:parameter${SLACK_WEBHOOK_PARAMETER}`,
+      DataType: "text",
+    },
+  ],
+  InvalidParameters: [],
+};
+}
 
 /** Lambda's context; the handler's type also names slackWebhookUrl, which the ssm middleware adds to it. */
 const context = () => lambdaContext("vigil-prod-NotifySlack") as Parameters<NotifySlackModule["handler"]>[1];
@@ -90,6 +96,9 @@ async function newFinding(): Promise<{ findingId: string; message: SQSRecord }> 
   return { findingId, message: slackQueueMessage(input, messageId) };
 }
 
+/** The parameter reads made since the mock's history was last reset. */
+const parameterReads = (): GetParametersCommandInput[] => ssm.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
+
 const slackState = async (findingId: string) => (await deployment.store.getDeliveries(findingId))?.slack;
 
 /** No captured line holds the webhook URL or its token path, and the captures are not empty. */
@@ -103,8 +112,61 @@ function expectNoWebhookUrlIn(captured: CapturedLogs) {
 }
 
 describe("Function: notifySlack handler", () => {
-  it("reads the webhook URL once, decrypted, from the SSM parameter the stack names", () => {
-    expect(parameterReads).toEqual([{ Names: [SLACK_WEBHOOK_PARAMETER], WithDecryption: true }]);
+  it("reads the webhook URL on its first invocation, decrypted, from the SSM parameter the stack names, and caches it", async () => {
+    // Prepare: a new container, with nothing cached from the ones before it.
+    clearCache();
+    ssm.resetHistory();
+    const fresh = await deployment.notifySlack();
+    expect(parameterReads()).toEqual([]);
+
+    // Act
+    const first = await fresh(sqsEvent((await newFinding()).message), context());
+    const second = await fresh(sqsEvent((await newFinding()).message), context());
+
+    // Assess
+    expect([first, second]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(slack.requests).toHaveLength(2);
+    expect(parameterReads()).toEqual([PARAMETER_READ]);
+  });
+
+  it("fails the invocation when the parameter cannot be read, posts nothing, and reads it again on the next one", async () => {
+    // Prepare: the role lost kms:Decrypt on the parameter's key for a moment.
+    clearCache();
+    ssm.resetHistory();
+    ssm.on(GetParametersCommand, PARAMETER_READ).rejectsOnce(
+      new SSMServiceException({
+        name: "AccessDeniedException",
+        $fault: "client",
+        $metadata: { httpStatusCode: 400 },
+        message: `User: arn:aws:sts::111122223333:assumed-role/vigil-prod-NotifySlackRole/vigil-prod-NotifySlack is not authorized to perform: kms:Decrypt`,
+      }),
+    ).resolves(webhookParameter());
+    const fresh = await deployment.notifySlack();
+    const { findingId, message } = await newFinding();
+
+    // Act
+    const failed = fresh(sqsEvent(message), context());
+
+    // Assess: the whole batch fails (the queue redelivers it), logged with SSM's reason; nothing was posted or marked.
+    await expect(failed).rejects.toThrow();
+    expect(logs.entries()).toContainEqual(
+      expect.objectContaining({
+        level: "ERROR",
+        message: "invocation failed; the queue will redeliver the batch",
+        reasons: [expect.objectContaining({ name: "AccessDeniedException", message: expect.stringContaining("not authorized to perform: kms:Decrypt") })],
+      }),
+    );
+    expect(slack.requests).toHaveLength(0);
+    expect(await slackState(findingId)).toMatchObject({ delivered: false, attempts: 0 });
+
+    // Act: the queue redelivers the message to the same container.
+    const recovered = await fresh(sqsEvent(message), context());
+
+    // Assess
+    expect(recovered).toEqual({ batchItemFailures: [] });
+    expect(slack.requests).toHaveLength(1);
+    expect(await slackState(findingId)).toMatchObject({ delivered: true, attempts: 1 });
+    expect(parameterReads()).toHaveLength(2);
   });
 
   it("posts a notification to Slack once, as the Block Kit message of the stored finding", async () => {

@@ -23,6 +23,7 @@ describe("Handlers: start-up", () => {
     ["evaluate", "VIGIL_CONFIG", '{"rules":{"no-such-rule":{"enabled":false}}}', /rules\.no-such-rule: unknown rule id/],
     ["retryNotifications", "FINDINGS_TABLE_NAME", undefined, /FINDINGS_TABLE_NAME: /],
     ["notifySlack", "SLACK_WEBHOOK_PARAMETER", "vigil/slack-webhook", /SLACK_WEBHOOK_PARAMETER: /],
+    ["api", "CURSOR_SECRET_ARN", "vigil-prod-CursorSecret", /CURSOR_SECRET_ARN: /],
   ] as const)("%s refuses to start when %s is %j, naming it", async (handler, name, value, message) => {
     await expect(deployment[handler]({ [name]: value })).rejects.toThrow(message);
   });
