@@ -10,12 +10,22 @@ export interface ImportTiming {
 }
 
 const MARK = "VIGIL_BENCH_IMPORT ";
-/** Run with --input-type=module -e: nothing but node and the bundle. */
+/** How long after its import a child watches for requests the import started. */
+const REQUEST_GRACE_MS = 100;
+/**
+ * Run with --input-type=module -e: nothing but node and the bundle. After the timing, it waits a
+ * moment for requests the import set off (the SDK sends once credentials and endpoint resolve) and
+ * reports them: importing a handler must not call AWS.
+ */
 const IMPORT_ONCE = `
+import { subscribe } from "node:diagnostics_channel";
+const requests = [];
+subscribe("http.client.request.start", ({ request }) => requests.push(request.host + " " + (request.getHeader("x-amz-target") ?? request.path)));
 const started = performance.now();
 await import(process.env.VIGIL_BENCH_BUNDLE);
 const imported = performance.now();
-console.log(${JSON.stringify(MARK)} + JSON.stringify({ sinceStartMs: imported, importMs: imported - started }));
+await new Promise((resolve) => setTimeout(resolve, ${REQUEST_GRACE_MS}));
+console.log(${JSON.stringify(MARK)} + JSON.stringify({ sinceStartMs: imported, importMs: imported - started, requests }));
 process.exit(0);
 `;
 
@@ -42,7 +52,9 @@ export async function importInFreshNode(bundle: string, functionEnv: Readonly<Re
     });
     const line = stdout.split("\n").find((candidate) => candidate.startsWith(MARK));
     if (!line) throw new ImportFailedError(`${bundle}: the import printed no timing`);
-    return JSON.parse(line.slice(MARK.length)) as ImportTiming;
+    const { requests, ...timing } = JSON.parse(line.slice(MARK.length)) as ImportTiming & { requests: string[] };
+    if (requests.length > 0) throw new ImportFailedError(`${bundle}: importing it sent ${requests.length} request(s): ${requests.join(", ")}`);
+    return timing;
   } catch (error) {
     if (error instanceof ImportFailedError) throw error;
     const stderr = (error as { stderr?: string }).stderr ?? "";

@@ -40,6 +40,8 @@ const FUNCTIONS = ["evaluate", "notifySlack", "retryNotifications"] as const;
 const STORE_READ = "storeRead";
 /** Measured for reference, without a target: evaluate with Powertools Tracer replaced by no-ops, to show what Tracer costs. */
 const WITHOUT_TRACER = "evaluateWithoutTracer";
+/** Measured for reference, without a target: the rule engine alone, built as evaluate builds it, with no AWS SDK or Powertools. */
+const CORE_ONLY = "coreOnly";
 const FINDINGS_TABLE_NAME = "vigil-bench-findings";
 const STATE_TABLE_NAME = "vigil-bench-state";
 const MIXES: readonly { mix: BatchMix; label: string }[] = [
@@ -61,7 +63,11 @@ console.log(`Handler benchmark: Node ${process.versions.node}, ${cpus().length} 
 const bundles = new Map<string, BuiltBundle>();
 const baselineBundle = await bundleHandler(join(ROOT, "bench/handler/emptyHandler.ts"), join(OUT_DIR, "baseline"));
 bundles.set("baseline", baselineBundle);
-for (const [name, entry] of [...FUNCTIONS.map((name) => [name, `functions/${name}.ts`] as const), [STORE_READ, "bench/handler/storeReadHandler.ts"] as const]) {
+const references = [
+  [STORE_READ, "bench/handler/storeReadHandler.ts"],
+  [CORE_ONLY, "bench/handler/coreOnlyHandler.ts"],
+] as const;
+for (const [name, entry] of [...FUNCTIONS.map((name) => [name, `functions/${name}.ts`] as const), ...references]) {
   try {
     bundles.set(name, await bundleHandler(join(ROOT, entry), join(OUT_DIR, name)));
   } catch (error) {
@@ -94,7 +100,7 @@ console.log(`(package: the entry and every chunk, as the function's zip holds th
 // ---- cold import ----------------------------------------------------------------------------
 // Nothing answers on these endpoints: importing a handler must not call AWS.
 const coldEnv = lambdaEnv({ dynamodb: "http://127.0.0.1:9", sns: "http://127.0.0.1:9", iam: "http://127.0.0.1:9" });
-const coldNames = ["baseline", STORE_READ, WITHOUT_TRACER, ...FUNCTIONS].filter((name) => bundles.has(name));
+const coldNames = ["baseline", STORE_READ, CORE_ONLY, WITHOUT_TRACER, ...FUNCTIONS].filter((name) => bundles.has(name));
 const coldTimings = new Map<string, ImportTiming[]>(coldNames.map((name) => [name, []]));
 const coldErrors = new Map<string, string>();
 console.log(`Cold import: a fresh \`node\` imports each bundle, ${runs} interleaved runs after one untimed (page cache)`);
@@ -120,6 +126,8 @@ const referenceCold = (name: string) =>
   coldTimings.get(name)?.length ? { medianMs: round(coldMedian(name), 1), importMs: round(importMedian(name), 1), ratio: round(coldMedian(name) / baselineCold, 2) } : null;
 const storeReadCold = referenceCold(STORE_READ);
 if (storeReadCold) row(["DynamoDB read only", storeReadCold.medianMs.toFixed(1), storeReadCold.importMs.toFixed(1), storeReadCold.ratio.toFixed(2), "(reference)"]);
+const coreOnlyCold = referenceCold(CORE_ONLY);
+if (coreOnlyCold) row(["rule engine only", coreOnlyCold.medianMs.toFixed(1), coreOnlyCold.importMs.toFixed(1), coreOnlyCold.ratio.toFixed(2), "(reference)"]);
 const withoutTracerCold = referenceCold(WITHOUT_TRACER);
 if (withoutTracerCold) row(["evaluate, no Tracer", withoutTracerCold.medianMs.toFixed(1), withoutTracerCold.importMs.toFixed(1), withoutTracerCold.ratio.toFixed(2), "(reference)"]);
 const cold: Record<string, { medianMs: number; importMs: number; ratio: number; pass: boolean } | null> = {};
@@ -137,6 +145,7 @@ for (const name of FUNCTIONS) {
 }
 console.log("(start+import: from the process's time origin to the end of `await import(bundle)`, median; Node 22 on Lambda starts differently.");
 console.log(" DynamoDB read only: the handlers' document client, Logger, Metrics and Tracer and nothing else, the least a handler that stores anything imports;");
+console.log(" rule engine only: @vigil/core's rules and zod built as evaluate builds them, with no SDK or Powertools;");
 console.log(" evaluate, no Tracer: evaluate with Powertools Tracer and the X-Ray SDK replaced by no-ops, which no deployed bundle is: what Tracer costs)\n");
 
 // ---- warm evaluate --------------------------------------------------------------------------
@@ -191,6 +200,25 @@ for (const { label, mix } of MIXES) {
   else row([label, figures.p50Ms.toFixed(2), figures.p99Ms.toFixed(2), figures.firstMs.toFixed(1), figures.cpuP50Ms.toFixed(2), judged, `  ${n(entry.findingsStored)}, ${JSON.stringify(entry.awsCalls)}`]);
 }
 if (delivered && warm.baseline) console.log(`  evaluate (delivered) p50 = ${(delivered.p50Ms / warm.baseline.p50Ms).toFixed(1)}x the baseline's (one DynamoDB GetItem per record, one after another)`);
+console.log("  requests per batch (DynamoDB by operation, counted in the handler's process; SNS/IAM by the stub):");
+for (const [label, figures, awsCalls] of [
+  ["baseline (10 reads)", warm.baseline, {}] as const,
+  ...MIXES.map(({ label, mix }) => {
+    const entry = warm.evaluate.find((candidate) => candidate.mix === mix);
+    return [label, entry?.figures ?? null, entry?.awsCalls ?? {}] as const;
+  }),
+]) {
+  if (!figures) continue;
+  // The stub's counts include the first, uncounted batch.
+  const perBatch = { ...figures.dynamoDbPerBatch, ...Object.fromEntries(Object.entries(awsCalls).map(([action, count]) => [action, round(count / (figures.batches + 1), 2)])) };
+  const total = Object.values(perBatch).reduce((sum, count) => sum + count, 0);
+  console.log(`    ${label.padEnd(22)} ${total.toFixed(1).padStart(5)}  ${Object.entries(perBatch).map(([operation, count]) => `${operation} ${count}`).join(", ")}`);
+  if (warm.baseline && figures !== warm.baseline) {
+    // The client's CPU per request, from the baseline's batches of 10 reads: what the requests alone cost.
+    const cpuPerRequest = warm.baseline.cpuP50Ms / BATCH_SIZE;
+    console.log(`    ${"".padEnd(22)}        at the baseline's ${cpuPerRequest.toFixed(2)} ms CPU per request: ${(total * cpuPerRequest).toFixed(1)} ms of this mix's ${figures.cpuP50Ms.toFixed(1)} ms CPU`);
+  }
+}
 
 // ---- summary --------------------------------------------------------------------------------
 console.log("\nTargets");
@@ -233,6 +261,7 @@ const results = {
   coldImport: {
     baselineMs: round(baselineCold, 1),
     storeRead: storeReadCold,
+    coreOnly: coreOnlyCold,
     evaluateWithoutTracer: withoutTracerCold,
     ...cold,
     sinceStartMs: Object.fromEntries([...coldTimings].map(([name, timings]) => [name, timings.map((timing) => round(timing.sinceStartMs, 1))])),
@@ -256,6 +285,8 @@ interface WarmFigures {
   cpuP50Ms: number;
   batches: number;
   failedItems: number;
+  /** DynamoDB requests per measured batch, by operation. */
+  dynamoDbPerBatch: Record<string, number>;
 }
 
 /** Runs a bundle's handler over the batches in a child process; null (with the reason printed) when it fails. */
@@ -284,6 +315,7 @@ async function runWarm(name: string, batchesFile: string, env: NodeJS.ProcessEnv
     cpuP50Ms: round(percentile(measured.cpuMs.slice(1), 50), 3),
     batches: rest.length,
     failedItems: measured.failedItems,
+    dynamoDbPerBatch: Object.fromEntries(Object.entries(measured.dynamoDbRequests).map(([operation, count]) => [operation, round(count / rest.length, 2)])),
   };
 }
 

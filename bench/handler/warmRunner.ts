@@ -4,6 +4,8 @@
  *   node --import tsx bench/handler/warmRunner.ts BUNDLE BATCHES_JSON RESULTS_JSON FUNCTION_NAME
  */
 import { randomUUID } from "node:crypto";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest } from "node:http";
 import { readFile, writeFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -15,6 +17,8 @@ export interface WarmResults {
   cpuMs: number[];
   /** Records the handler reported as failed, over all batches: any makes the figures suspect. */
   failedItems: number;
+  /** DynamoDB requests by operation (its X-Amz-Target), over every batch but the first. */
+  dynamoDbRequests: Record<string, number>;
 }
 
 const [bundle, batchesFile, resultsFile, functionName = "vigil-bench"] = process.argv.slice(2);
@@ -22,8 +26,17 @@ if (!bundle || !batchesFile || !resultsFile) throw new Error("usage: warmRunner.
 
 const { handler } = (await import(pathToFileURL(bundle).href)) as { handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };
 const batches = JSON.parse(await readFile(batchesFile, "utf8")) as SQSEvent[];
-const results: WarmResults = { timingsMs: [], cpuMs: [], failedItems: 0 };
-for (const batch of batches) {
+const results: WarmResults = { timingsMs: [], cpuMs: [], failedItems: 0, dynamoDbRequests: {} };
+// Each request the bundle's SDK sends, seen through Node's HTTP client channel: the handler is left as built.
+let counting = false;
+subscribe("http.client.request.start", (message) => {
+  const target = (message as { request: ClientRequest }).request.getHeader("x-amz-target");
+  if (!counting || typeof target !== "string" || !target.startsWith("DynamoDB_")) return;
+  const operation = target.slice(target.indexOf(".") + 1);
+  results.dynamoDbRequests[operation] = (results.dynamoDbRequests[operation] ?? 0) + 1;
+});
+for (const [index, batch] of batches.entries()) {
+  counting = index > 0;
   const context = lambdaContext(functionName);
   const started = performance.now();
   const cpu = process.cpuUsage();
