@@ -28,9 +28,11 @@ export interface EvaluateResources {
 }
 
 /**
- * Stores findings (BatchGetItem is how the store skips findings it already holds), keeps threshold
- * windows in the state table, publishes new findings, and reads the IAM policies CloudTrail left
- * out of a record (read-only calls, on this account's identities and policies).
+ * Stores findings (a conditional put; a read when it meets one already stored) and records their
+ * delivery, keeps threshold windows in the state table (read, conditional put), publishes new
+ * findings, and reads the IAM policies CloudTrail left out of a record (read-only calls, on this
+ * account's identities and policies). The handler tests hold every request evaluate sends to
+ * these statements (test/functions/functionRoles.ts).
  */
 export function evaluateStatements(scope: Construct, resources: EvaluateResources): PolicyStatement[] {
   const stack = Stack.of(scope);
@@ -38,12 +40,12 @@ export function evaluateStatements(scope: Construct, resources: EvaluateResource
   return [
     new PolicyStatement({
       sid: "StoreFindings",
-      actions: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
       resources: [resources.findingsTable.tableArn],
     }),
     new PolicyStatement({
       sid: "KeepThresholdWindows",
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+      actions: ["dynamodb:GetItem", "dynamodb:PutItem"],
       resources: [resources.stateTable.tableArn],
     }),
     ...publish(resources.topic, resources.topicKey),
@@ -74,7 +76,8 @@ export function notifySlackStatements(scope: Construct, resources: NotifySlackRe
   const stack = Stack.of(scope);
   const parameter = parameterArn(scope, resources.webhookParameter);
   return [
-    new PolicyStatement({ sid: "ReadWebhookParameter", actions: ["ssm:GetParameter"], resources: [parameter] }),
+    // GetParameters, not GetParameter: the middy ssm middleware batches its reads into that call.
+    new PolicyStatement({ sid: "ReadWebhookParameter", actions: ["ssm:GetParameters"], resources: [parameter] }),
     new PolicyStatement({
       sid: "DecryptWebhookParameter",
       actions: ["kms:Decrypt"],

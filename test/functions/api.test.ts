@@ -15,10 +15,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { loadFixture } from "../helpers/fixtures.ts";
 import { cloudTrailRecord, eventMessage, lambdaContext, sqsEvent, withEventId } from "./lambdaEvents.ts";
 import { type ApiModule, type CapturedLogs, CURSOR_SECRET_ARN, captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const secrets = mockClient(SecretsManagerClient);
 mockClient(SNSClient).on(PublishCommand).callsFake(async () => ({ MessageId: randomUUID() }));
 mockClient(IAMClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 const ALICE = "arn:aws:iam::111122223333:user/alice";

@@ -17,9 +17,12 @@ import {
   withEventId,
 } from "./lambdaEvents.ts";
 import { type CapturedLogs, captureLogs, deploy, type LocalMonitor, publishedFinding, startLocalMonitor } from "./localMonitor.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 const OMITTED_CREATE_POLICY = cloudTrailRecord("omitted-policies/create-policy.json");

@@ -5,9 +5,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CloudTrailRecord, cloudTrailRecords, eventMessage, lambdaContext, redelivered, sqsEvent } from "./lambdaEvents.ts";
 import { captureLogs, type Deployment, deploy, type EvaluateModule, type LocalMonitor, publishedFinding, startLocalMonitor } from "./localMonitor.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const sns = mockClient(SNSClient);
 mockClient(IAMClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 
 const RULE = "console-login-failures";
 /** Five failed sign-ins of one user within ten minutes: the rule's default threshold. */

@@ -3,6 +3,7 @@ import type { Finding } from "@vigil/core";
 import { FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, ensureStateTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { vi } from "vitest";
+import { asFunction } from "./awsRequests.ts";
 import { REGION, TOPIC_ARN } from "./lambdaEvents.ts";
 
 /**
@@ -95,10 +96,11 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     findingsTable,
     stateTable,
     store: new FindingStore({ client: monitor.dynalite.client, tableName: findingsTable }),
-    evaluate: async (overrides) => (await container(() => import("../../functions/evaluate.ts"), overrides)).handler,
-    retryNotifications: async (overrides) => (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler,
-    notifySlack: async (overrides) => (await container(() => import("../../functions/notifySlack.ts"), overrides)).handler,
-    api: async (overrides) => (await container(() => import("../../functions/api.ts"), overrides)).handler,
+    evaluate: async (overrides) => asFunction({ fn: "evaluate" }, (await container(() => import("../../functions/evaluate.ts"), overrides)).handler),
+    retryNotifications: async (overrides) =>
+      asFunction({ fn: "retryNotifications" }, (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler),
+    notifySlack: async (overrides) => asFunction({ fn: "notifySlack" }, (await container(() => import("../../functions/notifySlack.ts"), overrides)).handler),
+    api: async (overrides) => asFunction({ fn: "api" }, (await container(() => import("../../functions/api.ts"), overrides)).handler),
   };
 }
 

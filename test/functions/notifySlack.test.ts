@@ -21,10 +21,13 @@ import {
   SLACK_WEBHOOK_PARAMETER,
   startLocalMonitor,
 } from "./localMonitor.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const sns = mockClient(SNSClient);
 const ssm = mockClient(SSMClient);
 mockClient(IAMClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 

@@ -2,17 +2,22 @@ import { randomUUID } from "node:crypto";
 import { ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { InternalErrorException, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { postureChecks } from "@vigil/core";
+import { parseRemediationSettings, REMEDIATION_OFF, type RemediationSettings } from "@vigil/monitor";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { awsResponse } from "../packages/aws-iam/posture/awsResponses.ts";
 import { mockLiveAccount } from "../packages/cli/postureAccount.ts";
 import { ACCOUNT, lambdaContext, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
 import { captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
+import { asFunction } from "./awsRequests.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 type PostureModule = typeof import("../../functions/posture.ts");
 
 const { iam } = mockLiveAccount();
 const sns = mockClient(SNSClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 /** The instant the fixture account (test/fixtures/aws) is checked at. */
 const RUN_AT = new Date("2026-11-20T09:00:00.000Z");
 
@@ -63,7 +68,17 @@ async function posture(deployment: Deployment, overrides: Record<string, string 
   const environment = { FINDINGS_TABLE_NAME: deployment.findingsTable, TOPIC_ARN, VIGIL_CONFIG: "{}", RETENTION_DAYS: "90", REMEDIATION: undefined, ...overrides };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   vi.resetModules();
-  return (await import("../../functions/posture.ts")).handler;
+  const handler = (await import("../../functions/posture.ts")).handler;
+  return asFunction({ fn: "posture", remediation: remediationOf(environment.REMEDIATION) }, handler);
+}
+
+/** The remediation the stack would build the role for; a REMEDIATION the function refuses gets none. */
+function remediationOf(variable: string | undefined): RemediationSettings {
+  try {
+    return parseRemediationSettings(JSON.parse(variable ?? "{}"));
+  } catch {
+    return REMEDIATION_OFF;
+  }
 }
 
 const isDigest = (input: PublishCommandInput) => input.MessageAttributes?.kind?.StringValue === "digest";

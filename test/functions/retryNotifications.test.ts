@@ -5,9 +5,12 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { cloudTrailRecord, eventMessage, lambdaContext, sqsEvent, withEventId } from "./lambdaEvents.ts";
 import { type CapturedLogs, captureLogs, type Deployment, deploy, type LocalMonitor, publishedFinding, startLocalMonitor } from "./localMonitor.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const sns = mockClient(SNSClient);
 mockClient(IAMClient);
+// Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
+holdHandlersToTheirRoles();
 
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 /** The handlers' lease (SnsDelivery's default). */

@@ -379,13 +379,13 @@ describe("Monitor: least privilege", () => {
       logs(HANDLERS.evaluate),
       XRAY,
       {
-        Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
         Effect: "Allow",
         Resource: findings,
         Sid: "StoreFindings",
       },
       {
-        Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+        Action: ["dynamodb:GetItem", "dynamodb:PutItem"],
         Effect: "Allow",
         Resource: arnOf(id("AWS::DynamoDB::Table", "StateTable")),
         Sid: "KeepThresholdWindows",
@@ -404,7 +404,7 @@ describe("Monitor: least privilege", () => {
     expectRole(HANDLERS.notifySlack, [
       logs(HANDLERS.notifySlack),
       XRAY,
-      { Action: "ssm:GetParameter", Effect: "Allow", Resource: parameter, Sid: "ReadWebhookParameter" },
+      { Action: "ssm:GetParameters", Effect: "Allow", Resource: parameter, Sid: "ReadWebhookParameter" },
       {
         Action: "kms:Decrypt",
         Condition: { StringEquals: { "kms:ViaService": `ssm.${HOME_REGION}.amazonaws.com`, "kms:EncryptionContext:PARAMETER_ARN": parameter } },

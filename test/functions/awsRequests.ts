@@ -1,0 +1,121 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SSMClient } from "@aws-sdk/client-ssm";
+import { STSClient } from "@aws-sdk/client-sts";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { RemediationSettings } from "@vigil/monitor";
+import { ACCOUNT, REGION } from "./lambdaEvents.ts";
+
+/**
+ * Which handler sent what: every request a handler's SDK clients send while it runs, as the IAM
+ * action and resources AWS would authorize it against, so a test can hold them to the role the
+ * stack gives that function. A test's own reads of the store happen outside any handler and are
+ * not recorded.
+ */
+export type FunctionRole = { fn: "evaluate" | "notifySlack" | "retryNotifications" | "api" } | { fn: "posture"; remediation: RemediationSettings };
+
+export interface AwsRequest {
+  /** The function that sent it, as the stack builds its role. */
+  role: FunctionRole;
+  /** `service:Operation`, as a policy names it. */
+  action: string;
+  /** The ARNs AWS authorizes the request on; `*` for actions that take no resource. */
+  resources: string[];
+}
+
+const running = new AsyncLocalStorage<FunctionRole>();
+
+/** The handler, recording what it sends as the function `role`. */
+export function asFunction<H extends (...args: any[]) => any>(role: FunctionRole, handler: H): H {
+  return ((...args: Parameters<H>) => running.run(role, () => handler(...args))) as H;
+}
+
+/** The services the handlers call: DynamoDB for real (dynalite), the rest through aws-sdk-client-mock. */
+const CLIENTS = [
+  ["dynamodb", DynamoDBDocumentClient],
+  ["sns", SNSClient],
+  ["ssm", SSMClient],
+  ["secretsmanager", SecretsManagerClient],
+  ["iam", IAMClient],
+  ["cloudtrail", CloudTrailClient],
+  ["sts", STSClient],
+] as const;
+
+const WRAPPED = Symbol("vigil.recordsRequests");
+
+/**
+ * Starts recording. Call it after the file's mockClient() calls: it wraps each client's `send`
+ * as it then is (aws-sdk-client-mock's stub, or the SDK's own for DynamoDB) and calls through.
+ */
+export function recordAwsRequests(): AwsRequest[] {
+  const requests: AwsRequest[] = [];
+  for (const [service, Client] of CLIENTS) {
+    const prototype = Client.prototype as unknown as Record<PropertyKey, unknown>;
+    const send = prototype.send as ((this: unknown, command: Command, ...rest: unknown[]) => unknown) & { [WRAPPED]?: AwsRequest[] };
+    if (send[WRAPPED]) return send[WRAPPED];
+    const recording = function (this: unknown, command: Command, ...rest: unknown[]) {
+      const role = running.getStore();
+      if (role) requests.push({ role, ...authorization(service, command) });
+      return send.call(this, command, ...rest);
+    };
+    prototype.send = Object.assign(recording, { [WRAPPED]: requests });
+  }
+  return requests;
+}
+
+interface Command {
+  constructor: { name: string };
+  input: Record<string, any>;
+}
+
+/** The document client's commands by the DynamoDB operation each sends. */
+const DOCUMENT_OPERATIONS: Record<string, string> = {
+  Get: "GetItem",
+  Put: "PutItem",
+  Update: "UpdateItem",
+  Delete: "DeleteItem",
+  BatchGet: "BatchGetItem",
+  BatchWrite: "BatchWriteItem",
+};
+
+function authorization(service: (typeof CLIENTS)[number][0], command: Command): Omit<AwsRequest, "role"> {
+  const name = command.constructor.name.replace(/Command$/, "");
+  const input = command.input;
+  const arn = (svc: string, resource: string, region = REGION) => `arn:aws:${svc}:${region}:${ACCOUNT}:${resource}`;
+  switch (service) {
+    case "dynamodb": {
+      const tables: string[] = input.TableName ? [input.TableName] : Object.keys(input.RequestItems ?? {});
+      const index = input.IndexName ? `/index/${input.IndexName}` : "";
+      return { action: `dynamodb:${DOCUMENT_OPERATIONS[name] ?? name}`, resources: tables.map((table) => arn("dynamodb", `table/${tableRole(table)}${index}`)) };
+    }
+    case "sns":
+      return { action: `sns:${name}`, resources: [input.TopicArn] };
+    case "ssm":
+      return { action: `ssm:${name}`, resources: (input.Names ?? [input.Name]).map((parameter: string) => arn("ssm", `parameter${parameter}`)) };
+    case "secretsmanager":
+      return { action: `secretsmanager:${name}`, resources: [input.SecretId] };
+    case "iam": {
+      const iam = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
+      if (input.PolicyArn) return { action: `iam:${name}`, resources: [input.PolicyArn] };
+      if (input.RoleName) return { action: `iam:${name}`, resources: [iam(`role/${input.RoleName}`)] };
+      if (input.GroupName) return { action: `iam:${name}`, resources: [iam(`group/${input.GroupName}`)] };
+      if (input.UserName) return { action: `iam:${name}`, resources: [iam(`user/${input.UserName}`)] };
+      return { action: `iam:${name}`, resources: ["*"] };
+    }
+    case "cloudtrail": {
+      const trail: string | undefined = input.Name ?? input.TrailName;
+      if (!trail) return { action: `cloudtrail:${name}`, resources: ["*"] };
+      return { action: `cloudtrail:${name}`, resources: [trail.startsWith("arn:") ? trail : arn("cloudtrail", `trail/${trail}`)] };
+    }
+    case "sts":
+      return { action: `sts:${name}`, resources: ["*"] };
+  }
+}
+
+/** Each deployment's tables are named vigil-test-<n>-FindingsTable, -StateTable: the role names the kind. */
+function tableRole(table: string): string {
+  return table.replace(/^vigil-test-\d+-/, "");
+}

@@ -1,0 +1,112 @@
+import { App, Stack } from "aws-cdk-lib";
+import { Table } from "aws-cdk-lib/aws-dynamodb";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import { apiStatements } from "../../stacks/monitor/api.ts";
+import { evaluateStatements, notifySlackStatements, retryStatements } from "../../stacks/monitor/permissions.ts";
+import { postureStatements } from "../../stacks/monitor/posture.ts";
+import { afterEach, expect } from "vitest";
+import { type AwsRequest, type FunctionRole, recordAwsRequests } from "./awsRequests.ts";
+import { ACCOUNT, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
+import { CURSOR_SECRET_ARN, SLACK_WEBHOOK_PARAMETER } from "./localMonitor.ts";
+
+/**
+ * Each function's role as the stack builds it (the same statement builders stacks/Monitor.ts
+ * attaches), over the resources the handler tests deploy: what the handlers' recorded requests
+ * are held to. Queue, log and X-Ray statements are left out: the handlers' code sends none of those.
+ */
+function statementsOf(role: FunctionRole): StatementJson[] {
+  const key = JSON.stringify(role);
+  let statements = built.get(key);
+  if (!statements) built.set(key, (statements = build(role)));
+  return statements;
+}
+
+interface StatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: string | string[];
+}
+
+const built = new Map<string, StatementJson[]>();
+
+function build(role: FunctionRole): StatementJson[] {
+  const stack = new Stack(new App(), "Roles", { env: { account: ACCOUNT, region: REGION } });
+  const table = (name: string) => Table.fromTableArn(stack, name, `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`);
+  const findingsTable = table("FindingsTable");
+  const topic = Topic.fromTopicArn(stack, "Topic", TOPIC_ARN);
+  const topicKey = Key.fromKeyArn(stack, "TopicKey", `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+  const statements = (() => {
+    switch (role.fn) {
+      case "evaluate":
+        return evaluateStatements(stack, { findingsTable, stateTable: table("StateTable"), topic, topicKey });
+      case "notifySlack":
+        return notifySlackStatements(stack, { findingsTable, webhookParameter: SLACK_WEBHOOK_PARAMETER });
+      case "retryNotifications":
+        return retryStatements({ findingsTable, topic, topicKey });
+      case "api":
+        return apiStatements(findingsTable, Secret.fromSecretCompleteArn(stack, "CursorSecret", CURSOR_SECRET_ARN) as Secret);
+      case "posture":
+        return postureStatements(stack, { findingsTable, topic, topicKey }, role.remediation);
+    }
+  })();
+  // An ARN from formatArn holds the partition as a token: resolved in the stack, then made a string.
+  return statements.map((statement) => concrete(stack.resolve(statement.toStatementJson())) as StatementJson);
+}
+
+/** CloudFormation's Fn::Join and pseudo-parameter Refs, as they resolve in the test account. */
+function concrete(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(concrete);
+  if (value === null || typeof value !== "object") return value;
+  const object = value as Record<string, unknown>;
+  if ("Fn::Join" in object) {
+    const [separator, parts] = object["Fn::Join"] as [string, unknown[]];
+    return parts.map(concrete).join(separator);
+  }
+  if ("Ref" in object) {
+    const pseudo: Record<string, string> = { "AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT, "AWS::URLSuffix": "amazonaws.com" };
+    const resolved = pseudo[object.Ref as string];
+    if (!resolved) throw new Error(`functionRoles: cannot resolve ${JSON.stringify(object)}`);
+    return resolved;
+  }
+  return Object.fromEntries(Object.entries(object).map(([name, inner]) => [name, concrete(inner)]));
+}
+
+/** Calls AWS authorizes for any caller, which no policy grants. */
+const NEEDS_NO_PERMISSION = new Set(["sts:GetCallerIdentity"]);
+
+/**
+ * Records what the handlers send from here on and, after each test, fails it if its handlers sent
+ * a request their role would not allow: a handler that works against mocks and dynalite but would
+ * be refused by IAM once deployed. Call after the file's mockClient() calls.
+ */
+export function holdHandlersToTheirRoles(): void {
+  const requests = recordAwsRequests();
+  afterEach(() => {
+    expect(requestsDenied(requests.splice(0)), "requests the function's role does not allow").toEqual([]);
+  });
+}
+
+/** The recorded requests some resource of which the function's role does not allow, each once. */
+export function requestsDenied(requests: readonly AwsRequest[]): string[] {
+  const denied = new Set<string>();
+  for (const request of requests) {
+    if (NEEDS_NO_PERMISSION.has(request.action)) continue;
+    const statements = statementsOf(request.role);
+    for (const resource of request.resources) {
+      const allowed = statements.some(
+        (statement) =>
+          statement.Effect === "Allow" && [statement.Action].flat().some((action) => matches(action, request.action)) && [statement.Resource].flat().some((pattern) => matches(pattern, resource)),
+      );
+      if (!allowed) denied.add(`${request.role.fn}: ${request.action} on ${resource}`);
+    }
+  }
+  return [...denied];
+}
+
+/** IAM's wildcards: `*` any run of characters, `?` one; actions compare case-insensitively. */
+function matches(pattern: string, value: string): boolean {
+  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${expression}$`, pattern.includes(":") && !pattern.startsWith("arn:") ? "i" : "").test(value);
+}
