@@ -21,7 +21,11 @@ const delivery = new SnsDelivery({
   now,
 });
 
-/** The sweep, on a schedule: publishes findings whose notification failed or whose publisher died. */
+/**
+ * The sweep, on a schedule: publishes findings whose notification failed or whose publisher died,
+ * then writes down the suppressions that have ended. Reads already show those as open; writing
+ * them down keeps the suppressed partition, which every list of open findings also reads, small.
+ */
 const lambdaHandler = async (_event: unknown, context: Context) => {
   const report = await delivery.retryUndelivered(context.awsRequestId);
   metrics.addMetric("NotificationsRetried", MetricUnit.Count, report.delivered.length);
@@ -31,7 +35,10 @@ const lambdaHandler = async (_event: unknown, context: Context) => {
       failed: report.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
     });
   }
-  return { delivered: report.delivered.length, failed: report.failed.length };
+  const reopened = await store.reopenExpiredSuppressions();
+  metrics.addMetric("SuppressionsExpired", MetricUnit.Count, reopened.length);
+  if (reopened.length > 0) logger.info("suppressions ended; the findings are open again", { findingIds: reopened });
+  return { delivered: report.delivered.length, failed: report.failed.length, suppressionsExpired: reopened.length };
 };
 
 export const handler = middy(lambdaHandler)

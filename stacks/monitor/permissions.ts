@@ -1,4 +1,4 @@
-import { PENDING_NOTIFICATION_INDEX } from "@vigil/store-dynamodb";
+import { INDEX_NAMES, PENDING_NOTIFICATION_INDEX } from "@vigil/store-dynamodb";
 import { ArnFormat, Stack } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
@@ -100,7 +100,11 @@ export interface RetryResources {
   topicKey: IKey;
 }
 
-/** Lists the findings whose notification is pending (a Query of the sparse index), claims and re-publishes them. */
+/**
+ * Lists the findings whose notification is pending (a Query of the sparse index), claims and
+ * re-publishes them; lists the suppressed findings (a Query of the status index) and reopens the
+ * ones whose suppression has ended.
+ */
 export function retryStatements(resources: RetryResources): PolicyStatement[] {
   return [
     new PolicyStatement({
@@ -109,7 +113,12 @@ export function retryStatements(resources: RetryResources): PolicyStatement[] {
       resources: [`${resources.findingsTable.tableArn}/index/${PENDING_NOTIFICATION_INDEX}`],
     }),
     new PolicyStatement({
-      sid: "ClaimAndRecordDelivery",
+      sid: "ListSuppressedFindings",
+      actions: ["dynamodb:Query"],
+      resources: [`${resources.findingsTable.tableArn}/index/${INDEX_NAMES.status}`],
+    }),
+    new PolicyStatement({
+      sid: "ClaimDeliveriesAndReopenFindings",
       actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
       resources: [resources.findingsTable.tableArn],
     }),

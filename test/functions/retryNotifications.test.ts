@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { InternalErrorException, PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { cloudTrailRecord, eventMessage, lambdaContext, sqsEvent, withEventId } from "./lambdaEvents.ts";
@@ -12,6 +13,7 @@ mockClient(IAMClient);
 // Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
 holdHandlersToTheirRoles();
 
+const ALICE = "arn:aws:iam::111122223333:user/alice";
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
 /** The handlers' lease (SnsDelivery's default). */
 const LEASE_MS = 60_000;
@@ -76,8 +78,8 @@ describe("Function: retryNotifications handler", () => {
     const second = await sweep(scheduledEvent(), sweepContext());
 
     // Assess
-    expect(first).toEqual({ delivered: 1, failed: 0 });
-    expect(second).toEqual({ delivered: 0, failed: 0 });
+    expect(first).toEqual({ delivered: 1, failed: 0, suppressionsExpired: 0 });
+    expect(second).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(publishedIds()).toEqual([id]);
     expect((await deployment.store.getDeliveries(id))?.sns).toMatchObject({ delivered: true, reference: messageId, attempts: 2 });
   });
@@ -96,9 +98,9 @@ describe("Function: retryNotifications handler", () => {
 
     // Assess
     expect([failing, recovered, idle]).toEqual([
-      { delivered: 0, failed: 1 },
-      { delivered: 1, failed: 0 },
-      { delivered: 0, failed: 0 },
+      { delivered: 0, failed: 1, suppressionsExpired: 0 },
+      { delivered: 1, failed: 0, suppressionsExpired: 0 },
+      { delivered: 0, failed: 0, suppressionsExpired: 0 },
     ]);
     expect(publishedIds()).toEqual([id, id]);
     expect(logs.entries()).toContainEqual(
@@ -134,8 +136,8 @@ describe("Function: retryNotifications handler", () => {
     const afterwards = await sweep(scheduledEvent(), sweepContext());
 
     // Assess
-    expect(duringPublish).toEqual({ delivered: 0, failed: 0 });
-    expect(afterwards).toEqual({ delivered: 0, failed: 0 });
+    expect(duringPublish).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
+    expect(afterwards).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(result).toEqual({ batchItemFailures: [] });
     const [finding] = (await deployment.store.listFindings()).items;
     expect(publishedIds()).toEqual([finding?.id]);
@@ -161,9 +163,40 @@ describe("Function: retryNotifications handler", () => {
     const again = await sweep(scheduledEvent(), sweepContext());
 
     // Assess
-    expect(whileHeld).toEqual({ delivered: 0, failed: 0 });
-    expect(afterLease).toEqual({ delivered: 1, failed: 0 });
-    expect(again).toEqual({ delivered: 0, failed: 0 });
+    expect(whileHeld).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
+    expect(afterLease).toEqual({ delivered: 1, failed: 0, suppressionsExpired: 0 });
+    expect(again).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(publishedIds()).toEqual([finding?.id]);
+  });
+  it("reopens the findings whose suppression has ended, and leaves a suppression still running alone", async () => {
+    // Prepare: two delivered findings, suppressed an hour ago, one until half an hour ago and one until tomorrow.
+    const deployment = await deploy(monitor);
+    sns.on(PublishCommand).resolves({ MessageId: randomUUID() });
+    const evaluate = await deployment.evaluate();
+    for (let i = 0; i < 2; i++) expect(await evaluate(sqsEvent(eventMessage(withEventId(USER_CREATED))), evaluateContext())).toEqual({ batchItemFailures: [] });
+    const [lapsed, running] = (await deployment.store.listFindings()).items.map((finding) => finding.id);
+    const hourAgo = Date.now() - 60 * 60_000;
+    const suppress = (id: string, until: number) =>
+      deployment.store.transition(id, { action: "suppress", actor: ALICE, reason: "change window", until: new Date(until).toISOString(), nowMs: hourAgo });
+    await suppress(lapsed!, hourAgo + 30 * 60_000);
+    await suppress(running!, Date.now() + 24 * 60 * 60_000);
+    const sweep = await deployment.retryNotifications();
+
+    // Act
+    const first = await sweep(scheduledEvent(), sweepContext());
+    const second = await sweep(scheduledEvent(), sweepContext());
+
+    // Assess: written down once, as the item itself now reads; the history says who and why.
+    expect([first, second]).toEqual([
+      { delivered: 0, failed: 0, suppressionsExpired: 1 },
+      { delivered: 0, failed: 0, suppressionsExpired: 0 },
+    ]);
+    const stored = async (id: string) =>
+      (await monitor.dynalite.client.send(new GetCommand({ TableName: deployment.findingsTable, Key: { id }, ConsistentRead: true }))).Item;
+    expect(await stored(lapsed!)).toMatchObject({ status: "open" });
+    expect(await stored(lapsed!)).not.toHaveProperty("suppressedUntil");
+    expect((await deployment.store.getHistory(lapsed!))?.at(-1)).toMatchObject({ actor: "vigil", action: "reopen", from: "suppressed", to: "open", reason: "suppression expired" });
+    expect(await stored(running!)).toMatchObject({ status: "suppressed" });
+    expect(logs.entries()).toContainEqual(expect.objectContaining({ level: "INFO", message: "suppressions ended; the findings are open again", findingIds: [lapsed] }));
   });
 });

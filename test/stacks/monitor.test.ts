@@ -1,5 +1,5 @@
 import { catalogue, SEVERITIES } from "@vigil/core";
-import { FINDINGS_TABLE, PENDING_NOTIFICATION_INDEX, STATE_TABLE, type TableDefinition } from "@vigil/store-dynamodb";
+import { FINDINGS_TABLE, INDEX_NAMES, PENDING_NOTIFICATION_INDEX, STATE_TABLE, type TableDefinition } from "@vigil/store-dynamodb";
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { patternsFor } from "../../stacks/cloudTrailRules.ts";
@@ -417,7 +417,7 @@ describe("Monitor: least privilege", () => {
     ]);
   });
 
-  it("retryNotifications: a Query of the pending-notification index only, claims, and publishing", () => {
+  it("retryNotifications: Queries of the pending-notification and status indexes only, updates, and publishing", () => {
     const findings = id("AWS::DynamoDB::Table", "FindingsTable");
     expectRole(HANDLERS.retry, [
       logs(HANDLERS.retry),
@@ -428,7 +428,13 @@ describe("Monitor: least privilege", () => {
         Resource: { "Fn::Join": ["", [arnOf(findings), `/index/${PENDING_NOTIFICATION_INDEX}`]] },
         Sid: "ListPendingNotifications",
       },
-      { Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Effect: "Allow", Resource: arnOf(findings), Sid: "ClaimAndRecordDelivery" },
+      {
+        Action: "dynamodb:Query",
+        Effect: "Allow",
+        Resource: { "Fn::Join": ["", [arnOf(findings), `/index/${INDEX_NAMES.status}`]] },
+        Sid: "ListSuppressedFindings",
+      },
+      { Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Effect: "Allow", Resource: arnOf(findings), Sid: "ClaimDeliveriesAndReopenFindings" },
       ...publish(),
     ]);
   });
