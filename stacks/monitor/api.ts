@@ -55,13 +55,14 @@ export function createCursorSecret(scope: Construct, production: boolean): Secre
   });
 }
 
-/** Read and triage findings: the table and the indexes the lists use, and the cursor key; nothing else. */
+/** Read and triage findings by id, list them through the indexes, and read the cursor key; nothing else. */
 export function apiStatements(findingsTable: ITable, cursorSecret: Secret): PolicyStatement[] {
   return [
+    new PolicyStatement({ sid: "ReadAndTriageFindings", actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [findingsTable.tableArn] }),
     new PolicyStatement({
-      sid: "ReadAndTriageFindings",
-      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
-      resources: [findingsTable.tableArn, ...Object.values(INDEX_NAMES).map((index) => `${findingsTable.tableArn}/index/${index}`)],
+      sid: "ListFindings",
+      actions: ["dynamodb:Query"],
+      resources: Object.values(INDEX_NAMES).map((index) => `${findingsTable.tableArn}/index/${index}`),
     }),
     new PolicyStatement({ sid: "ReadCursorKey", actions: ["secretsmanager:GetSecretValue"], resources: [cursorSecret.secretArn] }),
   ];

@@ -49,7 +49,7 @@ export function evaluateStatements(scope: Construct, resources: EvaluateResource
       resources: [resources.stateTable.tableArn],
     }),
     ...publish(resources.topic, resources.topicKey),
-    new PolicyStatement({ sid: "ReadManagedPolicies", actions: ["iam:GetPolicy", "iam:GetPolicyVersion"], resources: [iam("policy")] }),
+    new PolicyStatement({ sid: "ReadManagedPolicies", actions: ["iam:GetPolicyVersion"], resources: [iam("policy")] }),
     new PolicyStatement({ sid: "ReadUserPolicies", actions: ["iam:GetUserPolicy"], resources: [iam("user")] }),
     new PolicyStatement({ sid: "ReadGroupPolicies", actions: ["iam:GetGroupPolicy"], resources: [iam("group")] }),
     new PolicyStatement({ sid: "ReadRolePolicies", actions: ["iam:GetRole", "iam:GetRolePolicy"], resources: [iam("role")] }),
@@ -119,7 +119,7 @@ export function retryStatements(resources: RetryResources): PolicyStatement[] {
     }),
     new PolicyStatement({
       sid: "ClaimDeliveriesAndReopenFindings",
-      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+      actions: ["dynamodb:UpdateItem"],
       resources: [resources.findingsTable.tableArn],
     }),
     ...publish(resources.topic, resources.topicKey),

@@ -27,10 +27,15 @@ export interface AwsRequest {
 }
 
 const running = new AsyncLocalStorage<FunctionRole>();
+const requests: AwsRequest[] = [];
 
 /** The handler, recording what it sends as the function `role`. */
 export function asFunction<H extends (...args: any[]) => any>(role: FunctionRole, handler: H): H {
-  return ((...args: Parameters<H>) => running.run(role, () => handler(...args))) as H;
+  return ((...args: Parameters<H>) => {
+    // A test may have re-stubbed a client since (aws-sdk-client-mock's reset() replaces the stub): wrap it again.
+    wrapClients();
+    return running.run(role, () => handler(...args));
+  }) as H;
 }
 
 /** The services the handlers call: DynamoDB for real (dynalite), the rest through aws-sdk-client-mock. */
@@ -46,24 +51,25 @@ const CLIENTS = [
 
 const WRAPPED = Symbol("vigil.recordsRequests");
 
-/**
- * Starts recording. Call it after the file's mockClient() calls: it wraps each client's `send`
- * as it then is (aws-sdk-client-mock's stub, or the SDK's own for DynamoDB) and calls through.
- */
+/** What the handlers run through asFunction send from now on; the array fills as they run. */
 export function recordAwsRequests(): AwsRequest[] {
-  const requests: AwsRequest[] = [];
+  wrapClients();
+  return requests;
+}
+
+/** Wraps each client's `send` as it now is (a mock's stub, or the SDK's own for DynamoDB), calling through. */
+function wrapClients(): void {
   for (const [service, Client] of CLIENTS) {
     const prototype = Client.prototype as unknown as Record<PropertyKey, unknown>;
-    const send = prototype.send as ((this: unknown, command: Command, ...rest: unknown[]) => unknown) & { [WRAPPED]?: AwsRequest[] };
-    if (send[WRAPPED]) return send[WRAPPED];
+    const send = prototype.send as ((this: unknown, command: Command, ...rest: unknown[]) => unknown) & { [WRAPPED]?: true };
+    if (send[WRAPPED]) continue;
     const recording = function (this: unknown, command: Command, ...rest: unknown[]) {
       const role = running.getStore();
       if (role) requests.push({ role, ...authorization(service, command) });
       return send.call(this, command, ...rest);
     };
-    prototype.send = Object.assign(recording, { [WRAPPED]: requests });
+    prototype.send = Object.assign(recording, { [WRAPPED]: true as const });
   }
-  return requests;
 }
 
 interface Command {

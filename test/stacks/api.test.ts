@@ -62,10 +62,16 @@ describe("Monitor: findings API", () => {
     expect(sortedStatements(statements)).toEqual(
       sortedStatements([
         {
-          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"],
+          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"],
           Effect: "Allow",
-          Resource: [tableArn, ...Object.values(INDEX_NAMES).map((index) => ({ "Fn::Join": ["", [tableArn, `/index/${index}`]] }))],
+          Resource: tableArn,
           Sid: "ReadAndTriageFindings",
+        },
+        {
+          Action: "dynamodb:Query",
+          Effect: "Allow",
+          Resource: Object.values(INDEX_NAMES).map((index) => ({ "Fn::Join": ["", [tableArn, `/index/${index}`]] })),
+          Sid: "ListFindings",
         },
         { Action: "secretsmanager:GetSecretValue", Effect: "Allow", Resource: { Ref: secretId }, Sid: "ReadCursorKey" },
       ]),

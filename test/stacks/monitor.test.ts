@@ -391,7 +391,7 @@ describe("Monitor: least privilege", () => {
         Sid: "KeepThresholdWindows",
       },
       ...publish(),
-      { Action: ["iam:GetPolicy", "iam:GetPolicyVersion"], Effect: "Allow", Resource: iam("policy"), Sid: "ReadManagedPolicies" },
+      { Action: "iam:GetPolicyVersion", Effect: "Allow", Resource: iam("policy"), Sid: "ReadManagedPolicies" },
       { Action: "iam:GetUserPolicy", Effect: "Allow", Resource: iam("user"), Sid: "ReadUserPolicies" },
       { Action: "iam:GetGroupPolicy", Effect: "Allow", Resource: iam("group"), Sid: "ReadGroupPolicies" },
       { Action: ["iam:GetRole", "iam:GetRolePolicy"], Effect: "Allow", Resource: iam("role"), Sid: "ReadRolePolicies" },
@@ -434,7 +434,7 @@ describe("Monitor: least privilege", () => {
         Resource: { "Fn::Join": ["", [arnOf(findings), `/index/${INDEX_NAMES.status}`]] },
         Sid: "ListSuppressedFindings",
       },
-      { Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Effect: "Allow", Resource: arnOf(findings), Sid: "ClaimDeliveriesAndReopenFindings" },
+      { Action: "dynamodb:UpdateItem", Effect: "Allow", Resource: arnOf(findings), Sid: "ClaimDeliveriesAndReopenFindings" },
       ...publish(),
     ]);
   });
