@@ -42,10 +42,10 @@ export function childEnv(functionEnv: Readonly<Record<string, string>>): NodeJS.
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", ...functionEnv };
 }
 
-/** Imports a bundle in a fresh Node process, as a Lambda cold start does, and times it there. */
-export async function importInFreshNode(bundle: string, functionEnv: Readonly<Record<string, string>>): Promise<ImportTiming> {
+/** Imports a bundle in a fresh process of `node` (this one's by default), as a Lambda cold start does, and times it there. */
+export async function importInFreshNode(bundle: string, functionEnv: Readonly<Record<string, string>>, node = process.execPath): Promise<ImportTiming> {
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", IMPORT_ONCE], {
+    const { stdout } = await promisify(execFile)(node, ["--input-type=module", "-e", IMPORT_ONCE], {
       env: childEnv({ ...functionEnv, VIGIL_BENCH_BUNDLE: pathToFileURL(bundle).href }),
       timeout: 60_000,
       maxBuffer: 16 * 2 ** 20,

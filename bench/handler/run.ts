@@ -2,7 +2,7 @@
  * The Lambda handlers as deployed: each function's production bundle (size), a cold import of it
  * in a fresh Node (time), and evaluate's warm time on 10-event batches against dynalite, each
  * beside a baseline built and measured the same way in the same run.
- *   npm run bench:handler -- [--runs 15] [--batches 200]
+ *   npm run bench:handler -- [--runs 15] [--batches 200] [--node PATH]
  * Prints PASS/FAIL against the targets, writes bench/.data/handler-results.json, and exits 0
  * whatever the figures: a benchmark reports, it does not gate.
  */
@@ -49,15 +49,18 @@ const MIXES: readonly { mix: BatchMix; label: string }[] = [
   { mix: "worst", label: "evaluate, worst case" },
 ];
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "15" }, batches: { type: "string", default: "200" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "15" }, batches: { type: "string", default: "200" }, node: { type: "string" } } });
 const runs = positiveInteger(values.runs, "--runs");
 const batchCount = positiveInteger(values.batches, "--batches");
+// The Node that runs the handlers (cold imports and warm batches): this one unless --node names another, e.g. Lambda's major version.
+const node = values.node ?? process.execPath;
+const nodeVersion = values.node ? (await promisify(execFile)(node, ["--version"])).stdout.trim().replace(/^v/, "") : process.versions.node;
 
 // The SDK warns once per process on Node < 22 (Lambda runs 22): noise in this process's dynalite client.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 await mkdir(OUT_DIR, { recursive: true });
 // Other work on the machine moves every figure here: the load is printed so a reader can tell.
-console.log(`Handler benchmark: Node ${process.versions.node}, ${cpus().length} cores (load ${loadavg()[0]?.toFixed(1)}), esbuild ${esbuildVersion}\n`);
+console.log(`Handler benchmark: Node ${nodeVersion}, ${cpus().length} cores (load ${loadavg()[0]?.toFixed(1)}), esbuild ${esbuildVersion}\n`);
 
 // ---- bundles --------------------------------------------------------------------------------
 const bundles = new Map<string, BuiltBundle>();
@@ -109,7 +112,7 @@ for (let run = 0; run <= runs; run++) {
   for (const name of coldNames) {
     if (coldErrors.has(name)) continue;
     try {
-      const timing = await importInFreshNode(bundles.get(name)?.outfile ?? "", coldEnv);
+      const timing = await importInFreshNode(bundles.get(name)?.outfile ?? "", coldEnv, node);
       if (run > 0) coldTimings.get(name)?.push(timing);
     } catch (error) {
       coldErrors.set(name, (error as Error).message);
@@ -235,7 +238,7 @@ console.log(
 
 const results = {
   measuredAt: new Date().toISOString(),
-  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverage: loadavg()[0], node: process.versions.node, esbuild: esbuildVersion },
+  machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", loadAverage: loadavg()[0], node: nodeVersion, esbuild: esbuildVersion },
   runs,
   batches: batchCount,
   bundles: Object.fromEntries(
@@ -294,7 +297,7 @@ async function runWarm(name: string, batchesFile: string, env: NodeJS.ProcessEnv
   const resultsFile = join(OUT_DIR, `warm-${name}-${label}.json`);
   try {
     await promisify(execFile)(
-      process.execPath,
+      node,
       ["--import", "tsx", join(ROOT, "bench/handler/warmRunner.ts"), built.outfile, batchesFile, resultsFile, `vigil-bench-${name}`],
       // The handler's logs and metrics go to its stdout, as on Lambda; they are read and dropped.
       { cwd: ROOT, env, timeout: 10 * 60_000, maxBuffer: 1024 * 2 ** 20 },
