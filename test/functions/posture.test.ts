@@ -130,6 +130,22 @@ describe("Function: posture handler", () => {
     expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
   });
 
+  it("deactivates the old keys when REMEDIATION is on and not a dry run, with a role that allows it", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    const handler = await posture(deployment, { REMEDIATION: JSON.stringify({ enabled: true, olderThanDays: 90, dryRun: false }) });
+
+    // Act
+    const result = await handler(scheduledEvent(), postureContext());
+
+    // Assess: the role check after this test holds both calls to the role the stack builds for these settings.
+    expect(result.remediation).toBe(2);
+    expect(iam.commandCalls(UpdateAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
+      { UserName: "ci-deployer", AccessKeyId: "AKIA6ON6E4XECIOLD0001", Status: "Inactive" },
+      { UserName: "backup-agent", AccessKeyId: "AKIA6ON6E4XEBACKUP001", Status: "Inactive" },
+    ]);
+  });
+
   it.each([
     ["REMEDIATION", '{"enabled":', /REMEDIATION: not JSON/],
     ["REMEDIATION", '{"enabled":"yes"}', /REMEDIATION: enabled: /],
