@@ -1,3 +1,4 @@
+import { actionMatches, wildcardMatch } from "@vigil/core";
 import { App, Stack } from "aws-cdk-lib";
 import { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
@@ -97,16 +98,12 @@ export function requestsDenied(requests: readonly AwsRequest[]): string[] {
     for (const resource of request.resources) {
       const allowed = statements.some(
         (statement) =>
-          statement.Effect === "Allow" && [statement.Action].flat().some((action) => matches(action, request.action)) && [statement.Resource].flat().some((pattern) => matches(pattern, resource)),
+          statement.Effect === "Allow" &&
+          [statement.Action].flat().some((action) => actionMatches(action, request.action)) &&
+          [statement.Resource].flat().some((pattern) => wildcardMatch(pattern, resource)),
       );
       if (!allowed) denied.add(`${request.role.fn}: ${request.action} on ${resource}`);
     }
   }
   return [...denied];
-}
-
-/** IAM's wildcards: `*` any run of characters, `?` one; actions compare case-insensitively. */
-function matches(pattern: string, value: string): boolean {
-  const expression = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${expression}$`, pattern.includes(":") && !pattern.startsWith("arn:") ? "i" : "").test(value);
 }
