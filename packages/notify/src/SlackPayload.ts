@@ -12,6 +12,11 @@ export interface MrkdwnTextObject {
   verbatim?: boolean;
 }
 
+/** A mrkdwn text object whose text Slack shows as written (already escaped by the caller). */
+export function mrkdwn(text: string): MrkdwnTextObject {
+  return { type: "mrkdwn", text, verbatim: true };
+}
+
 export type SlackBlock =
   | { type: "header"; text: PlainTextObject }
   | { type: "section"; text: MrkdwnTextObject }

@@ -1,15 +1,11 @@
 import { SEVERITIES } from "@vigil/core";
 import { type DigestFinding, type DigestSeverityCounts, digestHeadline, type PostureDigestMessage } from "./digest.ts";
 import { escapeClipped, escapeMrkdwn } from "./mrkdwn.ts";
-import { type MrkdwnTextObject, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
+import { mrkdwn, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
 import { singleLine } from "./text.ts";
 
 /** Findings listed per section in Slack: a channel message stays short; the email lists more. */
 const SLACK_LISTED = 10;
-
-function mrkdwn(text: string): MrkdwnTextObject {
-  return { type: "mrkdwn", text, verbatim: true };
-}
 
 /** `1 CRITICAL, 2 HIGH` (the severities present), or `none`. */
 function countLine(counts: DigestSeverityCounts): string {

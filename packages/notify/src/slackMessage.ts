@@ -2,7 +2,7 @@ import { type Finding, formatReference, type Severity } from "@vigil/core";
 import { consoleLink } from "./consoleUrl.ts";
 import { escapeClipped, escapeMrkdwn } from "./mrkdwn.ts";
 import { referenceUrl } from "./referenceLinks.ts";
-import { type MrkdwnTextObject, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
+import { type MrkdwnTextObject, mrkdwn, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
 import { singleLine } from "./text.ts";
 
 const SEVERITY_EMOJI: Record<Severity, string> = {
@@ -12,10 +12,6 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
   LOW: ":large_yellow_circle:",
   INFO: ":information_source:",
 };
-
-function mrkdwn(text: string): MrkdwnTextObject {
-  return { type: "mrkdwn", text, verbatim: true };
-}
 
 /** A labelled field; the value is untrusted text, kept on one line so it cannot forge another label. */
 function field(label: string, value: string): MrkdwnTextObject {
