@@ -127,12 +127,18 @@ row(["", "start+import ms", "import ms", "x baseline", `<= ${COLD_IMPORT_TARGET_
 row(["baseline (empty)", baselineCold.toFixed(1), importMedian("baseline").toFixed(1), "1.00", ""]);
 const referenceCold = (name: string) =>
   coldTimings.get(name)?.length ? { medianMs: round(coldMedian(name), 1), importMs: round(importMedian(name), 1), ratio: round(coldMedian(name) / baselineCold, 2) } : null;
-const storeReadCold = referenceCold(STORE_READ);
-if (storeReadCold) row(["DynamoDB read only", storeReadCold.medianMs.toFixed(1), storeReadCold.importMs.toFixed(1), storeReadCold.ratio.toFixed(2), "(reference)"]);
-const coreOnlyCold = referenceCold(CORE_ONLY);
-if (coreOnlyCold) row(["rule engine only", coreOnlyCold.medianMs.toFixed(1), coreOnlyCold.importMs.toFixed(1), coreOnlyCold.ratio.toFixed(2), "(reference)"]);
-const withoutTracerCold = referenceCold(WITHOUT_TRACER);
-if (withoutTracerCold) row(["evaluate, no Tracer", withoutTracerCold.medianMs.toFixed(1), withoutTracerCold.importMs.toFixed(1), withoutTracerCold.ratio.toFixed(2), "(reference)"]);
+const referenceRows = [
+  [STORE_READ, "DynamoDB read only"],
+  [CORE_ONLY, "rule engine only"],
+  [WITHOUT_TRACER, "evaluate, no Tracer"],
+] as const;
+const referencesCold = Object.fromEntries(
+  referenceRows.map(([name, label]) => {
+    const figures = referenceCold(name);
+    if (figures) row([label, figures.medianMs.toFixed(1), figures.importMs.toFixed(1), figures.ratio.toFixed(2), "(reference)"]);
+    return [name, figures];
+  }),
+);
 const cold: Record<string, { medianMs: number; importMs: number; ratio: number; pass: boolean } | null> = {};
 for (const name of FUNCTIONS) {
   const timings = coldTimings.get(name) ?? [];
@@ -261,9 +267,7 @@ const results = {
   ),
   coldImport: {
     baselineMs: round(baselineCold, 1),
-    storeRead: storeReadCold,
-    coreOnly: coreOnlyCold,
-    evaluateWithoutTracer: withoutTracerCold,
+    ...referencesCold,
     ...cold,
     sinceStartMs: Object.fromEntries([...coldTimings].map(([name, timings]) => [name, timings.map((timing) => round(timing.sinceStartMs, 1))])),
     errors: Object.fromEntries(coldErrors),

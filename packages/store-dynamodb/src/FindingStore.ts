@@ -552,7 +552,6 @@ export class FindingStore {
     return { items, lastKey: output.LastEvaluatedKey, scanned: output.ScannedCount ?? items.length };
   }
 
-  /** The live items of a partition that pass the filters, counted 1 MB of index at a time. */
   #queryInput(partition: Partition, key: Expression, filter: Expression): QueryCommandInput {
     return {
       TableName: this.tableName,
