@@ -6,7 +6,7 @@ import middy from "@middy/core";
 import secretsManager from "@middy/secrets-manager";
 import { createRouter, fromApiGatewayV2, type Router, toApiGatewayV2 } from "@vigil/api";
 import { catalogue, postureChecks, resolveConfig } from "@vigil/core";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
@@ -31,7 +31,7 @@ let routerSecret: string | undefined;
 
 function routerFor(secret: string): Router {
   if (!router || routerSecret !== secret) {
-    const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, cursorSecret: secret, resolvedRetentionDays: env.RETENTION_DAYS });
+    const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, cursorSecret: secret, resolvedRetentionDays: env.RETENTION_DAYS });
     router = createRouter({ store, rules, logger: apiLogger });
     routerSecret = secret;
   }

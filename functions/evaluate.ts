@@ -9,7 +9,7 @@ import { catalogue, Engine, resolveConfig } from "@vigil/core";
 import { loadActionCatalog } from "@vigil/iam-catalog";
 import { EventEvaluator, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { DynamoWindowStore, FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, DynamoWindowStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
@@ -26,7 +26,7 @@ const env = readEnv({
 });
 const now = () => new Date();
 const client = documentClient();
-const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
 const evaluator = new EventEvaluator({
   engine: new Engine({
     rules: catalogue,
@@ -35,14 +35,12 @@ const evaluator = new EventEvaluator({
     now,
     actions: lazyActionCatalog(loadActionCatalog),
   }),
-  store,
+  store: store.writer,
   delivery: new SnsDelivery({
-    store,
+    outbox: store.outbox,
     publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
-    now,
   }),
   loadPolicyRestorer: async () => (await import("./shared/policyRestorer.ts")).restorePolicy,
-  now,
 });
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -8,7 +8,7 @@ import middy from "@middy/core";
 import ssm from "@middy/ssm";
 import { SlackDelivery } from "@vigil/monitor";
 import { SlackWebhook } from "@vigil/notify";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
@@ -21,7 +21,7 @@ const env = readEnv({
   SLACK_WEBHOOK_PARAMETER: z.string().startsWith("/"),
 });
 const now = () => new Date();
-const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const store = createFindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
 const processor = new BatchProcessor(EventType.SQS);
 
 /** The webhook URL, decrypted by the ssm middleware into the context; it is a secret and never logged. */
@@ -30,9 +30,8 @@ type SlackContext = Context & { slackWebhookUrl: string };
 const lambdaHandler = async (event: SQSEvent, context: SlackContext) => {
   let webhook: SlackWebhook | undefined;
   const delivery = new SlackDelivery({
-    store,
+    outbox: store.outbox,
     webhook: () => (webhook ??= new SlackWebhook({ url: context.slackWebhookUrl })),
-    now,
   });
   const postRecord = async (record: SQSRecord) => {
     try {

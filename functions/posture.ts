@@ -6,11 +6,12 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
+import { deactivateOldAccessKeys, readAccountSnapshot } from "@vigil/aws-iam";
 import { catalogue, resolveConfig } from "@vigil/core";
 import { loadActionCatalog } from "@vigil/iam-catalog";
 import { parseRemediationSettings, PostureRunner, SnsDelivery } from "@vigil/monitor";
 import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
-import { FindingStore, PostureLifecycle } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
@@ -32,18 +33,19 @@ const LEASE_MS = 15 * 60_000;
 
 const now = () => new Date();
 const client = documentClient();
-const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
+const iam = tracer.captureAWSv3Client(new IAMClient({}));
+const cloudTrail = tracer.captureAWSv3Client(new CloudTrailClient({}));
 const runner = new PostureRunner({
-  store,
-  lifecycle: new PostureLifecycle({ store, client, resolvedRetentionDays: env.RETENTION_DAYS }),
-  delivery: new SnsDelivery({ store, publisher: new SnsNotifier({ client: sns, topicArn: env.TOPIC_ARN }), now, leaseMs: LEASE_MS }),
+  store: store.posture,
+  outbox: store.outbox,
+  delivery: new SnsDelivery({ outbox: store.outbox, publisher: new SnsNotifier({ client: sns, topicArn: env.TOPIC_ARN }), leaseMs: LEASE_MS }),
   digests: new SnsDigestPublisher({ client: sns, topicArn: env.TOPIC_ARN }),
-  iam: tracer.captureAWSv3Client(new IAMClient({})),
-  cloudTrail: tracer.captureAWSv3Client(new CloudTrailClient({})),
+  remediator: { deactivateOldAccessKeys: (options) => deactivateOldAccessKeys({ iam, ...options }) },
   config: resolveConfig(env.VIGIL_CONFIG, catalogue),
   remediation: parseRemediationSettings(env.REMEDIATION, "environment: REMEDIATION"),
-  actions: loadActionCatalog(),
+  loadActions: loadActionCatalog,
   now,
 });
 
@@ -56,7 +58,8 @@ function accountOf(functionArn: string): string {
 
 /** The scheduled posture run: checks the account, updates the stored findings, remediates if configured, and notifies. */
 const lambdaHandler = async (_event: unknown, context: Context) => {
-  const report = await runner.run({ account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, owner: context.awsRequestId });
+  const target = { iam, cloudTrail, account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, now: () => now().getTime() };
+  const report = await runner.run({ reader: { read: () => readAccountSnapshot(target) }, owner: context.awsRequestId });
   metrics.addMetric("PostureFindingsCreated", MetricUnit.Count, report.created.length);
   metrics.addMetric("PostureFindingsResolved", MetricUnit.Count, report.resolved.length);
   metrics.addMetric("PostureFindingsReopened", MetricUnit.Count, report.reopened.length);

@@ -6,7 +6,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import { documentClient } from "./shared/clients.ts";
 import { arn, readEnv, tableName } from "./shared/env.ts";
@@ -14,11 +14,10 @@ import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({ FINDINGS_TABLE_NAME: tableName, TOPIC_ARN: arn });
 const now = () => new Date();
-const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const store = createFindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
 const delivery = new SnsDelivery({
-  store,
+  outbox: store.outbox,
   publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
-  now,
 });
 
 /**
@@ -35,7 +34,7 @@ const lambdaHandler = async (_event: unknown, context: Context) => {
       failed: report.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
     });
   }
-  const reopened = await store.reopenExpiredSuppressions();
+  const reopened = await store.triage.reopenExpiredSuppressions();
   metrics.addMetric("SuppressionsExpired", MetricUnit.Count, reopened.length);
   if (reopened.length > 0) logger.info("suppressions ended; the findings are open again", { findingIds: reopened });
   return { delivered: report.delivered.length, failed: report.failed.length, suppressionsExpired: reopened.length };

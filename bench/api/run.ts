@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type ApiRequest, type ApiResponse, createRouter } from "@vigil/api";
 import { catalogue, FINDING_STATUSES, postureChecks, resolveConfig, SEVERITIES } from "@vigil/core";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, startDynalite } from "@vigil/store-dynamodb/local";
 import { percentile, round } from "../handler/stats.ts";
 import { Prng } from "../scan/Prng.ts";
@@ -56,7 +56,7 @@ try {
   const seedSeconds = await seedFindings(dynalite.client, TABLE, findings, { nowMs: NOW_MS, inFlight: IN_FLIGHT });
   console.log(`seeded in ${seedSeconds.toFixed(1)} s (${n(Math.round(count / seedSeconds))} findings/s, ${IN_FLIGHT} BatchWriteItem calls of 25 in flight)`);
 
-  const store = new FindingStore({ client: dynalite.client, tableName: TABLE, cursorSecret: "bench", now: () => new Date(NOW_MS) });
+  const store = createFindingStore({ client: dynalite.client, tableName: TABLE, cursorSecret: "bench", now: () => new Date(NOW_MS) });
   const router = createRouter({ store, rules: { catalogue, checks: postureChecks, config: resolveConfig({}, catalogue) } });
   const random = new Prng(11);
   const anyFinding = () => findings[random.int(findings.length)]!;

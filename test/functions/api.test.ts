@@ -55,7 +55,7 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) {
     const record = withEventId({ ...USER_CREATED, eventTime: `2026-12-01T09:0${i}:00Z` });
     expect(await evaluate(sqsEvent(eventMessage(record)), lambdaContext("vigil-prod-Evaluate"))).toEqual({ batchItemFailures: [] });
-    const [finding] = (await deployment.store.listFindings({ ruleId: "iam-user-created", limit: 1 })).items;
+    const [finding] = (await deployment.store.reader.listFindings({ ruleId: "iam-user-created", limit: 1 })).items;
     stored.unshift(finding!.id);
   }
 });
@@ -126,7 +126,7 @@ describe("Function: api handler", () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(response.body.entry).toMatchObject({ actor: ALICE, action: "acknowledge", from: "open", to: "acknowledged", reason: "rotating the key" });
-    expect((await deployment.store.getFinding(id))?.status).toBe("acknowledged");
+    expect((await deployment.store.reader.getFinding(id))?.status).toBe("acknowledged");
   });
 
   it("refuses a cursor signed with another key (400), as after the secret is rotated", async () => {

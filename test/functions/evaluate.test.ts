@@ -64,7 +64,7 @@ describe("Function: evaluate handler", () => {
       // Assess
       expect(first).toEqual({ batchItemFailures: [] });
       expect(second).toEqual({ batchItemFailures: [] });
-      const stored = (await deployment.store.listFindings()).items;
+      const stored = (await deployment.store.reader.listFindings()).items;
       expect(stored.map((finding) => [finding.ruleId, finding.eventId])).toEqual([["iam-user-created", USER_CREATED.eventID]]);
       expect(publishedIds()).toEqual([stored[0]?.id]);
     });
@@ -80,7 +80,7 @@ describe("Function: evaluate handler", () => {
 
       // Assess
       expect(result).toEqual({ batchItemFailures: [] });
-      const stored = (await deployment.store.listFindings()).items;
+      const stored = (await deployment.store.reader.listFindings()).items;
       expect(stored).toHaveLength(1);
       expect(publishedIds()).toEqual([stored[0]?.id]);
     });
@@ -101,10 +101,10 @@ describe("Function: evaluate handler", () => {
 
       // Assess
       expect(results).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
-      const stored = (await deployment.store.listFindings()).items.filter((finding) => eventIds.includes(finding.eventId ?? ""));
+      const stored = (await deployment.store.reader.listFindings()).items.filter((finding) => eventIds.includes(finding.eventId ?? ""));
       expect(stored.map((finding) => finding.eventId).sort()).toEqual([...eventIds].sort());
       expect(publishedIds().sort()).toEqual(stored.map((finding) => finding.id).sort());
-      for (const finding of stored) expect((await deployment.store.getDeliveries(finding.id))?.sns.delivered).toBe(true);
+      for (const finding of stored) expect((await deployment.store.outbox.getDeliveries(finding.id))?.sns.delivered).toBe(true);
     });
   });
 
@@ -116,7 +116,7 @@ describe("Function: evaluate handler", () => {
     sns.on(PublishCommand).callsFake(async (input: PublishCommandInput) => {
       const published = publishedFinding(input);
       const messageId = randomUUID();
-      atPublish.push({ published, stored: await deployment.store.getFinding(published.id), deliveries: await deployment.store.getDeliveries(published.id), messageId });
+      atPublish.push({ published, stored: await deployment.store.reader.getFinding(published.id), deliveries: await deployment.store.outbox.getDeliveries(published.id), messageId });
       return { MessageId: messageId };
     });
     const message = eventMessage(USER_CREATED);
@@ -130,7 +130,7 @@ describe("Function: evaluate handler", () => {
     const [{ published, stored, deliveries, messageId }] = atPublish as [(typeof atPublish)[number]];
     expect(stored).toStrictEqual(published);
     expect(deliveries?.sns).toMatchObject({ delivered: false, lease: { owner: expect.stringContaining(message.messageId) } });
-    expect((await deployment.store.getDeliveries(published.id))?.sns).toMatchObject({ delivered: true, reference: messageId });
+    expect((await deployment.store.outbox.getDeliveries(published.id))?.sns).toMatchObject({ delivered: true, reference: messageId });
   });
 
   it("keeps a finding whose Publish failed, without failing its message, and logs that the sweep will retry", async () => {
@@ -144,10 +144,10 @@ describe("Function: evaluate handler", () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    const [stored] = (await deployment.store.listFindings()).items;
+    const [stored] = (await deployment.store.reader.listFindings()).items;
     expect(stored?.eventId).toBe(USER_CREATED.eventID);
-    expect((await deployment.store.getDeliveries(stored?.id ?? ""))?.sns).toMatchObject({ delivered: false, lastError: expect.stringContaining("Rate exceeded") });
-    expect((await deployment.store.listUndelivered({ nowMs: Date.now() })).map((finding) => finding.id)).toEqual([stored?.id]);
+    expect((await deployment.store.outbox.getDeliveries(stored?.id ?? ""))?.sns).toMatchObject({ delivered: false, lastError: expect.stringContaining("Rate exceeded") });
+    expect((await deployment.store.outbox.listUndelivered()).map((finding) => finding.id)).toEqual([stored?.id]);
     expect(logs.entries()).toContainEqual(
       expect.objectContaining({ level: "WARN", message: "notifications failed; the retry sweep will publish them", failed: [{ id: stored?.id, error: expect.stringContaining("Rate exceeded") }] }),
     );
@@ -164,7 +164,7 @@ describe("Function: evaluate handler", () => {
 
     // Assess
     expect(result).toEqual({ batchItemFailures: [] });
-    const eventIdOf = new Map((await deployment.store.listFindings()).items.map((finding) => [finding.id, finding.eventId]));
+    const eventIdOf = new Map((await deployment.store.reader.listFindings()).items.map((finding) => [finding.id, finding.eventId]));
     const evaluated = logs.entries().filter((entry) => entry.message === "event evaluated");
     expect(evaluated.map((entry) => [entry.correlation_id, eventIdOf.get((entry.findings as string[])[0] ?? "")]).sort()).toEqual(
       records.map((record) => [record.eventID, record.eventID]).sort(),
@@ -200,7 +200,7 @@ describe("Function: evaluate handler", () => {
         bad.scheduledEvent.messageId,
         bad.missingEventId.messageId,
       ]);
-      const stored = (await deployment.store.listFindings()).items;
+      const stored = (await deployment.store.reader.listFindings()).items;
       expect(stored.map((finding) => finding.eventId).sort()).toEqual(good.map((record) => record.eventID).sort());
       expect(publishedIds().sort()).toEqual(stored.map((finding) => finding.id).sort());
       const errors = new Map(
@@ -234,7 +234,7 @@ describe("Function: evaluate handler", () => {
       expect(iam.commandCalls(GetPolicyVersionCommand).map((call) => call.args[0].input)).toEqual([
         { PolicyArn: "arn:aws:iam::111122223333:policy/billing-export", VersionId: "v1" },
       ]);
-      const stored = (await deployment.store.listFindings()).items;
+      const stored = (await deployment.store.reader.listFindings()).items;
       expect(stored.map((finding) => [finding.ruleId, finding.severity, finding.eventId, finding.resource])).toEqual([
         ["policy-grants-full-admin", "CRITICAL", OMITTED_CREATE_POLICY.eventID, "arn:aws:iam::111122223333:policy/billing-export"],
       ]);
@@ -259,7 +259,7 @@ describe("Function: evaluate handler", () => {
 
       // Assess
       expect(result).toEqual({ batchItemFailures: [] });
-      const stored = (await deployment.store.listFindings()).items;
+      const stored = (await deployment.store.reader.listFindings()).items;
       expect(stored.map((finding) => [finding.ruleId, finding.eventId])).toEqual([["policy-document-omitted", OMITTED_CREATE_POLICY.eventID]]);
       expect(logs.entries()).toContainEqual(
         expect.objectContaining({ level: "WARN", message: "omitted policy document could not be fetched", reason: expect.stringContaining("AccessDenied") }),

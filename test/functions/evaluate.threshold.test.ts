@@ -34,7 +34,7 @@ beforeEach(() => {
   sns.on(PublishCommand).callsFake(async () => ({ MessageId: randomUUID() }));
 });
 
-const ruleFindings = async (deployment: Deployment) => (await deployment.store.listFindings()).items.filter((finding) => finding.ruleId === RULE);
+const ruleFindings = async (deployment: Deployment) => (await deployment.store.reader.listFindings()).items.filter((finding) => finding.ruleId === RULE);
 const rulePublishes = () => sns.commandCalls(PublishCommand).map((call) => publishedFinding(call.args[0].input)).filter((finding) => finding.ruleId === RULE);
 
 /** Each batch in its own Lambda container, one after the other. */

@@ -1,6 +1,6 @@
 import type { PublishCommandInput } from "@aws-sdk/client-sns";
 import type { Finding } from "@vigil/core";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, ensureStateTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { vi } from "vitest";
 import { asFunction } from "./awsRequests.ts";
@@ -95,7 +95,7 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
   return {
     findingsTable,
     stateTable,
-    store: new FindingStore({ client: monitor.dynalite.client, tableName: findingsTable }),
+    store: createFindingStore({ client: monitor.dynalite.client, tableName: findingsTable }),
     evaluate: async (overrides) => asFunction({ fn: "evaluate" }, (await container(() => import("../../functions/evaluate.ts"), overrides)).handler),
     retryNotifications: async (overrides) =>
       asFunction({ fn: "retryNotifications" }, (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler),

@@ -102,7 +102,7 @@ async function newFinding(): Promise<{ findingId: string; message: SQSRecord }> 
 /** The parameter reads made since the mock's history was last reset. */
 const parameterReads = (): GetParametersCommandInput[] => ssm.commandCalls(GetParametersCommand).map((call) => call.args[0].input);
 
-const slackState = async (findingId: string) => (await deployment.store.getDeliveries(findingId))?.slack;
+const slackState = async (findingId: string) => (await deployment.store.outbox.getDeliveries(findingId))?.slack;
 
 /** No captured line holds the webhook URL or its token path, and the captures are not empty. */
 function expectNoWebhookUrlIn(captured: CapturedLogs) {
@@ -184,7 +184,7 @@ describe("Function: notifySlack handler", () => {
     expect(slack.requests).toHaveLength(1);
     const [request] = slack.requests;
     expect(request).toMatchObject({ method: "POST", path: SECRET_PATH, contentType: expect.stringContaining("application/json") });
-    const stored = await deployment.store.getFinding(findingId);
+    const stored = await deployment.store.reader.getFinding(findingId);
     expect(stored).toBeDefined();
     const body = JSON.parse(request?.body ?? "") as { blocks: { type: string }[] };
     expect(body).toEqual(slackMessage(stored!));
@@ -196,7 +196,7 @@ describe("Function: notifySlack handler", () => {
   it("posts a posture run's digest as its Block Kit message, and logs the run it came from", async () => {
     // Prepare: the digest of a run that found what evaluate just stored, as PostureRunner publishes it.
     const { findingId } = await newFinding();
-    const finding = await deployment.store.getFinding(findingId);
+    const finding = await deployment.store.reader.getFinding(findingId);
     const digest = formatDigest({ account: "111122223333", region: "us-east-1", runAt: "2026-11-22T06:00:00.000Z", created: [finding!], reopened: [], resolved: [], stillOpen: [], skipped: [] });
     const message = slackQueueMessage(digestPublishInput(digest, TOPIC_ARN), randomUUID());
 

@@ -96,10 +96,11 @@ describe("Function: posture handler", () => {
     expect(published).toHaveLength(1);
     expect(isDigest(published[0] as PublishCommandInput)).toBe(true);
     expect(result).toEqual({ account: ACCOUNT, checksRun: postureChecks.length, created: 7, seenAgain: 0, resolved: 0, reopened: 0, remediation: 0, digest: expect.any(String) });
-    const stored = (await deployment.store.listFindings()).items;
+    const stored = (await deployment.store.reader.listFindings()).items;
     expect(stored).toHaveLength(7);
     expect(new Set(stored.map((finding) => finding.account))).toEqual(new Set([ACCOUNT]));
-    expect(await deployment.store.listUndelivered({ nowMs: RUN_AT.getTime() + 3_600_000 })).toEqual([]);
+    vi.setSystemTime(RUN_AT.getTime() + 3_600_000);
+    expect(await deployment.store.outbox.listUndelivered()).toEqual([]);
   });
 
   it("fails the invocation when the digest cannot be published, leaving the new findings to the retry sweep", async () => {
@@ -113,7 +114,8 @@ describe("Function: posture handler", () => {
 
     // Assess
     await expect(attempt).rejects.toThrow("publishing the posture digest of 111122223333");
-    expect(await deployment.store.listUndelivered({ nowMs: RUN_AT.getTime() + 1 })).toHaveLength(7);
+    vi.setSystemTime(RUN_AT.getTime() + 1);
+    expect(await deployment.store.outbox.listUndelivered()).toHaveLength(7);
   });
 
   it("lists old keys without changing them when REMEDIATION asks for a dry run", async () => {

@@ -58,7 +58,7 @@ async function findingLeftPending(deployment: Deployment): Promise<string> {
   sns.on(PublishCommand).rejects(unavailable());
   const result = await (await deployment.evaluate())(sqsEvent(eventMessage(withEventId(USER_CREATED))), evaluateContext());
   expect(result).toEqual({ batchItemFailures: [] });
-  const [finding] = (await deployment.store.listFindings()).items;
+  const [finding] = (await deployment.store.reader.listFindings()).items;
   if (!finding) throw new Error("the evaluate handler stored no finding");
   sns.reset();
   return finding.id;
@@ -81,7 +81,7 @@ describe("Function: retryNotifications handler", () => {
     expect(first).toEqual({ delivered: 1, failed: 0, suppressionsExpired: 0 });
     expect(second).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(publishedIds()).toEqual([id]);
-    expect((await deployment.store.getDeliveries(id))?.sns).toMatchObject({ delivered: true, reference: messageId, attempts: 2 });
+    expect((await deployment.store.outbox.getDeliveries(id))?.sns).toMatchObject({ delivered: true, reference: messageId, attempts: 2 });
   });
 
   it("keeps a finding pending while SNS still fails, logs it, and delivers it on a later sweep", async () => {
@@ -139,7 +139,7 @@ describe("Function: retryNotifications handler", () => {
     expect(duringPublish).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(afterwards).toEqual({ delivered: 0, failed: 0, suppressionsExpired: 0 });
     expect(result).toEqual({ batchItemFailures: [] });
-    const [finding] = (await deployment.store.listFindings()).items;
+    const [finding] = (await deployment.store.reader.listFindings()).items;
     expect(publishedIds()).toEqual([finding?.id]);
   });
 
@@ -150,7 +150,7 @@ describe("Function: retryNotifications handler", () => {
     const evaluate = await deployment.evaluate();
     const timedOut = evaluate(sqsEvent(eventMessage(withEventId(USER_CREATED))), lambdaContext("vigil-prod-Evaluate", 1000));
     await expect(timedOut).rejects.toThrow(/aborted/);
-    const [finding] = (await deployment.store.listFindings()).items;
+    const [finding] = (await deployment.store.reader.listFindings()).items;
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
     sns.reset();
     sns.on(PublishCommand).resolves({ MessageId: randomUUID() });
@@ -174,12 +174,16 @@ describe("Function: retryNotifications handler", () => {
     sns.on(PublishCommand).resolves({ MessageId: randomUUID() });
     const evaluate = await deployment.evaluate();
     for (let i = 0; i < 2; i++) expect(await evaluate(sqsEvent(eventMessage(withEventId(USER_CREATED))), evaluateContext())).toEqual({ batchItemFailures: [] });
-    const [lapsed, running] = (await deployment.store.listFindings()).items.map((finding) => finding.id);
+    const [lapsed, running] = (await deployment.store.reader.listFindings()).items.map((finding) => finding.id);
     const hourAgo = Date.now() - 60 * 60_000;
     const suppress = (id: string, until: number) =>
-      deployment.store.transition(id, { action: "suppress", actor: ALICE, reason: "change window", until: new Date(until).toISOString(), nowMs: hourAgo });
+      deployment.store.triage.transition(id, { action: "suppress", actor: ALICE, reason: "change window", until: new Date(until).toISOString() });
+    const dayAhead = Date.now() + 24 * 60 * 60_000;
+    // Suppressed an hour ago, as the store's clock then said.
+    vi.useFakeTimers({ toFake: ["Date"], now: hourAgo });
     await suppress(lapsed!, hourAgo + 30 * 60_000);
-    await suppress(running!, Date.now() + 24 * 60 * 60_000);
+    await suppress(running!, dayAhead);
+    vi.useRealTimers();
     const sweep = await deployment.retryNotifications();
 
     // Act
@@ -195,7 +199,7 @@ describe("Function: retryNotifications handler", () => {
       (await monitor.dynalite.client.send(new GetCommand({ TableName: deployment.findingsTable, Key: { id }, ConsistentRead: true }))).Item;
     expect(await stored(lapsed!)).toMatchObject({ status: "open" });
     expect(await stored(lapsed!)).not.toHaveProperty("suppressedUntil");
-    expect((await deployment.store.getHistory(lapsed!))?.at(-1)).toMatchObject({ actor: "vigil", action: "reopen", from: "suppressed", to: "open", reason: "suppression expired" });
+    expect((await deployment.store.reader.getHistory(lapsed!))?.at(-1)).toMatchObject({ actor: "vigil", action: "reopen", from: "suppressed", to: "open", reason: "suppression expired" });
     expect(await stored(running!)).toMatchObject({ status: "suppressed" });
     expect(logs.entries()).toContainEqual(expect.objectContaining({ level: "INFO", message: "suppressions ended; the findings are open again", findingIds: [lapsed] }));
   });

@@ -1,4 +1,4 @@
-import { FindingNotFoundError, type FindingStore, InvalidCursorError, InvalidRequestError, InvalidTransitionError } from "@vigil/store-dynamodb";
+import { FindingNotFoundError, type FindingReader, type FindingTriage, InvalidCursorError, InvalidRequestError, InvalidTransitionError } from "@vigil/store-dynamodb";
 import type { ApiLogger, ApiRequest, ApiResponse } from "./ApiRequest.ts";
 import { type ApiIssue, HttpError, InvalidApiRequestError } from "./errors.ts";
 import { openApiDocument } from "./openApiDocument.ts";
@@ -9,7 +9,10 @@ import { describeRules, type RuleCatalogue } from "./ruleViews.ts";
 import { parseBody, parsePathParameter, parseQuery } from "./validation.ts";
 
 /** What the routes need of the findings store. */
-export type FindingsStore = Pick<FindingStore, "listFindings" | "getFindingWithHistory" | "transition" | "summarize">;
+export interface FindingsStore {
+  reader: Pick<FindingReader, "listFindings" | "getFindingWithHistory" | "summarize">;
+  triage: Pick<FindingTriage, "transition">;
+}
 
 export interface RouterOptions {
   store: FindingsStore;
@@ -48,18 +51,18 @@ export function createRouter(options: RouterOptions): Router {
   let document: Record<string, unknown> | undefined;
 
   const handlers: Record<OperationId, (input: Input) => Promise<unknown>> = {
-    listFindings: ({ query }) => store.listFindings(query as ListFindingsQuery),
+    listFindings: ({ query }) => store.reader.listFindings(query as ListFindingsQuery),
     getFinding: async ({ params }) => {
-      const found = await store.getFindingWithHistory(params.id as string);
+      const found = await store.reader.getFindingWithHistory(params.id as string);
       if (!found) throw new FindingNotFoundError(params.id as string);
       return found;
     },
     triageFinding: ({ params, body, actor }) => {
       const { action, reason, until } = body as TriageBody;
-      return store.transition(params.id as string, { action, actor, ...(reason === undefined ? {} : { reason }), ...(until === undefined ? {} : { until }) });
+      return store.triage.transition(params.id as string, { action, actor, ...(reason === undefined ? {} : { reason }), ...(until === undefined ? {} : { until }) });
     },
     listRules: async () => ({ rules }),
-    getSummary: () => store.summarize({ ruleIds }),
+    getSummary: () => store.reader.summarize({ ruleIds }),
     getOpenApiDocument: async () => (document ??= openApiDocument()),
   };
 

@@ -1,6 +1,5 @@
 import { join, resolve } from "node:path";
-import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, startDynalite } from "@vigil/store-dynamodb/local";
 
 export const DEFAULT_STORE_DIR = ".vigil";
@@ -8,8 +7,6 @@ const TABLE_NAME = "vigil-findings";
 
 export interface OpenedStore {
   store: FindingStore;
-  /** The document client the store writes through, for what works beside it (the posture lifecycle). */
-  client: DynamoDBDocumentClient;
   location: string;
   close(): Promise<void>;
 }
@@ -28,8 +25,7 @@ export async function openStore(option: string): Promise<OpenedStore> {
     throw error;
   }
   return {
-    store: new FindingStore({ client: dynalite.client, tableName: TABLE_NAME }),
-    client: dynalite.client,
+    store: createFindingStore({ client: dynalite.client, tableName: TABLE_NAME }),
     location: path ?? "memory",
     close: () => dynalite.close(),
   };

@@ -1,7 +1,7 @@
 import type { RestoredEvent } from "@vigil/aws-iam";
 import { type CloudTrailEvent, type Engine, type Finding, omittedPolicyLookup } from "@vigil/core";
-import type { FindingStore } from "@vigil/store-dynamodb";
 import { RuleFailuresError } from "./errors.ts";
+import type { FindingRepository } from "./ports.ts";
 import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
 
 /** restoreOmittedPolicy (@vigil/aws-iam) with its IAM client bound. */
@@ -9,7 +9,7 @@ export type PolicyRestorer = (event: CloudTrailEvent) => Promise<RestoredEvent>;
 
 export interface EventEvaluatorOptions {
   engine: Engine;
-  store: FindingStore;
+  store: FindingRepository;
   delivery: SnsDelivery;
   /**
    * Loads what reads the policy documents CloudTrail omitted. Called when the first event that
@@ -17,7 +17,6 @@ export interface EventEvaluatorOptions {
    * omitted finding stands.
    */
   loadPolicyRestorer?: () => Promise<PolicyRestorer>;
-  now: () => Date;
 }
 
 export interface EventOutcome {
@@ -47,12 +46,12 @@ export class EventEvaluator {
 
   /** `owner` identifies this attempt (e.g. the Lambda request id and message id) for the notification leases. */
   async evaluate(received: CloudTrailEvent, owner: string): Promise<EventOutcome> {
-    const { engine, store, delivery, now } = this.#options;
+    const { engine, store, delivery } = this.#options;
     const restored = await this.#restore(received);
     const { event } = restored;
     const { findings, failures } = await engine.evaluate(event);
     // Findings of one event are almost always new: the conditional put alone tells, without a read first.
-    const { created } = await store.putFindings(findings, { claimFor: { owner, nowMs: now().getTime(), leaseMs: delivery.leaseMs }, precheck: false });
+    const { created } = await store.putFindings(findings, { claimFor: { owner, leaseMs: delivery.leaseMs }, precheck: false });
     const notifications = await delivery.deliverClaimed(created, owner);
     // Stored and notified first: a retry of this message then only re-runs the failing rule.
     if (failures.length > 0) throw new RuleFailuresError(event.eventID, failures);

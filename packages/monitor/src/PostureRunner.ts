@@ -1,10 +1,10 @@
-import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import type { IAMClient } from "@aws-sdk/client-iam";
-import { deactivateOldAccessKeys, type RemediationAction, readAccountSnapshot, type SnapshotProblem } from "@vigil/aws-iam";
-import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
+import type { RemediationAction, SnapshotProblem } from "@vigil/aws-iam";
+import type { ActionCatalog, AnyPostureCheck, EffectiveConfig, Finding } from "@vigil/core";
 import { formatDigest, type PostureDigest } from "@vigil/notify";
-import { DeliveryLeaseLostError, type FindingStore, type PostureLifecycle, type PostureSyncResult } from "@vigil/store-dynamodb";
+import { DeliveryLeaseLostError, type PostureSyncResult } from "@vigil/store-dynamodb";
+import type { AccountReader, KeyRemediator, NotificationOutbox, PostureFindings } from "./ports.ts";
 import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";
+import { runPostureOnce } from "./runPostureOnce.ts";
 import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
 
 /** What publishes a posture digest to the alerts topic (SnsDigestPublisher); resolves with the message id. */
@@ -13,30 +13,27 @@ export interface DigestPublisher {
 }
 
 export interface PostureRunnerOptions {
-  store: FindingStore;
-  lifecycle: PostureLifecycle;
+  store: PostureFindings;
+  /** Where the digest marks the new findings it notified. */
+  outbox: NotificationOutbox;
   /** Publishes the CRITICAL new findings one by one, through the outbox; its lease covers the whole run. */
   delivery: SnsDelivery;
   digests: DigestPublisher;
-  /** Reads the account's IAM, and deactivates keys when remediation is on and not a dry run. */
-  iam: IAMClient;
-  cloudTrail: CloudTrailClient;
+  /** Deactivates keys when remediation is on and not a dry run. */
+  remediator: KeyRemediator;
   config: EffectiveConfig;
   /** Off when absent. */
   remediation?: RemediationSettings;
-  /** Real IAM action names, so admin-policy-in-use reads NotAction exactly. */
-  actions?: ActionCatalog;
+  /** Real IAM action names, so admin-policy-in-use reads NotAction exactly; loaded when a run needs them. */
+  loadActions?: () => ActionCatalog;
   /** The checks to run; all of Vigil's by default. */
   checks?: readonly AnyPostureCheck[];
   now: () => Date;
-  /** Waits for AWS backoff and the credential report; injected in tests. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface PostureRunRequest {
-  /** The 12-digit account the clients read (the function's own). */
-  account: string;
-  region: string;
+  /** Reads the account to check (the function's own). */
+  reader: AccountReader;
   /** Identifies this run (the Lambda request id) for the notification leases. */
   owner: string;
 }
@@ -69,9 +66,8 @@ export interface PostureRunReport {
 const ROTATION_CHECK = "access-key-not-rotated";
 
 /**
- * One scheduled posture run of the function's own account: read the account, run the checks, bring
- * the stored findings in line (new, seen again, resolved, reopened), optionally deactivate old
- * access keys, then notify: each CRITICAL new finding on its own, and one digest of the whole run.
+ * One scheduled posture run of the function's own account: runPostureOnce (read the account, run the
+ * checks, bring the stored findings in line), optionally deactivate old access keys, then notify: each CRITICAL new finding on its own, and one digest of the whole run.
  *
  * Every new finding is stored with its notification pending and held by this run. The CRITICAL ones
  * are published and marked delivered one by one; the others are marked delivered by the digest
@@ -86,25 +82,23 @@ export class PostureRunner {
   }
 
   async run(request: PostureRunRequest): Promise<PostureRunReport> {
-    const { store, lifecycle, delivery, digests, iam, cloudTrail, config, actions, now: clock } = this.#options;
-    const { account, region, owner } = request;
-    const checks = this.#options.checks ?? postureChecks;
+    const { store, outbox, delivery, digests, config, now: clock } = this.#options;
+    const { owner } = request;
     const now = clock();
     const runAt = now.toISOString();
 
-    const read = await readAccountSnapshot({ iam, cloudTrail, account, region, now: () => clock().getTime(), ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}) });
-    const run = runPostureChecks(read.snapshot, { config, now, checks, ...(actions ? { actions } : {}) });
-    // A check that skipped anything (an unreadable policy) proves nothing about what it did not see.
-    const skippedIds = new Set(run.skipped.map((entry) => entry.checkId));
-    const checksRun = checks.map((check) => check.meta.id).filter((id) => config.checks.get(id)?.enabled !== false && !skippedIds.has(id));
-
-    const sync = await lifecycle.syncPostureRun({
-      account,
-      checkIds: checksRun,
-      findings: run.findings,
+    const once = await runPostureOnce({
+      reader: request.reader,
+      store,
+      config,
       now,
-      claimFor: { owner, nowMs: now.getTime(), leaseMs: delivery.leaseMs },
+      claimFor: { owner, leaseMs: delivery.leaseMs },
+      ...(this.#options.loadActions ? { loadActions: this.#options.loadActions } : {}),
+      ...(this.#options.checks ? { checks: this.#options.checks } : {}),
     });
+    const { read, checksRun } = once;
+    const { account, region } = read.snapshot;
+    const sync = once.sync as PostureSyncResult;
     const critical = sync.created.filter((finding) => finding.severity === "CRITICAL");
     const notifications = await delivery.deliverClaimed(critical, owner);
     const remediation = await this.#remediate(sync, account, now);
@@ -118,7 +112,7 @@ export class PostureRunner {
       resolved: sync.resolved,
       stillOpen: sync.stillOpen,
       ...(remediation ? { remediation } : {}),
-      skipped: run.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
+      skipped: once.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
       problems: read.problems.map(({ part, error }) => ({ part, error })),
     });
     const covered = sync.created.filter((finding) => finding.severity !== "CRITICAL");
@@ -130,7 +124,7 @@ export class PostureRunner {
     }
     for (const finding of covered) {
       if (outcome.published) await this.#complete(finding.id, owner, outcome.messageId);
-      else await store.releaseDelivery(finding.id, "sns", { owner, error: outcome.error, nowMs: clock().getTime() });
+      else await outbox.releaseDelivery(finding.id, "sns", { owner, error: outcome.error });
     }
 
     return {
@@ -139,7 +133,7 @@ export class PostureRunner {
       runAt,
       calls: read.calls,
       problems: read.problems,
-      skipped: run.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
+      skipped: once.skipped.map(({ checkId, reason }) => ({ checkId, reason })),
       checksRun,
       ...sync,
       ...(remediation ? { remediation } : {}),
@@ -151,7 +145,7 @@ export class PostureRunner {
   /** The digest notified the finding: it leaves the outbox, the digest's MessageId as its reference. */
   async #complete(findingId: string, owner: string, messageId: string): Promise<void> {
     try {
-      await this.#options.store.completeDelivery(findingId, "sns", { owner, nowMs: this.#options.now().getTime(), reference: messageId });
+      await this.#options.outbox.completeDelivery(findingId, "sns", { owner, reference: messageId });
     } catch (error) {
       // The lease ran out and the sweep took the finding: it publishes it on its own, which is no loss.
       if (!(error instanceof DeliveryLeaseLostError)) throw error;
@@ -166,14 +160,13 @@ export class PostureRunner {
   async #remediate(sync: PostureSyncResult, account: string, now: Date): Promise<{ dryRun: boolean; actions: RemediationAction[] } | undefined> {
     const settings = this.#options.remediation ?? REMEDIATION_OFF;
     if (!settings.enabled) return undefined;
-    const { config, lifecycle, iam } = this.#options;
+    const { config, store, remediator } = this.#options;
     // stillOpen leaves out suppressed findings; an age below the limit needs no ListAccessKeys.
     const targets = [...sync.created, ...sync.reopened, ...sync.stillOpen].filter(
       (finding) => finding.ruleId === ROTATION_CHECK && !(typeof finding.details?.ageDays === "number" && finding.details.ageDays < settings.olderThanDays),
     );
     if (targets.length === 0) return { dryRun: settings.dryRun, actions: [] };
-    const actions = await deactivateOldAccessKeys({
-      iam,
+    const actions = await remediator.deactivateOldAccessKeys({
       account,
       userArns: [...new Set(targets.map((finding) => finding.resource))],
       olderThanDays: settings.olderThanDays,
@@ -181,12 +174,11 @@ export class PostureRunner {
       dryRun: settings.dryRun,
       // Never touched whatever rules the entry names: being ignored anywhere is a reason to leave a principal alone.
       ignore: (arn) => config.ignore.some((entry) => entry.pattern.test(arn)),
-      ...(this.#options.sleep ? { sleep: this.#options.sleep } : {}),
     });
     for (const finding of targets) {
       const keyId = finding.details?.accessKeyId;
       const own = actions.filter((action) => action.arn === finding.resource && (keyId === undefined || action.accessKeyId === undefined || action.accessKeyId === keyId));
-      if (own.length > 0) await lifecycle.recordRemediation(finding.id, { at: now.toISOString(), dryRun: settings.dryRun, actions: own.map((action) => ({ ...action })) });
+      if (own.length > 0) await store.recordRemediation(finding.id, { at: now.toISOString(), dryRun: settings.dryRun, actions: own.map((action) => ({ ...action })) });
     }
     return { dryRun: settings.dryRun, actions };
   }

@@ -1,13 +1,12 @@
 import type { Finding } from "@vigil/core";
 import { DIGEST_KIND, KIND_ATTRIBUTE, parseDigestMessage, parseFindingMessage, parseSnsEnvelope, type SlackWebhook, slackDigestMessage, slackMessage } from "@vigil/notify";
-import type { FindingStore } from "@vigil/store-dynamodb";
 import { DeliveryBusyError } from "./errors.ts";
+import type { NotificationOutbox } from "./ports.ts";
 
 export interface SlackDeliveryOptions {
-  store: FindingStore;
+  outbox: NotificationOutbox;
   /** Resolved per batch: the webhook URL is a secret read (and cached) by the handler's middleware. */
   webhook: () => SlackWebhook;
-  now: () => Date;
   leaseMs?: number;
 }
 
@@ -17,7 +16,7 @@ export type SlackOutcome =
 
 /**
  * One message of the Slack queue, an SNS notification of a finding or of a posture run's digest.
- * A finding is posted once however often SNS and SQS deliver it, through the store's slack lease;
+ * A finding is posted once however often SNS and SQS deliver it, through the finding's slack lease;
  * a failure releases the lease and is thrown, so the queue retries the message and finally
  * dead-letters it. A digest is not stored, so it has no lease: it is posted at least once (a
  * redelivery after a post that succeeded posts it again, which SQS makes rare).
@@ -30,7 +29,7 @@ export class SlackDelivery {
   }
 
   async deliver(body: string, owner: string): Promise<SlackOutcome> {
-    const { store, webhook, now, leaseMs } = this.#options;
+    const { outbox, webhook, leaseMs } = this.#options;
     const notification = parseSnsEnvelope(body);
     if (notification.attributes[KIND_ATTRIBUTE] === DIGEST_KIND) {
       const digest = parseDigestMessage(notification.message);
@@ -38,7 +37,7 @@ export class SlackDelivery {
       return { kind: "digest", account: digest.account, runAt: digest.runAt, result: "posted" };
     }
     const finding = parseFindingMessage(notification.message);
-    const claim = await store.claimDelivery(finding.id, "slack", { owner, nowMs: now().getTime(), leaseMs });
+    const claim = await outbox.claimDelivery(finding.id, "slack", { owner, leaseMs });
     if (claim === "delivered") return { kind: "finding", finding, result: "already-posted" };
     // Stored before notified: a finding the store no longer has has expired after resolution.
     if (claim === "missing") return { kind: "finding", finding, result: "not-stored" };
@@ -46,10 +45,10 @@ export class SlackDelivery {
     try {
       await webhook().post(slackMessage(finding));
     } catch (error) {
-      await store.releaseDelivery(finding.id, "slack", { owner, error, nowMs: now().getTime() });
+      await outbox.releaseDelivery(finding.id, "slack", { owner, error });
       throw error;
     }
-    await store.completeDelivery(finding.id, "slack", { owner, nowMs: now().getTime() });
+    await outbox.completeDelivery(finding.id, "slack", { owner });
     return { kind: "finding", finding, result: "posted" };
   }
 }

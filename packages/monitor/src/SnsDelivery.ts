@@ -1,5 +1,5 @@
 import type { Finding } from "@vigil/core";
-import type { FindingStore } from "@vigil/store-dynamodb";
+import type { NotificationOutbox } from "./ports.ts";
 
 /** What publishes a finding to the alerts topic (SnsNotifier); resolves with the message id. */
 export interface FindingPublisher {
@@ -7,9 +7,8 @@ export interface FindingPublisher {
 }
 
 export interface SnsDeliveryOptions {
-  store: FindingStore;
+  outbox: NotificationOutbox;
   publisher: FindingPublisher;
-  now: () => Date;
   /** How long a claim lasts; well above a publish's own timeout so two holders never overlap. */
   leaseMs?: number;
 }
@@ -23,7 +22,7 @@ export interface DeliveryReport {
 }
 
 /**
- * Delivers findings to the topic through the store's outbox: a finding is stored (and claimed)
+ * Delivers findings to the topic through the findings' outbox: a finding is stored (and claimed)
  * before it is published, marked delivered after, and released on failure so the sweep retries
  * it. Only a lease holder publishes, so a stored finding is published once; the one gap is a
  * crash between SNS accepting the message and the store recording it, after which the sweep
@@ -66,24 +65,24 @@ export class SnsDelivery {
 
   /** Publishes one finding and records it delivered; on failure gives the lease back and returns the error. */
   async #deliver(finding: Finding, owner: string): Promise<{ error: unknown } | undefined> {
-    const { store, publisher, now } = this.#options;
+    const { outbox, publisher } = this.#options;
     try {
       const reference = await publisher.publish(finding);
-      await store.completeDelivery(finding.id, "sns", { owner, nowMs: now().getTime(), reference });
+      await outbox.completeDelivery(finding.id, "sns", { owner, reference });
       return undefined;
     } catch (error) {
-      await store.releaseDelivery(finding.id, "sns", { owner, error, nowMs: now().getTime() });
+      await outbox.releaseDelivery(finding.id, "sns", { owner, error });
       return { error };
     }
   }
 
   /** The sweep: claims what is still undelivered with a free or ended lease, and publishes it. */
   async retryUndelivered(owner: string, limit = 100): Promise<DeliveryReport> {
-    const { store, now, leaseMs } = this.#options;
-    const due = await store.listUndelivered({ nowMs: now().getTime(), limit });
+    const { outbox, leaseMs } = this.#options;
+    const due = await outbox.listUndelivered({ limit });
     const claimed: Finding[] = [];
     for (const finding of due) {
-      if ((await store.claimDelivery(finding.id, "sns", { owner, nowMs: now().getTime(), leaseMs })) === "claimed") claimed.push(finding);
+      if ((await outbox.claimDelivery(finding.id, "sns", { owner, leaseMs })) === "claimed") claimed.push(finding);
     }
     return this.deliverClaimed(claimed, owner);
   }

@@ -1,7 +1,11 @@
 export * from "./errors.ts";
+export * from "./ports.ts";
 export * from "./readEventMessage.ts";
 export * from "./SnsDelivery.ts";
 export * from "./EventEvaluator.ts";
 export * from "./SlackDelivery.ts";
 export * from "./remediationSettings.ts";
+export * from "./runPostureOnce.ts";
 export * from "./PostureRunner.ts";
+export * from "./EventScan.ts";
+export type { ScanListener, ScanStats } from "./Scanner.ts";

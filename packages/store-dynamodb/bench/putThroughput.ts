@@ -1,5 +1,5 @@
 /**
- * Put throughput of FindingStore into on-disk dynalite, as `vigil scan` uses it.
+ * Put throughput of the findings writer into on-disk dynalite, as `vigil scan` uses it.
  *   npx tsx packages/store-dynamodb/bench/putThroughput.ts [count=5000] [batch=200] [concurrency=16]
  * Prints findings/s for new findings (batches of `batch`, like the CLI) and for putting them all again.
  */
@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Finding } from "@vigil/core";
-import { FindingStore } from "../src/index.ts";
+import { createFindingStore } from "../src/index.ts";
 import { ensureFindingsTable, startDynalite } from "../src/local/index.ts";
 
 const [count = 5000, batch = 200, concurrency = 16] = process.argv.slice(2).map(Number);
@@ -42,13 +42,13 @@ const directory = await mkdtemp(join(tmpdir(), "vigil-bench-"));
 const dynalite = await startDynalite({ path: join(directory, "dynamodb") });
 try {
   await ensureFindingsTable(dynalite.client, "vigil-findings");
-  const store = new FindingStore({ client: dynalite.client, tableName: "vigil-findings", concurrency });
+  const { writer } = createFindingStore({ client: dynalite.client, tableName: "vigil-findings", concurrency });
   const findings = Array.from({ length: count }, (_, n) => finding(n));
 
   const run = async (label: string) => {
     const started = performance.now();
     let created = 0;
-    for (let start = 0; start < findings.length; start += batch) created += (await store.putFindings(findings.slice(start, start + batch))).created.length;
+    for (let start = 0; start < findings.length; start += batch) created += (await writer.putFindings(findings.slice(start, start + batch))).created.length;
     const seconds = (performance.now() - started) / 1000;
     console.log(`${label}: ${count} findings (${created} created) in ${seconds.toFixed(2)}s = ${Math.round(count / seconds)} findings/s`);
   };

@@ -1,23 +1,22 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
-import type { Finding, FindingStatus } from "@vigil/core";
-import { isConditionFailure, storeError } from "./dynamoFailures.ts";
+import type { Finding } from "@vigil/core";
 import { InvalidRequestError, StoreError } from "./errors.ts";
-import { effectiveStatus, type FindingItem, fromItem, HISTORY_ATTRIBUTE, isExpired, SUPPRESSED_UNTIL_ATTRIBUTE, SYSTEM_ACTOR } from "./findingItem.ts";
-import type { FindingStore } from "./FindingStore.ts";
-import { isoInstant } from "./instant.ts";
+import { type FindingItem, fromItem, isExpired } from "./findingItem.ts";
+import type { FindingsTable, TableClock } from "./FindingsTable.ts";
+import type { FindingTriage } from "./FindingTriage.ts";
+import type { FindingWriter } from "./FindingWriter.ts";
+import { entriesFor, HISTORY_ATTRIBUTE, type HistoryEntry, SYSTEM_ACTOR } from "./history.ts";
 import { mapConcurrent } from "./mapConcurrent.ts";
 import type { Lease } from "./outbox.ts";
 import { LIVE } from "./queryExpressions.ts";
+import { expectedOf } from "./statusWrite.ts";
 import { EXPIRES_AT_ATTRIBUTE, INDEX_NAMES, KEY_ATTRIBUTES } from "./tableDefinition.ts";
-import { expiryEntry, type HistoryEntry } from "./triage.ts";
 
 export interface PostureLifecycleOptions {
+  table: FindingsTable;
   /** Creates the new findings (putFindings: conditional, with the outbox). */
-  store: FindingStore;
-  /** The client `store` uses: the lifecycle's own conditional updates go to the same table. */
-  client: DynamoDBDocumentClient;
-  /** How long an automatically resolved finding is kept; give the store's value (90 days when absent, as the store). */
-  resolvedRetentionDays?: number;
+  writer: FindingWriter;
+  /** Resolves and reopens, with the same write as every other status change. */
+  triage: FindingTriage;
   /** Updates in flight at once; 8 when absent. */
   concurrency?: number;
 }
@@ -75,32 +74,25 @@ type Sighting = { kind: "seen"; item: FindingItem } | { kind: "reopened"; item: 
  * resolved one that comes back is reopened, each change with a history entry by "vigil". Stored
  * findings are found through the byRule index (partition: the check id), never a Scan.
  *
- * Runs may overlap (a slow run, a retried one). Every change is one conditional UpdateItem guarded
- * by the finding's history length (each status change appends one entry, so it is the item's
- * status version) and by lastSeenAt: a run resolves a finding only if no run at or after its own
- * instant saw it, and reopens one only if it was resolved before its instant. Whatever order
- * overlapping runs land in, the newest observation decides.
- *
- * Resolve and reopen are not FindingStore.transition: that conditions on the status alone, so a
- * run could resolve a finding a newer run had just seen. They write what transition writes (status,
- * its index key, the retention clock, the history entry in the same shape) plus that guard.
+ * Runs may overlap (a slow run, a retried one), so a run is judged at its own instant, not the
+ * clock's. Resolve and reopen are status changes of FindingTriage, guarded by the finding's history
+ * length (its status version) instead of its status alone, and resolve also by lastSeenAt: a run
+ * resolves a finding only if no run at or after its own instant saw it, and reopens one only if it
+ * was resolved before its instant. Whatever order overlapping runs land in, the newest observation
+ * decides.
  */
 export class PostureLifecycle {
-  readonly #store: FindingStore;
-  readonly #client: DynamoDBDocumentClient;
-  readonly #tableName: string;
-  readonly #retentionSeconds: number;
+  readonly #table: FindingsTable;
+  readonly #writer: FindingWriter;
+  readonly #triage: FindingTriage;
   readonly #concurrency: number;
 
   constructor(options: PostureLifecycleOptions) {
-    const days = options.resolvedRetentionDays ?? 90;
-    if (!(days > 0)) throw new StoreError(`resolvedRetentionDays: expected a positive number, got ${days}`);
     const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new StoreError(`concurrency: expected a positive whole number, got ${concurrency}`);
-    this.#store = options.store;
-    this.#client = options.client;
-    this.#tableName = options.store.tableName;
-    this.#retentionSeconds = Math.round(days * 86_400);
+    this.#table = options.table;
+    this.#writer = options.writer;
+    this.#triage = options.triage;
     this.#concurrency = concurrency;
   }
 
@@ -110,20 +102,19 @@ export class PostureLifecycle {
    */
   async syncPostureRun(run: PostureRunSync): Promise<PostureSyncResult> {
     const { account, checkIds, findings, now } = checkRun(run);
-    const nowMs = now.getTime();
-    const seenIso = isoInstant(nowMs);
+    const clock = this.#table.clock(now);
 
-    const { created, existing } = await this.#store.putFindings(findings, run.claimFor ? { claimFor: run.claimFor } : {});
+    const { created, existing } = await this.#writer.putFindings(findings, run.claimFor ? { claimFor: run.claimFor } : {});
     const existingIds = [...new Set(existing)];
     const sightings = new Array<Sighting>(existingIds.length);
     await mapConcurrent(existingIds, this.#concurrency, async (id, index) => {
-      sightings[index] = await this.#sighted(id, seenIso, nowMs);
+      sightings[index] = await this.#sighted(id, clock);
     });
 
     const result: PostureSyncResult = { created, seenAgain: [], stillOpen: [], resolved: [], reopened: [] };
     sightings.forEach((sighting, index) => {
       if (sighting.kind === "none") return;
-      const finding = fromItem(sighting.item, seenIso);
+      const finding = fromItem(sighting.item, clock.iso);
       if (sighting.kind === "reopened") {
         result.reopened.push(finding);
         return;
@@ -135,13 +126,13 @@ export class PostureLifecycle {
     const seenIds = new Set(findings.map((finding) => finding.id));
     const candidates: FindingItem[] = [];
     for (const checkId of new Set(checkIds)) {
-      for (const item of await this.#unresolvedOf(checkId, account, nowMs)) if (!seenIds.has(item[ID] as string)) candidates.push(item);
+      for (const item of await this.#unresolvedOf(checkId, account, clock)) if (!seenIds.has(item[ID] as string)) candidates.push(item);
     }
     const resolved = new Array<FindingItem | undefined>(candidates.length);
     await mapConcurrent(candidates, this.#concurrency, async (item, index) => {
-      resolved[index] = await this.#resolveUnseen(item, seenIso, nowMs);
+      resolved[index] = await this.#resolveUnseen(item, clock);
     });
-    for (const item of resolved) if (item) result.resolved.push(fromItem(item, seenIso));
+    for (const item of resolved) if (item) result.resolved.push(fromItem(item, clock.iso));
     return result;
   }
 
@@ -153,9 +144,10 @@ export class PostureLifecycle {
   async recordRemediation(findingId: string, record: RemediationRecord): Promise<boolean> {
     if (typeof findingId !== "string" || findingId === "") throw new InvalidRequestError("findingId", "expected a finding id");
     const value = { at: record.at, dryRun: record.dryRun, actions: [...record.actions] };
+    const operation = `recording the remediation of ${findingId}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // A nested path can be set only inside an existing map, so a finding without details gets the whole map.
-      const nested = await this.#conditionalUpdate(`recording the remediation of ${findingId}`, {
+      const nested = await this.#table.update(operation, {
         Key: { [ID]: findingId },
         UpdateExpression: "SET #details.#remediation = :record",
         ConditionExpression: "attribute_exists(#id) AND attribute_type(#details, :map)",
@@ -163,7 +155,7 @@ export class PostureLifecycle {
         ExpressionAttributeValues: { ":record": value, ":map": "M" },
       });
       if (nested) return true;
-      const whole = await this.#conditionalUpdate(`recording the remediation of ${findingId}`, {
+      const whole = await this.#table.update(operation, {
         Key: { [ID]: findingId },
         UpdateExpression: "SET #details = :details",
         ConditionExpression: "attribute_exists(#id) AND attribute_not_exists(#details)",
@@ -171,49 +163,33 @@ export class PostureLifecycle {
         ExpressionAttributeValues: { ":details": { [REMEDIATION]: value } },
       });
       if (whole) return true;
-      if (!(await this.#readItem(findingId))) return false;
+      if (!(await this.#table.readItem(findingId))) return false;
     }
     throw new StoreError(`finding ${findingId} changed ${MAX_ATTEMPTS} times while its remediation was being recorded; try again`);
   }
 
   /** A stored finding the run saw: lastSeenAt moved forward, or reopened when it had been resolved before the run. */
-  async #sighted(id: string, seenIso: string, nowMs: number): Promise<Sighting> {
-    const nowSeconds = Math.floor(nowMs / 1000);
+  async #sighted(id: string, clock: TableClock): Promise<Sighting> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const seen = await this.#updateReturning(`recording that finding ${id} was seen again`, {
+      const seen = await this.#table.updateReturning(`recording that finding ${id} was seen again`, {
         Key: { [ID]: id },
         UpdateExpression: "SET #lastSeen = :seen",
         ConditionExpression: `attribute_exists(#id) AND (${LIVE}) AND #status <> :resolved AND (attribute_not_exists(#lastSeen) OR #lastSeen < :seen)`,
         ExpressionAttributeNames: { "#id": ID, "#expiresAt": EXPIRES_AT_ATTRIBUTE, "#status": "status", "#lastSeen": LAST_SEEN },
-        ExpressionAttributeValues: { ":now": nowSeconds, ":resolved": "resolved", ":seen": seenIso },
+        ExpressionAttributeValues: { ":now": clock.seconds, ":resolved": "resolved", ":seen": clock.iso },
       });
       if (seen) return { kind: "seen", item: seen };
 
-      const item = await this.#readItem(id);
+      const item = await this.#table.readItem(id);
       // Gone since putFindings found it (its retention ran out): the next run stores it anew.
-      if (!item || isExpired(item, nowSeconds)) return { kind: "none" };
+      if (!item || isExpired(item, clock.seconds)) return { kind: "none" };
       // Not resolved, so a run at this instant or a newer one has seen it already.
       if (item.status !== "resolved") return { kind: "seen", item };
       // Resolved at or after this run's instant, by a newer run or a person: that stands.
-      if ((resolvedAt(item) ?? "") >= seenIso) return { kind: "none" };
+      if ((resolvedAt(item) ?? "") >= clock.iso) return { kind: "none" };
 
-      const entry: HistoryEntry = { at: seenIso, actor: SYSTEM_ACTOR, action: "reopen", from: "resolved", to: "open", reason: `seen again in the posture run of ${seenIso}` };
-      const guard = historyGuard(item);
-      const reopened = await this.#updateReturning(`reopening finding ${id}`, {
-        Key: { [ID]: id },
-        UpdateExpression: "SET #status = :open, #statusKey = :open, #lastSeen = :seen, #history = list_append(if_not_exists(#history, :none), :entries) REMOVE #expiresAt, #until",
-        ConditionExpression: `attribute_exists(#id) AND (${LIVE}) AND #status = :resolved AND ${guard.text}`,
-        ExpressionAttributeNames: {
-          "#id": ID,
-          "#expiresAt": EXPIRES_AT_ATTRIBUTE,
-          "#status": "status",
-          "#statusKey": KEY_ATTRIBUTES.status,
-          "#lastSeen": LAST_SEEN,
-          "#history": HISTORY_ATTRIBUTE,
-          "#until": SUPPRESSED_UNTIL_ATTRIBUTE,
-        },
-        ExpressionAttributeValues: { ":now": nowSeconds, ":open": "open", ":resolved": "resolved", ":seen": seenIso, ":none": [], ":entries": [entry], ...guard.values },
-      });
+      const entry: HistoryEntry = { at: clock.iso, actor: SYSTEM_ACTOR, action: "reopen", from: "resolved", to: "open", reason: `seen again in the posture run of ${clock.iso}` };
+      const reopened = await this.#triage.write(id, { entry, expected: expectedOf(item, "history"), change: { to: "open", entries: [entry], lastSeenAt: clock.iso } }, clock);
       if (reopened) return { kind: "reopened", item: reopened };
     }
     throw new StoreError(`finding ${id} changed ${MAX_ATTEMPTS} times while the posture run was recording it; try again`);
@@ -221,110 +197,33 @@ export class PostureLifecycle {
 
   /**
    * Resolves a stored finding the run did not see, unless a run at or after this one's instant saw
-   * it. `item` comes from the index, which may lag: a failed condition re-reads the item itself.
+   * it. `indexed` comes from the index, which may lag: a failed condition re-reads the item itself.
    */
-  async #resolveUnseen(indexed: FindingItem, seenIso: string, nowMs: number): Promise<FindingItem | undefined> {
-    const nowSeconds = Math.floor(nowMs / 1000);
-    const id = indexed[ID] as string;
-    let item: FindingItem | undefined = indexed;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (!item || isExpired(item, nowSeconds) || item.status === "resolved") return undefined;
-      const lastSeen = typeof item[LAST_SEEN] === "string" ? (item[LAST_SEEN] as string) : undefined;
-      if (lastSeen !== undefined && lastSeen >= seenIso) return undefined;
-
-      const stored = item.status as FindingStatus;
-      const storedUntil = item[SUPPRESSED_UNTIL_ATTRIBUTE] as string | undefined;
-      const from = effectiveStatus(item, seenIso);
-      const entry: HistoryEntry = { at: seenIso, actor: SYSTEM_ACTOR, action: "resolve", from, to: "resolved", reason: `not seen in the posture run of ${seenIso}` };
-      // As transition does: a suppression that ran out is written as reopened at its expiry first.
-      const entries = stored === "suppressed" && from === "open" ? [expiryEntry(storedUntil as string), entry] : [entry];
-      const guard = historyGuard(item);
-      const changed = await this.#updateReturning(`resolving finding ${id}`, {
-        Key: { [ID]: id },
-        UpdateExpression: "SET #status = :resolved, #statusKey = :resolved, #expiresAt = :expiresAt, #history = list_append(if_not_exists(#history, :none), :entries) REMOVE #until",
-        ConditionExpression: `attribute_exists(#id) AND (${LIVE}) AND #status = :stored AND ${guard.text} AND (attribute_not_exists(#lastSeen) OR #lastSeen < :seen)`,
-        ExpressionAttributeNames: {
-          "#id": ID,
-          "#expiresAt": EXPIRES_AT_ATTRIBUTE,
-          "#status": "status",
-          "#statusKey": KEY_ATTRIBUTES.status,
-          "#lastSeen": LAST_SEEN,
-          "#history": HISTORY_ATTRIBUTE,
-          "#until": SUPPRESSED_UNTIL_ATTRIBUTE,
-        },
-        ExpressionAttributeValues: {
-          ":now": nowSeconds,
-          ":resolved": "resolved",
-          ":stored": stored,
-          ":seen": seenIso,
-          ":expiresAt": nowSeconds + this.#retentionSeconds,
-          ":none": [],
-          ":entries": entries,
-          ...guard.values,
-        },
-      });
-      if (changed) return changed;
-      item = await this.#readItem(id);
-    }
-    throw new StoreError(`finding ${id} changed ${MAX_ATTEMPTS} times while the posture run was resolving it; try again`);
+  async #resolveUnseen(indexed: FindingItem, clock: TableClock): Promise<FindingItem | undefined> {
+    const outcome = await this.#triage.changeStatus(
+      indexed[ID] as string,
+      clock,
+      (item, from) => {
+        if (item.status === "resolved") return undefined;
+        const lastSeen = typeof item[LAST_SEEN] === "string" ? (item[LAST_SEEN] as string) : undefined;
+        if (lastSeen !== undefined && lastSeen >= clock.iso) return undefined;
+        const entry: HistoryEntry = { at: clock.iso, actor: SYSTEM_ACTOR, action: "resolve", from, to: "resolved", reason: `not seen in the posture run of ${clock.iso}` };
+        return { entry, expected: expectedOf(item, "history", clock.iso), change: { to: "resolved", entries: entriesFor(item, from, entry) } };
+      },
+      indexed,
+    );
+    return outcome?.changed ? outcome.item : undefined;
   }
 
   /** The live, unresolved findings of one check in one account: a Query of the byRule partition. */
-  async #unresolvedOf(checkId: string, account: string, nowMs: number): Promise<FindingItem[]> {
-    const items: FindingItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const output = await this.#send(`listing the stored findings of ${checkId}`, () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            IndexName: INDEX_NAMES.ruleId,
-            KeyConditionExpression: "#rule = :rule",
-            FilterExpression: `(${LIVE}) AND #account = :account AND #status <> :resolved`,
-            ExpressionAttributeNames: { "#rule": KEY_ATTRIBUTES.ruleId, "#expiresAt": EXPIRES_AT_ATTRIBUTE, "#account": "account", "#status": "status" },
-            ExpressionAttributeValues: { ":rule": checkId, ":now": Math.floor(nowMs / 1000), ":account": account, ":resolved": "resolved" },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        ),
-      );
-      items.push(...((output.Items ?? []) as FindingItem[]));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return items;
-  }
-
-  /** The item after the update; undefined when the condition failed. */
-  async #updateReturning(operation: string, input: Omit<UpdateCommandInput, "TableName" | "ReturnValues">): Promise<FindingItem | undefined> {
-    try {
-      const output = await this.#client.send(new UpdateCommand({ TableName: this.#tableName, ...input, ReturnValues: "ALL_NEW" }));
-      return output.Attributes as FindingItem;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw storeError(operation, this.#tableName, error);
-    }
-  }
-
-  async #conditionalUpdate(operation: string, input: Omit<UpdateCommandInput, "TableName">): Promise<boolean> {
-    try {
-      await this.#client.send(new UpdateCommand({ TableName: this.#tableName, ...input }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw storeError(operation, this.#tableName, error);
-    }
-  }
-
-  async #readItem(id: string): Promise<FindingItem | undefined> {
-    const output = await this.#send(`reading finding ${id}`, () => this.#client.send(new GetCommand({ TableName: this.#tableName, Key: { [ID]: id }, ConsistentRead: true })));
-    return output.Item as FindingItem | undefined;
-  }
-
-  async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      throw storeError(operation, this.#tableName, error);
-    }
+  #unresolvedOf(checkId: string, account: string, clock: TableClock): Promise<FindingItem[]> {
+    return this.#table.queryAll(`listing the stored findings of ${checkId}`, {
+      IndexName: INDEX_NAMES.ruleId,
+      KeyConditionExpression: "#rule = :rule",
+      FilterExpression: `(${LIVE}) AND #account = :account AND #status <> :resolved`,
+      ExpressionAttributeNames: { "#rule": KEY_ATTRIBUTES.ruleId, "#expiresAt": EXPIRES_AT_ATTRIBUTE, "#account": "account", "#status": "status" },
+      ExpressionAttributeValues: { ":rule": checkId, ":now": clock.seconds, ":account": account, ":resolved": "resolved" },
+    });
   }
 }
 
@@ -348,16 +247,6 @@ function checkRun(run: PostureRunSync): PostureRunSync {
   });
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) throw new InvalidRequestError("now", "expected a valid Date");
   return run;
-}
-
-/**
- * The item's status version: every status change appends one history entry, so the length of the
- * list read is what the write is conditioned on (an item from before the history has none).
- */
-function historyGuard(item: FindingItem): { text: string; values: Record<string, unknown> } {
-  const history = item[HISTORY_ATTRIBUTE];
-  if (!Array.isArray(history)) return { text: "attribute_not_exists(#history)", values: {} };
-  return { text: "size(#history) = :historyLength", values: { ":historyLength": history.length } };
 }
 
 /** When the finding was last resolved: its latest history entry leading to resolved. */

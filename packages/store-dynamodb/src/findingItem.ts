@@ -1,19 +1,11 @@
-import type { Finding, FindingStatus } from "@vigil/core";
+import type { Finding } from "@vigil/core";
+import { effectiveStatus, HISTORY_ATTRIBUTE, type HistoryEntry, SUPPRESSED_UNTIL_ATTRIBUTE, SYSTEM_ACTOR } from "./history.ts";
 import { isoInstant, MAX_SORTABLE_MS } from "./instant.ts";
 import { DELIVERY_ATTRIBUTES, type Lease, pendingAttributes } from "./outbox.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
-import type { HistoryEntry } from "./triage.ts";
 
 /** A finding as stored: its own fields plus the key attributes of the indexes, the outbox state, the triage history and, once resolved, `expiresAt`. */
 export type FindingItem = Record<string, unknown> & { id: string; skTime: string; expiresAt?: number };
-
-/** Every status change of the finding, oldest first, its creation included: a list of HistoryEntry maps. */
-export const HISTORY_ATTRIBUTE = "statusHistory";
-/** ISO instant at which a suppression ends; only on a suppressed finding, and only when it has an expiry. */
-export const SUPPRESSED_UNTIL_ATTRIBUTE = "suppressedUntil";
-
-/** The actor of the changes Vigil makes itself: a finding's creation, a suppression running out. */
-export const SYSTEM_ACTOR = "vigil";
 
 const INTERNAL = new Set<string>([
   ...Object.values(KEY_ATTRIBUTES).filter((name) => name !== KEY_ATTRIBUTES.id),
@@ -71,16 +63,6 @@ export function newFindingItem(finding: Finding, options: NewItemOptions): Findi
   const created: HistoryEntry = { at: isoInstant(options.nowMs), actor: SYSTEM_ACTOR, action: "create", from: null, to: finding.status };
   item[HISTORY_ATTRIBUTE] = [created];
   return { ...item, ...pendingAttributes(finding.id, options.nowMs, options.claim) };
-}
-
-/**
- * The status a person sees: a suppression whose expiry has passed reads as open even before
- * `reopenExpiredSuppressions` has written it so.
- */
-export function effectiveStatus(item: Record<string, unknown>, nowIso: string): FindingStatus {
-  const status = item.status as FindingStatus;
-  const until = item[SUPPRESSED_UNTIL_ATTRIBUTE];
-  return status === "suppressed" && typeof until === "string" && until <= nowIso ? "open" : status;
 }
 
 /** The finding's public shape: its own fields, with the status in effect at `nowIso`. */

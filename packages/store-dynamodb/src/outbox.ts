@@ -18,8 +18,6 @@ export const SWEPT_CHANNEL: DeliveryChannel = "sns";
 export interface Lease {
   /** Unique per attempt (a Lambda request id, say): two holders must never share one. */
   owner: string;
-  /** Epoch ms; injected so that tests can move the clock. */
-  nowMs: number;
   /** How long the holder may take to send; keep it well above the send's own timeout. */
   leaseMs: number;
 }
@@ -28,7 +26,6 @@ export type ClaimResult = "claimed" | "delivered" | "busy" | "missing";
 
 export interface CompleteOptions {
   owner: string;
-  nowMs: number;
   /** What the channel returned (an SNS MessageId, a Slack message ts), kept for tracing. */
   reference?: string;
 }
@@ -37,8 +34,6 @@ export interface ReleaseOptions {
   owner: string;
   /** Why the send failed; kept as a short message. */
   error: unknown;
-  /** When the release happens; the store's clock when absent. */
-  nowMs?: number;
 }
 
 /** One channel's delivery state of a finding, for operators and tests. */
@@ -122,13 +117,13 @@ export function checkInstant(ms: unknown, field: string): asserts ms is number {
   }
 }
 
-export function checkLease(lease: Lease, field = "lease"): void {
+/** A lease taken at `nowMs`, checked field by field, its end within the range of due keys. */
+export function checkLease(lease: Lease, nowMs: number, field = "lease"): void {
   checkOwner(lease?.owner, `${field}.owner`);
-  checkInstant(lease.nowMs, `${field}.nowMs`);
   if (typeof lease.leaseMs !== "number" || !Number.isFinite(lease.leaseMs) || lease.leaseMs <= 0) {
     throw new StoreError(`${field}.leaseMs: expected a positive number of milliseconds, got ${String(lease.leaseMs)}`);
   }
-  checkInstant(lease.nowMs + lease.leaseMs, `${field}.nowMs + ${field}.leaseMs`);
+  checkInstant(nowMs + lease.leaseMs, `${field}: now + ${field}.leaseMs`);
 }
 
 /** Last instant whose ISO form is 24 characters (year 9999), so due keys compare as strings. */
@@ -138,12 +133,12 @@ const MAX_INSTANT_MS = 253_402_300_799_998;
 export function pendingAttributes(findingId: string, nowMs: number, claim: Lease | undefined): Record<string, unknown> {
   const attributes: Record<string, unknown> = {
     [KEY_ATTRIBUTES.pendingNotification]: SWEPT_CHANNEL,
-    [KEY_ATTRIBUTES.notificationDue]: dueKey(claim ? claim.nowMs + claim.leaseMs : nowMs, findingId),
+    [KEY_ATTRIBUTES.notificationDue]: dueKey(claim ? nowMs + claim.leaseMs : nowMs, findingId),
     [deliveryAttribute(SWEPT_CHANNEL, "Attempts")]: claim ? 1 : 0,
   };
   if (claim) {
     attributes[deliveryAttribute(SWEPT_CHANNEL, "LeaseOwner")] = claim.owner;
-    attributes[deliveryAttribute(SWEPT_CHANNEL, "LeaseUntil")] = claim.nowMs + claim.leaseMs;
+    attributes[deliveryAttribute(SWEPT_CHANNEL, "LeaseUntil")] = nowMs + claim.leaseMs;
   }
   return attributes;
 }

@@ -1,5 +1,5 @@
 import type { ItemFilter, Partition } from "./FindingQuery.ts";
-import { SUPPRESSED_UNTIL_ATTRIBUTE } from "./findingItem.ts";
+import { SUPPRESSED_UNTIL_ATTRIBUTE } from "./history.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
 
 /** A DynamoDB expression with the names and values it uses (DynamoDB rejects any it does not use). */

@@ -101,7 +101,7 @@ describe("API Gateway events through the router", () => {
   beforeEach(async () => {
     store = await freshStore(dynalite);
     findings = seededFindings();
-    await store.putFindings(findings);
+    await store.writer.putFindings(findings);
   });
   afterAll(async () => {
     await dynalite?.close();

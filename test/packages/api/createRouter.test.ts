@@ -26,7 +26,7 @@ let router: ReturnType<typeof routerFor>;
 beforeEach(async () => {
   store = await freshStore(dynalite);
   findings = seededFindings();
-  await store.putFindings(findings);
+  await store.writer.putFindings(findings);
   router = routerFor(store);
 });
 
@@ -281,7 +281,7 @@ describe("Function: createRouter", () => {
     it("answers a generic 500 with the request id, logs the error under that id, and never echoes it", async () => {
       const broken = await startDynalite();
       const brokenStore = await freshStore(broken);
-      await brokenStore.putFindings(findings.slice(0, 1));
+      await brokenStore.writer.putFindings(findings.slice(0, 1));
       await broken.close();
       const logged: { message: string; attributes: Record<string, unknown> }[] = [];
       const failing = routerFor(brokenStore, { error: (message, attributes) => logged.push({ message, attributes }) });

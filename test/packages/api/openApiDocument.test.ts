@@ -96,7 +96,7 @@ describe("Function: openApiDocument", () => {
     beforeAll(async () => {
       dynalite = await startDynalite();
       store = await freshStore(dynalite);
-      await store.putFindings(seededFindings());
+      await store.writer.putFindings(seededFindings());
       router = routerFor(store);
     });
     afterAll(async () => {

@@ -28,7 +28,7 @@ const findings = seededFindings();
 beforeAll(async () => {
   dynalite = await startDynalite();
   const store = await freshStore(dynalite);
-  await store.putFindings(findings);
+  await store.writer.putFindings(findings);
   api = await startSigV4Server(routerFor(store), REGION);
 });
 afterAll(async () => {

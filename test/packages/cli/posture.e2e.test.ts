@@ -204,12 +204,12 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
 
     const opened = await openStore(join(cwd, "store"));
     try {
-      const page = await opened.store.listFindings({ limit: 100 });
+      const page = await opened.store.reader.listFindings({ limit: 100 });
       expect(page.items.map((finding) => `${finding.ruleId} ${finding.severity} ${finding.resource}`).sort()).toEqual(REPORT_FINDINGS);
       expect(new Set(page.items.map((finding) => finding.status))).toEqual(new Set(["open"]));
       const legacy = page.items.find((finding) => finding.ruleId === "credentials-unused");
       expect(legacy?.lastSeenAt).toBe("2026-11-24T12:00:00.000Z");
-      const history = (await opened.store.getHistory(legacy?.id as string))?.map((entry) => `${entry.action} ${entry.at}`);
+      const history = (await opened.store.reader.getHistory(legacy?.id as string))?.map((entry) => `${entry.action} ${entry.at}`);
       expect(history).toEqual(expect.arrayContaining(["resolve 2026-11-23T12:00:00.000Z", "reopen 2026-11-24T12:00:00.000Z"]));
     } finally {
       await opened.close();

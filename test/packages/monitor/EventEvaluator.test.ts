@@ -5,7 +5,7 @@ import { restoreOmittedPolicy } from "@vigil/aws-iam";
 import { type AnyRule, catalogue, defineRule, Engine, MemoryWindowStore, parseEvent, resolveConfig } from "@vigil/core";
 import { type EventEvaluatorOptions, EventEvaluator, type PolicyRestorer, RuleFailuresError, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -57,10 +57,10 @@ async function evaluator(rules: readonly AnyRule[] = catalogue, options: Partial
   const tableName = `monitor-${++tables}`;
   await ensureFindingsTable(dynalite().client, tableName);
   const now = () => NOW;
-  const store = new FindingStore({ client: dynalite().client, tableName, now });
-  const delivery = new SnsDelivery({ store, publisher: new SnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN }), now });
+  const store = createFindingStore({ client: dynalite().client, tableName, now });
+  const delivery = new SnsDelivery({ outbox: store.outbox, publisher: new SnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN }) });
   const engine = new Engine({ rules, config: resolveConfig({}, rules), windows: new MemoryWindowStore(), now });
-  return { store, evaluator: new EventEvaluator({ engine, store, delivery, now, ...options }) };
+  return { store, evaluator: new EventEvaluator({ engine, store: store.writer, delivery, ...options }) };
 }
 
 describe("Class: EventEvaluator", () => {
@@ -80,7 +80,7 @@ describe("Class: EventEvaluator", () => {
     expect(again.created).toEqual([]);
     expect(again.notifications).toEqual({ delivered: [], failed: [] });
     expect(again.findings).toEqual(first.findings);
-    expect((await store.listFindings()).items.map((finding) => finding.id)).toEqual(first.findings.map((finding) => finding.id));
+    expect((await store.reader.listFindings()).items.map((finding) => finding.id)).toEqual(first.findings.map((finding) => finding.id));
     expect(sns.commandCalls(PublishCommand)).toHaveLength(first.findings.length);
   });
 
@@ -97,10 +97,10 @@ describe("Class: EventEvaluator", () => {
     // Assess
     expect(retried).toBeInstanceOf(RuleFailuresError);
     expect(retried).toMatchObject({ ruleIds: ["always-throws"], message: `event ${event.eventID}: rule always-throws failed: boom` });
-    const stored = (await store.listFindings()).items;
+    const stored = (await store.reader.listFindings()).items;
     expect(stored.map((finding) => finding.ruleId)).toEqual(["iam-user-created"]);
     expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
-    expect((await store.getDeliveries(stored[0]?.id ?? ""))?.sns.delivered).toBe(true);
+    expect((await store.outbox.getDeliveries(stored[0]?.id ?? ""))?.sns.delivered).toBe(true);
   });
 
   it("lets the omitted-document finding stand when it has no IAM client to read the document with", async () => {

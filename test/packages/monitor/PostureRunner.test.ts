@@ -1,10 +1,11 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { GetAccountSummaryCommand, IAMClient, IAMServiceException, ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { InternalErrorException, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import { deactivateOldAccessKeys, readAccountSnapshot } from "@vigil/aws-iam";
 import { catalogue, type ConfigInput, type Finding, resolveConfig } from "@vigil/core";
 import { PostureRunner, parseRemediationSettings, type RemediationSettingsInput, SnsDelivery } from "@vigil/monitor";
 import { type PostureDigestMessage, SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
-import { type FindingStore, PostureLifecycle } from "@vigil/store-dynamodb";
+import type { FindingStore } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -63,6 +64,8 @@ afterEach(() => {
 
 interface Deployment {
   store: FindingStore;
+  /** The store's clock, which a run sets to its instant. */
+  clock: { now: Date };
   /** Runs the posture check at `at`, as the scheduled function does. */
   run(at: Date): ReturnType<PostureRunner["run"]>;
 }
@@ -72,24 +75,27 @@ async function deploy(options: { remediation?: RemediationSettingsInput; config?
   const now = () => clock.now;
   const store = await freshStore(dynalite, { now });
   const client = new SNSClient({ region: REGION });
+  const iam = new IAMClient({ region: REGION });
+  const cloudTrail = new CloudTrailClient({ region: REGION });
+  const sleep = async () => {};
   const runner = new PostureRunner({
-    store,
-    lifecycle: new PostureLifecycle({ store, client: dynalite.client }),
-    delivery: new SnsDelivery({ store, publisher: new SnsNotifier({ client, topicArn: TOPIC_ARN }), now, leaseMs: 15 * 60_000 }),
+    store: store.posture,
+    outbox: store.outbox,
+    delivery: new SnsDelivery({ outbox: store.outbox, publisher: new SnsNotifier({ client, topicArn: TOPIC_ARN }), leaseMs: 15 * 60_000 }),
     digests: new SnsDigestPublisher({ client, topicArn: TOPIC_ARN }),
-    iam: new IAMClient({ region: REGION }),
-    cloudTrail: new CloudTrailClient({ region: REGION }),
+    remediator: { deactivateOldAccessKeys: (remediation) => deactivateOldAccessKeys({ iam, sleep, ...remediation }) },
     config: resolveConfig(options.config ?? {}, catalogue),
     remediation: parseRemediationSettings(options.remediation ?? {}),
     now,
-    sleep: async () => {},
   });
+  const reader = { read: () => readAccountSnapshot({ iam, cloudTrail, account: ACCOUNT, region: REGION, now: () => clock.now.getTime(), sleep }) };
   let runs = 0;
   return {
     store,
+    clock,
     run: (at) => {
       clock.now = at;
-      return runner.run({ account: ACCOUNT, region: REGION, owner: `run-${++runs}` });
+      return runner.run({ reader, owner: `run-${++runs}` });
     },
   };
 }
@@ -138,10 +144,11 @@ describe("Class: PostureRunner", () => {
     const report = await deployment.run(RUN_1);
 
     // Assess
-    expect(await deployment.store.listUndelivered({ nowMs: RUN_2.getTime() })).toEqual([]);
+    deployment.clock.now = RUN_2;
+    expect(await deployment.store.outbox.listUndelivered()).toEqual([]);
     const digestId = report.digest.published ? report.digest.messageId : "";
     for (const finding of report.created) {
-      const sns = (await deployment.store.getDeliveries(finding.id))?.sns;
+      const sns = (await deployment.store.outbox.getDeliveries(finding.id))?.sns;
       expect(sns, finding.ruleId).toMatchObject({ delivered: true });
       if (finding.severity === "CRITICAL") expect(sns?.reference).not.toBe(digestId);
       else expect(sns?.reference).toBe(digestId);
@@ -170,7 +177,7 @@ describe("Class: PostureRunner", () => {
     expect(secondDigests).toHaveLength(1);
     expect(digestMessage(secondDigests[0] as PublishCommandInput).counts).toEqual({ new: none, reopened: none, resolved: { ...none, CRITICAL: 1 }, stillOpen: BASELINE });
     expect(secondDigests[0]?.MessageAttributes?.severity?.StringValue).toBe("INFO");
-    expect(await deployment.store.getHistory(rootId as string)).toContainEqual(
+    expect(await deployment.store.reader.getHistory(rootId as string)).toContainEqual(
       expect.objectContaining({ at: RUN_2.toISOString(), actor: "vigil", action: "resolve", reason: `not seen in the posture run of ${RUN_2.toISOString()}` }),
     );
 
@@ -197,7 +204,8 @@ describe("Class: PostureRunner", () => {
 
     // Assess
     expect(report.digest).toEqual({ published: false, error: expect.objectContaining({ name: "DigestPublishError" }) });
-    const pending = await deployment.store.listUndelivered({ nowMs: RUN_1.getTime() + 1 });
+    deployment.clock.now = new Date(RUN_1.getTime() + 1);
+    const pending = await deployment.store.outbox.listUndelivered();
     expect(pending.map((finding) => finding.id).sort()).toEqual(report.created.filter((finding) => finding.severity !== "CRITICAL").map((finding) => finding.id).sort());
     expect(report.notifications.delivered).toHaveLength(1);
   });
@@ -227,7 +235,7 @@ describe("Class: PostureRunner", () => {
     expect(report.remediation?.dryRun).toBe(true);
     expect(report.remediation?.actions.map((action) => `${action.outcome} ${action.accessKeyId}`)).toEqual(["would-do AKIA6ON6E4XECIOLD0001", "would-do AKIA6ON6E4XEBACKUP001"]);
     const [ciFinding] = byRule(report.created, "access-key-not-rotated").filter((finding) => finding.resource === CI);
-    expect((await deployment.store.getFinding(ciFinding?.id as string))?.details?.remediation).toEqual({
+    expect((await deployment.store.reader.getFinding(ciFinding?.id as string))?.details?.remediation).toEqual({
       at: RUN_1.toISOString(),
       dryRun: true,
       actions: [{ kind: "deactivate-access-key", user: "ci-deployer", arn: CI, accessKeyId: "AKIA6ON6E4XECIOLD0001", ageDays: 1403, outcome: "would-do" }],
@@ -254,7 +262,7 @@ describe("Class: PostureRunner", () => {
     ]);
     const recorded = async (arn: string) => {
       const [finding] = byRule(report.created, "access-key-not-rotated").filter((candidate) => candidate.resource === arn);
-      return (await deployment.store.getFinding(finding?.id as string))?.details?.remediation as { dryRun: boolean; actions: { outcome: string }[] };
+      return (await deployment.store.reader.getFinding(finding?.id as string))?.details?.remediation as { dryRun: boolean; actions: { outcome: string }[] };
     };
     expect(await recorded(CI)).toMatchObject({ dryRun: false, actions: [{ outcome: "done", accessKeyId: "AKIA6ON6E4XECIOLD0001" }] });
     expect(await recorded(BACKUP)).toMatchObject({ dryRun: false, actions: [{ outcome: "failed", reason: expect.stringContaining("AccessDenied") }] });
@@ -269,7 +277,8 @@ describe("Class: PostureRunner", () => {
     const deployment = await deploy({ remediation: { enabled: true, dryRun: false }, config });
     const first = await deployment.run(RUN_1);
     const [ciFinding] = byRule(first.created, "access-key-not-rotated").filter((finding) => finding.resource === CI);
-    await deployment.store.transition(ciFinding?.id as string, { action: "suppress", actor: "sec@example.com", reason: "CI key replaced next sprint", nowMs: RUN_1.getTime() + 60_000 });
+    deployment.clock.now = new Date(RUN_1.getTime() + 60_000);
+    await deployment.store.triage.transition(ciFinding?.id as string, { action: "suppress", actor: "sec@example.com", reason: "CI key replaced next sprint" });
     iam.resetHistory();
 
     // Act

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Finding } from "@vigil/core";
 import { DeliveryBusyError, SlackDelivery } from "@vigil/monitor";
 import { digestPublishInput, formatDigest, SlackDeliveryError, SlackWebhook, snsPublishInput } from "@vigil/notify";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { evaluateValue } from "../../helpers/evaluate.ts";
 import { type SlackServer, startSlackServer } from "../notify/slackServer.ts";
 import { cloudTrailRecord, snsNotificationBody, TOPIC_ARN, withEventId } from "../../functions/lambdaEvents.ts";
+import { type MovableClock, movableClock } from "../store-dynamodb/findingFactory.ts";
 
 const NOW = Date.parse("2026-11-22T12:00:00.000Z");
 const USER_CREATED = cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json");
@@ -29,18 +30,19 @@ beforeEach(() => {
 });
 
 /** A store holding one new finding (notified on SNS), and the Slack queue's message body for it. */
-async function storedFinding(): Promise<{ store: FindingStore; finding: Finding; body: string }> {
+async function storedFinding(): Promise<{ store: FindingStore; finding: Finding; body: string; clock: MovableClock }> {
   const tableName = `slack-${++tables}`;
   await ensureFindingsTable(dynalite.client, tableName);
-  const store = new FindingStore({ client: dynalite.client, tableName, now: () => new Date(NOW) });
+  const clock = movableClock(NOW);
+  const store = createFindingStore({ client: dynalite.client, tableName, now: clock.now });
   const [finding] = await evaluateValue(withEventId(USER_CREATED));
   if (!finding) throw new Error("the fixture makes no finding");
-  await store.putFindings([finding]);
-  return { store, finding, body: snsNotificationBody(snsPublishInput(finding, TOPIC_ARN), randomUUID()) };
+  await store.writer.putFindings([finding]);
+  return { store, finding, body: snsNotificationBody(snsPublishInput(finding, TOPIC_ARN), randomUUID()), clock };
 }
 
-function delivery(store: FindingStore, clock = { ms: NOW }) {
-  return new SlackDelivery({ store, webhook: () => new SlackWebhook({ url: slack.url, maxAttempts: 1 }), now: () => new Date(clock.ms) });
+function delivery(store: FindingStore) {
+  return new SlackDelivery({ outbox: store.outbox, webhook: () => new SlackWebhook({ url: slack.url, maxAttempts: 1 }) });
 }
 
 describe("Class: SlackDelivery", () => {
@@ -57,10 +59,10 @@ describe("Class: SlackDelivery", () => {
   });
 
   it("refuses to post while another invocation holds the Slack lease, then posts once the lease has ended", async () => {
-    const { store, finding, body } = await storedFinding();
-    await store.claimDelivery(finding.id, "slack", { owner: "request-0/message-0", nowMs: NOW, leaseMs: 60_000 });
-    const clock = { ms: NOW + 1000 };
-    const subject = delivery(store, clock);
+    const { store, finding, body, clock } = await storedFinding();
+    await store.outbox.claimDelivery(finding.id, "slack", { owner: "request-0/message-0", leaseMs: 60_000 });
+    clock.ms = NOW + 1000;
+    const subject = delivery(store);
 
     const busy = await subject.deliver(body, "request-1/message-1").catch((error: unknown) => error);
     clock.ms = NOW + 61_000;
@@ -77,7 +79,7 @@ describe("Class: SlackDelivery", () => {
     slack.reply({ status: 500, body: "" }, { status: 200, body: "ok" });
 
     const failed = await subject.deliver(body, "request-1/message-1").catch((error: unknown) => error);
-    const stateAfterFailure = (await store.getDeliveries(finding.id))?.slack;
+    const stateAfterFailure = (await store.outbox.getDeliveries(finding.id))?.slack;
     const retried = await subject.deliver(body, "request-2/message-1");
 
     expect(failed).toBeInstanceOf(SlackDeliveryError);

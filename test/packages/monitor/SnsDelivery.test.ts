@@ -3,13 +3,13 @@ import { PublishCommand, type PublishCommandInput, SNSClient, ThrottledException
 import type { Finding } from "@vigil/core";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable } from "@vigil/store-dynamodb/local";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { useDynalite } from "../../helpers/dynalite.ts";
 import { TOPIC_ARN } from "../../functions/lambdaEvents.ts";
-import { makeFinding } from "../store-dynamodb/findingFactory.ts";
+import { makeFinding, type MovableClock, movableClock } from "../store-dynamodb/findingFactory.ts";
 
 const sns = mockClient(SNSClient);
 const NOW = Date.parse("2026-11-22T12:00:00.000Z");
@@ -23,13 +23,16 @@ beforeEach(() => {
 });
 
 /** Findings stored and claimed for OWNER, as the batch that has just created them holds them. */
-async function claimedFindings(count: number): Promise<{ store: FindingStore; findings: Finding[] }> {
+async function claimedFindings(count: number): Promise<{ store: FindingStore; findings: Finding[]; clock: MovableClock }> {
   const tableName = `sns-delivery-${++tables}`;
   await ensureFindingsTable(dynalite().client, tableName);
-  const store = new FindingStore({ client: dynalite().client, tableName, now: () => new Date(NOW) });
+  const clock = movableClock(NOW);
+  const store = createFindingStore({ client: dynalite().client, tableName, now: clock.now });
   const findings = Array.from({ length: count }, (_, n) => makeFinding(n));
-  await store.putFindings(findings, { claimFor: { owner: OWNER, nowMs: NOW, leaseMs: LEASE } });
-  return { store, findings };
+  await store.writer.putFindings(findings, { claimFor: { owner: OWNER, leaseMs: LEASE } });
+  // Delivered a second after they were stored.
+  clock.ms = NOW + 1000;
+  return { store, findings, clock };
 }
 
 /** SNS answering each Publish after `delayMs`, refusing the findings in `throttled`; it counts the publishes in flight. */
@@ -52,13 +55,13 @@ function slowTopic(delayMs: number, throttled: ReadonlySet<string> = new Set()):
 
 function delivery(store: FindingStore): SnsDelivery {
   const publisher = new SnsNotifier({ client: new SNSClient({ region: "us-east-1" }), topicArn: TOPIC_ARN });
-  return new SnsDelivery({ store, publisher, now: () => new Date(NOW + 1000), leaseMs: LEASE });
+  return new SnsDelivery({ outbox: store.outbox, publisher, leaseMs: LEASE });
 }
 
 describe("Class: SnsDelivery", () => {
   it("publishes a batch's findings at the same time, and reports them in order with the refused one left for the sweep", async () => {
     // Prepare
-    const { store, findings } = await claimedFindings(4);
+    const { store, findings, clock } = await claimedFindings(4);
     const refused = findings[2] as Finding;
     const topic = slowTopic(20, new Set([refused.id]));
 
@@ -69,8 +72,9 @@ describe("Class: SnsDelivery", () => {
     expect(topic.mostInFlight()).toBe(findings.length);
     expect(report.delivered).toEqual(findings.filter((finding) => finding !== refused).map((finding) => finding.id));
     expect(report.failed.map(({ id, error }) => [id, (error as Error).message])).toEqual([[refused.id, expect.stringContaining("Rate exceeded")]]);
-    expect((await store.getDeliveries(refused.id))?.sns).toMatchObject({ delivered: false, lastError: expect.stringContaining("Rate exceeded") });
-    expect((await store.listUndelivered({ nowMs: NOW + 2000 })).map((finding) => finding.id)).toEqual([refused.id]);
+    expect((await store.outbox.getDeliveries(refused.id))?.sns).toMatchObject({ delivered: false, lastError: expect.stringContaining("Rate exceeded") });
+    clock.ms = NOW + 2000;
+    expect((await store.outbox.listUndelivered()).map((finding) => finding.id)).toEqual([refused.id]);
   });
 
   it("publishes each finding of a large sweep once, a few at a time", async () => {

@@ -39,7 +39,7 @@ const findings = dataset();
 beforeAll(async () => {
   dynalite = await startDynalite();
   store = await freshStore(dynalite);
-  await store.putFindings(findings);
+  await store.writer.putFindings(findings);
 });
 afterAll(async () => {
   await dynalite?.close();
@@ -50,7 +50,7 @@ async function listAll(target: FindingStore, query: FindingQuery, limit: number)
   const pages: Finding[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await target.listFindings({ ...query, limit, ...(cursor ? { cursor } : {}) } as FindingQuery);
+    const page = await target.reader.listFindings({ ...query, limit, ...(cursor ? { cursor } : {}) } as FindingQuery);
     pages.push(page.items);
     cursor = page.cursor;
   } while (cursor);
@@ -82,7 +82,7 @@ describe("Class: FindingStore", () => {
     });
 
     it("returns whole findings, as put", async () => {
-      const { items } = await store.listFindings({ ruleId: "root-activity", limit: 100 });
+      const { items } = await store.reader.listFindings({ ruleId: "root-activity", limit: 100 });
 
       const byId = new Map(findings.map((finding) => [finding.id, finding]));
       expect(items.length).toBe(20);
@@ -92,19 +92,19 @@ describe("Class: FindingStore", () => {
     it("follows a status change to the new status's list", async () => {
       const target = await freshStore(dynalite);
       const [first, second] = [makeFinding(1), makeFinding(2)];
-      await target.putFindings([first, second]);
+      await target.writer.putFindings([first, second]);
 
-      await target.setStatus(first.id, "acknowledged");
+      await target.triage.setStatus(first.id, "acknowledged");
 
-      expect(ids((await target.listFindings({ status: "open" })).items)).toEqual([second.id]);
-      expect(ids((await target.listFindings({ status: "acknowledged" })).items)).toEqual([first.id]);
+      expect(ids((await target.reader.listFindings({ status: "open" })).items)).toEqual([second.id]);
+      expect(ids((await target.reader.listFindings({ status: "acknowledged" })).items)).toEqual([first.id]);
     });
 
     it("pages through 250 findings 50 at a time without repeating or skipping one, and ends without a cursor", async () => {
       // Prepare
       const target = await freshStore(dynalite);
       const many = Array.from({ length: 250 }, (_, n) => makeFinding(n, { severity: n % 2 ? "HIGH" : "CRITICAL", eventTime: makeFinding(Math.floor(n / 3)).eventTime! }));
-      await target.putFindings(many);
+      await target.writer.putFindings(many);
 
       for (const query of [{ ruleId: "iam-user-created" }, { severity: "HIGH" }] as FindingQuery[]) {
         // Act
@@ -118,15 +118,15 @@ describe("Class: FindingStore", () => {
     });
 
     it("accepts a different limit on the next page of the same query", async () => {
-      const first = await store.listFindings({ account: ACCOUNTS[0]!, limit: 5 });
-      const second = await store.listFindings({ account: ACCOUNTS[0]!, limit: 3, cursor: first.cursor! });
+      const first = await store.reader.listFindings({ account: ACCOUNTS[0]!, limit: 5 });
+      const second = await store.reader.listFindings({ account: ACCOUNTS[0]!, limit: 3, cursor: first.cursor! });
 
       const expected = ids(newestFirst(findings.filter((f) => f.account === ACCOUNTS[0])));
       expect([...ids(first.items), ...ids(second.items)]).toEqual(expected.slice(0, 8));
     });
 
     it("defaults to 50 findings a page", async () => {
-      const page = await store.listFindings();
+      const page = await store.reader.listFindings();
 
       expect(page.items.length).toBe(50);
       expect(page.cursor).toBeDefined();
@@ -134,7 +134,7 @@ describe("Class: FindingStore", () => {
 
     describe("cursors", () => {
       it("rejects a tampered cursor", async () => {
-        const { cursor } = await store.listFindings({ ruleId: RULES[0]!, limit: 2 });
+        const { cursor } = await store.reader.listFindings({ ruleId: RULES[0]!, limit: 2 });
         const [payload, tag] = cursor!.split(".") as [string, string];
         const body = JSON.parse(Buffer.from(payload, "base64url").toString()) as { p: string };
         const forged = Buffer.from(JSON.stringify({ ...body, p: "2020-01-01T00:00:00.000Z#x" })).toString("base64url");
@@ -150,32 +150,32 @@ describe("Class: FindingStore", () => {
         ];
 
         for (const attempt of attempts) {
-          await expect(store.listFindings({ ruleId: RULES[0]!, cursor: attempt }), attempt).rejects.toBeInstanceOf(InvalidCursorError);
+          await expect(store.reader.listFindings({ ruleId: RULES[0]!, cursor: attempt }), attempt).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
 
       it("rejects a cursor from a different query", async () => {
-        const { cursor } = await store.listFindings({ ruleId: RULES[0]!, limit: 2 });
+        const { cursor } = await store.reader.listFindings({ ruleId: RULES[0]!, limit: 2 });
 
         for (const other of [{ ruleId: RULES[1]! }, { principal: RULES[0]! }, { severity: "INFO" }, {}] as FindingQuery[]) {
-          await expect(store.listFindings({ ...other, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+          await expect(store.reader.listFindings({ ...other, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
 
       it("rejects a cursor signed with another secret, or another table's", async () => {
         const signed = await freshStore(dynalite, { cursorSecret: "secret-one" });
         const other = await freshStore(dynalite, { cursorSecret: "secret-two" });
-        await signed.putFindings(findings.slice(0, 5));
-        await other.putFindings(findings.slice(0, 5));
-        const { cursor } = await signed.listFindings({ limit: 2 });
+        await signed.writer.putFindings(findings.slice(0, 5));
+        await other.writer.putFindings(findings.slice(0, 5));
+        const { cursor } = await signed.reader.listFindings({ limit: 2 });
 
-        await expect(signed.listFindings({ limit: 2, cursor: cursor! })).resolves.toMatchObject({ items: expect.any(Array) });
-        await expect(other.listFindings({ limit: 2, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
-        await expect(store.listFindings({ limit: 2, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(signed.reader.listFindings({ limit: 2, cursor: cursor! })).resolves.toMatchObject({ items: expect.any(Array) });
+        await expect(other.reader.listFindings({ limit: 2, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(store.reader.listFindings({ limit: 2, cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
       });
 
       it("says nothing about the cursor's content in its message", async () => {
-        const error = await store.listFindings({ cursor: "eyJ2IjoxfQ.abc" }).catch((e: unknown) => e);
+        const error = await store.reader.listFindings({ cursor: "eyJ2IjoxfQ.abc" }).catch((e: unknown) => e);
 
         expect(error).toBeInstanceOf(InvalidCursorError);
         expect((error as Error).message).toBe("the cursor is not valid for this query; start again without one");
@@ -191,7 +191,7 @@ describe("Class: FindingStore", () => {
       [{ status: "closed" }],
       [{ severity: "SEVERE" }],
     ])("rejects the invalid query %j with InvalidQueryError", async (query) => {
-      await expect(store.listFindings(query as FindingQuery)).rejects.toBeInstanceOf(InvalidQueryError);
+      await expect(store.reader.listFindings(query as FindingQuery)).rejects.toBeInstanceOf(InvalidQueryError);
     });
   });
 });

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { FindingStore } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, makeFinding } from "./findingFactory.ts";
@@ -29,14 +29,14 @@ describe("Class: FindingStore", () => {
   describe("Method: putFindings with precheck: false", () => {
     it("writes without reading first, where the default reads which findings are stored", async () => {
       // Prepare
-      const { tableName } = await freshStore(dynalite);
+      const { table: { name: tableName } } = await freshStore(dynalite);
       const sent: string[] = [];
-      const store = new FindingStore({ client: recordingClient(sent), tableName });
+      const store = createFindingStore({ client: recordingClient(sent), tableName });
 
       // Act
-      await store.putFindings([makeFinding(1), makeFinding(2)], { precheck: false });
+      await store.writer.putFindings([makeFinding(1), makeFinding(2)], { precheck: false });
       const withoutCheck = sent.splice(0);
-      await store.putFindings([makeFinding(3)]);
+      await store.writer.putFindings([makeFinding(3)]);
 
       // Assess
       expect(withoutCheck).toEqual(["PutCommand", "PutCommand"]);
@@ -47,25 +47,25 @@ describe("Class: FindingStore", () => {
       // Prepare
       const store = await freshStore(dynalite);
       const [triaged, stored, fresh] = [makeFinding(1), makeFinding(2), makeFinding(3)];
-      await store.putFindings([triaged, stored], { precheck: false });
-      await store.setStatus(triaged.id, "acknowledged");
+      await store.writer.putFindings([triaged, stored], { precheck: false });
+      await store.triage.setStatus(triaged.id, "acknowledged");
 
       // Act
-      const result = await store.putFindings([triaged, stored, fresh, fresh], { precheck: false });
+      const result = await store.writer.putFindings([triaged, stored, fresh, fresh], { precheck: false });
 
       // Assess
       expect(result).toEqual({ created: [fresh], existing: [triaged.id, stored.id, fresh.id] });
-      expect((await store.getFinding(triaged.id))?.status).toBe("acknowledged");
+      expect((await store.reader.getFinding(triaged.id))?.status).toBe("acknowledged");
     });
 
     it("creates each finding once when writers put the same findings at the same moment", async () => {
       // Prepare
       const store = await freshStore(dynalite);
       const pool = Array.from({ length: 50 }, (_, n) => makeFinding(n));
-      const writers = Array.from({ length: 4 }, () => new FindingStore({ client: dynalite.client, tableName: store.tableName }));
+      const writers = Array.from({ length: 4 }, () => createFindingStore({ client: dynalite.client, tableName: store.table.name }));
 
       // Act
-      const results = await Promise.all(writers.map((writer) => writer.putFindings(pool, { precheck: false })));
+      const results = await Promise.all(writers.map((writer) => writer.writer.putFindings(pool, { precheck: false })));
 
       // Assess
       const created = results.flatMap((result) => result.created.map((finding) => finding.id));

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Finding } from "@vigil/core";
-import { type FindingQuery, FindingStore, InvalidCursorError, InvalidQueryError, planQuery, StoreError } from "@vigil/store-dynamodb";
+import { type FindingQuery, createFindingStore, type FindingStore, InvalidCursorError, InvalidQueryError, planQuery, StoreError } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, makeFinding } from "./findingFactory.ts";
@@ -18,20 +18,23 @@ let live: Finding[];
 
 beforeAll(async () => {
   dynalite = await startDynalite();
-  store = await freshStore(dynalite, { now: () => new Date(NOW_MS), cursorSecret: "query-tests" });
+  let nowMs = NOW_MS;
+  store = await freshStore(dynalite, { now: () => new Date(nowMs), cursorSecret: "query-tests" });
   const all = dataset(4000, 7);
   // Resolved 100 days ago: past the 90-day retention, so they must never be listed.
   const expired = new Set(all.filter((finding) => finding.status === "resolved").slice(0, 150).map((finding) => finding.id));
-  await seedFindings(dynalite.client, store.tableName, all.filter((finding) => !expired.has(finding.id)), { nowMs: NOW_MS - 86_400_000 });
-  await seedFindings(dynalite.client, store.tableName, all.filter((finding) => expired.has(finding.id)), { nowMs: NOW_MS - 100 * 86_400_000 });
+  await seedFindings(dynalite.client, store.table.name, all.filter((finding) => !expired.has(finding.id)), { nowMs: NOW_MS - 86_400_000 });
+  await seedFindings(dynalite.client, store.table.name, all.filter((finding) => expired.has(finding.id)), { nowMs: NOW_MS - 100 * 86_400_000 });
   // Suppressions with an expiry, made through the store two hours ago: half ran out an hour ago (so they read as open), half still run.
   const suppressed = all.filter((finding) => finding.status === "open").slice(0, 160);
   const ranOut = new Set<string>();
+  nowMs = NOW_MS - 2 * HOUR;
   for (const [index, finding] of suppressed.entries()) {
     const until = new Date(NOW_MS + (index % 2 === 0 ? -HOUR : HOUR)).toISOString();
-    await store.transition(finding.id, { action: "suppress", actor: "seed", reason: "seeding", until, nowMs: NOW_MS - 2 * HOUR });
+    await store.triage.transition(finding.id, { action: "suppress", actor: "seed", reason: "seeding", until });
     if (index % 2 === 0) ranOut.add(finding.id);
   }
+  nowMs = NOW_MS;
   const suppressedIds = new Set(suppressed.map((finding) => finding.id));
   live = all
     .filter((finding) => !expired.has(finding.id))
@@ -47,7 +50,7 @@ async function walk(target: FindingStore, query: FindingQuery, limit: number, be
   const pages: Finding[][] = [];
   let cursor: string | undefined;
   do {
-    const page = await target.listFindings({ ...query, limit, ...(cursor ? { cursor } : {}) });
+    const page = await target.reader.listFindings({ ...query, limit, ...(cursor ? { cursor } : {}) });
     pages.push(page.items);
     cursor = page.cursor;
     if (cursor && between) await between(pages.flat());
@@ -116,7 +119,7 @@ describe("Class: FindingStore", () => {
     });
 
     it("answers an empty list, without a cursor, for a value no finding has", async () => {
-      const page = await store.listFindings({ principal: "arn:aws:iam::111122223333:user/nobody", status: "open" });
+      const page = await store.reader.listFindings({ principal: "arn:aws:iam::111122223333:user/nobody", status: "open" });
 
       expect(page).toEqual({ items: [] });
     });
@@ -134,7 +137,7 @@ describe("Class: FindingStore", () => {
       it("defaults to 50 a page and fills every page but the last up to the limit asked", async () => {
         const query: FindingQuery = { account: "444455556666", severity: "MEDIUM" };
 
-        const first = await store.listFindings(query);
+        const first = await store.reader.listFindings(query);
         const pages = await walk(store, query, 37);
 
         expect(first.items.length).toBe(50);
@@ -154,7 +157,7 @@ describe("Class: FindingStore", () => {
       });
 
       it.each([0, 101, 2.5, -1, "10"])("refuses limit %j with InvalidQueryError naming limit", async (limit) => {
-        const failure = await store.listFindings({ limit } as unknown as FindingQuery).catch((error: unknown) => error);
+        const failure = await store.reader.listFindings({ limit } as unknown as FindingQuery).catch((error: unknown) => error);
 
         expect(failure).toBeInstanceOf(InvalidQueryError);
         expect(failure).toMatchObject({ parameter: "limit" });
@@ -171,7 +174,7 @@ describe("Class: FindingStore", () => {
         // Prepare: a table of its own, 1,200 findings.
         const target = await freshStore(dynalite, { now: () => new Date(NOW_MS) });
         const original = dataset(1200, 99).map((finding) => ({ ...finding, ...pinned(query) }));
-        await seedFindings(dynalite.client, target.tableName, original, { nowMs: NOW_MS });
+        await seedFindings(dynalite.client, target.table.name, original, { nowMs: NOW_MS });
         const added: Finding[] = [];
         const expectedAdded: string[] = [];
         let serial = 0;
@@ -184,7 +187,7 @@ describe("Class: FindingStore", () => {
           const between = Math.floor((findingTime(first) + findingTime(last)) / 2);
           const older = findingTime(last) - 1000;
           const batch = [newer, between, older].map((ms) => addition(++serial, ms, query));
-          await target.putFindings(batch);
+          await target.writer.putFindings(batch);
           added.push(...batch);
           // Only the older one is below the cursor: it belongs to what is left to read (if the query's time range takes it).
           if (expectedIds([batch[2]!], query).length === 1) expectedAdded.push(batch[2]!.id);
@@ -210,19 +213,19 @@ describe("Class: FindingStore", () => {
     describe("cursors", () => {
       it("rejects a cursor that was altered, truncated or made up", async () => {
         const query: FindingQuery = { status: "open", severity: "MEDIUM" };
-        const { cursor } = await store.listFindings({ ...query, limit: 5 });
+        const { cursor } = await store.reader.listFindings({ ...query, limit: 5 });
         const [payload, tag] = cursor!.split(".") as [string, string];
         const body = JSON.parse(Buffer.from(payload, "base64url").toString()) as Record<string, unknown>;
         const moved = Buffer.from(JSON.stringify({ ...body, p: "2026-10-02T00:00:00.000Z#x" })).toString("base64url");
 
         for (const attempt of [`${moved}.${tag}`, `${payload}.${tag.replace(/.$/, (c) => (c === "A" ? "B" : "A"))}`, cursor!.slice(1), `${cursor}.x`, "", "abc"]) {
-          await expect(store.listFindings({ ...query, cursor: attempt }), attempt).rejects.toBeInstanceOf(InvalidCursorError);
+          await expect(store.reader.listFindings({ ...query, cursor: attempt }), attempt).rejects.toBeInstanceOf(InvalidCursorError);
         }
       });
 
       it("binds a cursor to every filter and the time range: changing any of them rejects it, changing the limit does not", async () => {
         const query: FindingQuery = { status: "open", severity: "LOW", account: "111122223333", since: "2026-10-03T00:00:00Z", until: "2026-11-01T00:00:00Z" };
-        const { cursor } = await store.listFindings({ ...query, limit: 3 });
+        const { cursor } = await store.reader.listFindings({ ...query, limit: 3 });
         const changed: FindingQuery[] = [
           { ...query, status: "acknowledged" },
           { ...query, severity: "MEDIUM" },
@@ -235,25 +238,25 @@ describe("Class: FindingStore", () => {
           { status: "open", severity: "LOW", account: "111122223333" },
         ];
 
-        for (const other of changed) await expect(store.listFindings({ ...other, cursor: cursor! }), JSON.stringify(other)).rejects.toBeInstanceOf(InvalidCursorError);
+        for (const other of changed) await expect(store.reader.listFindings({ ...other, cursor: cursor! }), JSON.stringify(other)).rejects.toBeInstanceOf(InvalidCursorError);
         // The same instant written another way is the same query.
-        await expect(store.listFindings({ ...query, since: "2026-10-03T02:00:00+02:00", limit: 7, cursor: cursor! })).resolves.toMatchObject({ items: expect.any(Array) });
+        await expect(store.reader.listFindings({ ...query, since: "2026-10-03T02:00:00+02:00", limit: 7, cursor: cursor! })).resolves.toMatchObject({ items: expect.any(Array) });
       });
 
       it("rejects a cursor from a store with another secret or another table", async () => {
-        const other = new FindingStore({ client: dynalite.client, tableName: store.tableName, cursorSecret: "another-secret", now: () => new Date(NOW_MS) });
+        const other = createFindingStore({ client: dynalite.client, tableName: store.table.name, cursorSecret: "another-secret", now: () => new Date(NOW_MS) });
         const otherTable = await freshStore(dynalite, { cursorSecret: "query-tests" });
-        const { cursor } = await store.listFindings({ limit: 2 });
+        const { cursor } = await store.reader.listFindings({ limit: 2 });
 
-        await expect(other.listFindings({ cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
-        await expect(otherTable.listFindings({ cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(other.reader.listFindings({ cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+        await expect(otherTable.reader.listFindings({ cursor: cursor! })).rejects.toBeInstanceOf(InvalidCursorError);
       });
     });
 
     describe("filters that drop most of what a partition holds", () => {
       it("keeps reading until the page is full, within the read budget: short pages carry a cursor and the walk is still exact", async () => {
         // Prepare: a budget of 120 index entries a page, and a rare combination served from a large partition.
-        const tight = new FindingStore({ client: dynalite.client, tableName: store.tableName, now: () => new Date(NOW_MS), pageReadBudget: 120 });
+        const tight = createFindingStore({ client: dynalite.client, tableName: store.table.name, now: () => new Date(NOW_MS), pageReadBudget: 120 });
         const query: FindingQuery = { account: "777788889999", severity: "CRITICAL", status: "acknowledged" };
 
         // Act
@@ -280,7 +283,7 @@ describe("Class: FindingStore", () => {
         ["a date that does not exist", { since: "2026-02-30T00:00:00Z" }, "since"],
         ["an until not after since", { since: "2026-11-01T00:00:00Z", until: "2026-11-01T00:00:00Z" }, "until"],
       ])("refuses %s with InvalidQueryError naming the parameter", async (_name, query, parameter) => {
-        const failure = await store.listFindings(query as FindingQuery).catch((error: unknown) => error);
+        const failure = await store.reader.listFindings(query as FindingQuery).catch((error: unknown) => error);
 
         expect(failure).toBeInstanceOf(InvalidQueryError);
         expect(failure).toMatchObject({ parameter });
@@ -305,8 +308,8 @@ describe("Class: FindingStore", () => {
     });
 
     it.each([0, -5, 1.5])("refuses a pageReadBudget of %s with a StoreError naming the option", (budget) => {
-      expect(() => new FindingStore({ client: dynalite.client, tableName: "findings", pageReadBudget: budget })).toThrow(StoreError);
-      expect(() => new FindingStore({ client: dynalite.client, tableName: "findings", pageReadBudget: budget })).toThrow(/^pageReadBudget: /);
+      expect(() => createFindingStore({ client: dynalite.client, tableName: "findings", pageReadBudget: budget })).toThrow(StoreError);
+      expect(() => createFindingStore({ client: dynalite.client, tableName: "findings", pageReadBudget: budget })).toThrow(/^pageReadBudget: /);
     });
 
     it("serves every list, count and change from keys and indexes: no Scan", async () => {
@@ -320,16 +323,18 @@ describe("Class: FindingStore", () => {
         },
         { step: "initialize" },
       );
-      const recorded = new FindingStore({ client, tableName: store.tableName, now: () => new Date(NOW_MS) });
+      let recordedNow = NOW_MS;
+      const recorded = createFindingStore({ client, tableName: store.table.name, now: () => new Date(recordedNow) });
       const target = live.find((finding) => finding.status === "open")!;
 
       // Act
       await walk(recorded, { severity: "HIGH", account: "111122223333" }, 100);
       await walk(recorded, { principal: target.principal, status: "open", since: "2026-10-10T00:00:00Z" }, 50);
-      await recorded.listFindings({});
-      await recorded.summarize({ ruleIds: ["root-activity"] });
-      await recorded.getFindingWithHistory(target.id);
-      await recorded.reopenExpiredSuppressions(NOW_MS - 3 * HOUR);
+      await recorded.reader.listFindings({});
+      await recorded.reader.summarize({ ruleIds: ["root-activity"] });
+      await recorded.reader.getFindingWithHistory(target.id);
+      recordedNow = NOW_MS - 3 * HOUR;
+      await recorded.triage.reopenExpiredSuppressions();
 
       // Assess
       expect(new Set(sent)).toEqual(new Set(["QueryCommand", "GetItemCommand"]));

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { FindingStore, StoreError } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore, StoreError } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, makeFinding } from "./findingFactory.ts";
@@ -31,21 +31,21 @@ describe("Class: FindingStore", () => {
       const blankKeys = makeFinding(3, { principal: "", resource: "" });
 
       // Act
-      await store.putFindings([full, minimal, blankKeys]);
+      await store.writer.putFindings([full, minimal, blankKeys]);
 
       // Assess
-      expect(await store.getFinding(full.id)).toStrictEqual(full);
-      expect(await store.getFinding(minimal.id)).toStrictEqual(minimal);
-      expect(await store.getFinding(blankKeys.id)).toStrictEqual(blankKeys);
-      expect(await store.getFinding("no-such-finding")).toBeUndefined();
+      expect(await store.reader.getFinding(full.id)).toStrictEqual(full);
+      expect(await store.reader.getFinding(minimal.id)).toStrictEqual(minimal);
+      expect(await store.reader.getFinding(blankKeys.id)).toStrictEqual(blankKeys);
+      expect(await store.reader.getFinding("no-such-finding")).toBeUndefined();
     });
 
     it("creates a finding once: a second put of the same findings reports them as existing", async () => {
       const store = await freshStore(dynalite);
       const findings = [1, 2, 3].map((n) => makeFinding(n));
 
-      const first = await store.putFindings(findings);
-      const second = await store.putFindings(findings);
+      const first = await store.writer.putFindings(findings);
+      const second = await store.writer.putFindings(findings);
 
       expect(first).toEqual({ created: findings, existing: [] });
       expect(second).toEqual({ created: [], existing: findings.map((f) => f.id) });
@@ -56,25 +56,25 @@ describe("Class: FindingStore", () => {
       const finding = makeFinding(1);
       const copy = { ...makeFinding(1), detectedAt: "2026-12-01T00:00:00.000Z" };
 
-      const result = await store.putFindings([finding, makeFinding(2), copy]);
+      const result = await store.writer.putFindings([finding, makeFinding(2), copy]);
 
       expect(result.created.map((f) => f.id)).toEqual([finding.id, makeFinding(2).id]);
       expect(result.existing).toEqual([finding.id]);
-      expect(await store.getFinding(finding.id)).toStrictEqual(finding);
+      expect(await store.reader.getFinding(finding.id)).toStrictEqual(finding);
     });
 
     it("never resets a finding whose status was changed in the table", async () => {
       const store = await freshStore(dynalite);
       const finding = makeFinding(1);
-      await store.putFindings([finding]);
-      await store.setStatus(finding.id, "acknowledged");
+      await store.writer.putFindings([finding]);
+      await store.triage.setStatus(finding.id, "acknowledged");
       // Another writer (the API, say) edits the item directly.
-      await dynalite.client.send(new UpdateCommand({ TableName: store.tableName, Key: { id: finding.id }, UpdateExpression: "SET summary = :s", ExpressionAttributeValues: { ":s": "edited" } }));
+      await dynalite.client.send(new UpdateCommand({ TableName: store.table.name, Key: { id: finding.id }, UpdateExpression: "SET summary = :s", ExpressionAttributeValues: { ":s": "edited" } }));
 
-      const result = await store.putFindings([finding]);
+      const result = await store.writer.putFindings([finding]);
 
       expect(result).toEqual({ created: [], existing: [finding.id] });
-      expect(await store.getFinding(finding.id)).toStrictEqual({ ...finding, status: "acknowledged", summary: "edited" });
+      expect(await store.reader.getFinding(finding.id)).toStrictEqual({ ...finding, status: "acknowledged", summary: "edited" });
     });
 
     it("creates each finding once when overlapping batches are put concurrently", async () => {
@@ -82,10 +82,10 @@ describe("Class: FindingStore", () => {
       const store = await freshStore(dynalite);
       const pool = Array.from({ length: 600 }, (_, n) => makeFinding(n));
       const batches = Array.from({ length: 6 }, (_, w) => pool.filter((_, n) => (n + w) % 2 === 0 || (n % 3 === w % 3 && n % 2 === 1)));
-      const writers = batches.map(() => new FindingStore({ client: dynalite.client, tableName: store.tableName }));
+      const writers = batches.map(() => createFindingStore({ client: dynalite.client, tableName: store.table.name }));
 
       // Act
-      const results = await Promise.all(batches.map((batch, w) => writers[w]!.putFindings(batch)));
+      const results = await Promise.all(batches.map((batch, w) => writers[w]!.writer.putFindings(batch)));
 
       // Assess
       const created = results.flatMap((result) => result.created.map((f) => f.id));
@@ -96,9 +96,9 @@ describe("Class: FindingStore", () => {
     });
 
     it("wraps a failure of DynamoDB in a StoreError that keeps the cause", async () => {
-      const store = new FindingStore({ client: dynalite.client, tableName: "no-such-table" });
+      const store = createFindingStore({ client: dynalite.client, tableName: "no-such-table" });
 
-      const failure = await store.putFindings([makeFinding(1)]).catch((error: unknown) => error);
+      const failure = await store.writer.putFindings([makeFinding(1)]).catch((error: unknown) => error);
 
       expect(failure).toBeInstanceOf(StoreError);
       expect((failure as StoreError).message).toMatch(/table no-such-table does not exist/);
@@ -110,10 +110,10 @@ describe("Class: FindingStore", () => {
     it("moves a finding between statuses and reports an unknown id as undefined", async () => {
       const store = await freshStore(dynalite);
       const finding = makeFinding(1);
-      await store.putFindings([finding]);
+      await store.writer.putFindings([finding]);
 
-      expect(await store.setStatus(finding.id, "suppressed")).toStrictEqual({ ...finding, status: "suppressed" });
-      expect(await store.setStatus("unknown", "resolved")).toBeUndefined();
+      expect(await store.triage.setStatus(finding.id, "suppressed")).toStrictEqual({ ...finding, status: "suppressed" });
+      expect(await store.triage.setStatus("unknown", "resolved")).toBeUndefined();
     });
 
     it("keeps a resolved finding for the retention, then reads it as gone even though nothing deleted it", async () => {
@@ -121,22 +121,22 @@ describe("Class: FindingStore", () => {
       let now = new Date("2026-12-01T00:00:00.000Z");
       const store = await freshStore(dynalite, { resolvedRetentionDays: 30, now: () => now });
       const [kept, resolved] = [makeFinding(1), makeFinding(2)];
-      await store.putFindings([kept, resolved]);
+      await store.writer.putFindings([kept, resolved]);
 
       // Act
-      await store.setStatus(resolved.id, "resolved");
+      await store.triage.setStatus(resolved.id, "resolved");
       const item = await rawItem(store, resolved.id);
       now = new Date("2026-12-30T23:59:00.000Z");
-      const withinRetention = await store.getFinding(resolved.id);
+      const withinRetention = await store.reader.getFinding(resolved.id);
       now = new Date("2026-12-31T00:00:00.000Z");
 
       // Assess
       expect(item?.expiresAt).toBe(Date.parse("2026-12-31T00:00:00.000Z") / 1000);
       expect(withinRetention).toStrictEqual({ ...resolved, status: "resolved" });
-      expect(await store.getFinding(resolved.id)).toBeUndefined();
-      expect((await store.listFindings()).items.map((f) => f.id)).toEqual([kept.id]);
-      expect((await store.listFindings({ status: "resolved" })).items).toEqual([]);
-      expect(await store.setStatus(resolved.id, "open")).toBeUndefined();
+      expect(await store.reader.getFinding(resolved.id)).toBeUndefined();
+      expect((await store.reader.listFindings()).items.map((f) => f.id)).toEqual([kept.id]);
+      expect((await store.reader.listFindings({ status: "resolved" })).items).toEqual([]);
+      expect(await store.triage.setStatus(resolved.id, "open")).toBeUndefined();
       expect(await rawItem(store, resolved.id)).toBeDefined();
     });
 
@@ -144,14 +144,14 @@ describe("Class: FindingStore", () => {
       let now = new Date("2026-12-01T00:00:00.000Z");
       const store = await freshStore(dynalite, { resolvedRetentionDays: 1, now: () => now });
       const finding = makeFinding(1);
-      await store.putFindings([finding]);
-      await store.setStatus(finding.id, "resolved");
+      await store.writer.putFindings([finding]);
+      await store.triage.setStatus(finding.id, "resolved");
       now = new Date("2026-12-05T00:00:00.000Z");
 
-      const result = await store.putFindings([finding]);
+      const result = await store.writer.putFindings([finding]);
 
       expect(result.created).toEqual([finding]);
-      expect(await store.getFinding(finding.id)).toStrictEqual(finding);
+      expect(await store.reader.getFinding(finding.id)).toStrictEqual(finding);
       expect((await rawItem(store, finding.id))?.expiresAt).toBeUndefined();
     });
 
@@ -159,9 +159,9 @@ describe("Class: FindingStore", () => {
       const now = new Date("2026-12-01T00:00:00.000Z");
       const store = await freshStore(dynalite, { now: () => now });
       const [later, atOnce] = [makeFinding(1), makeFinding(2, { status: "resolved" })];
-      await store.putFindings([later, atOnce]);
+      await store.writer.putFindings([later, atOnce]);
 
-      await store.setStatus(later.id, "resolved");
+      await store.triage.setStatus(later.id, "resolved");
 
       const ninetyDays = now.getTime() / 1000 + 90 * 86_400;
       expect((await rawItem(store, later.id))?.expiresAt).toBe(ninetyDays);
@@ -169,16 +169,16 @@ describe("Class: FindingStore", () => {
     });
 
     it.each([0, -1, Number.NaN])("refuses a resolvedRetentionDays of %s with a StoreError naming the option", (days) => {
-      expect(() => new FindingStore({ client: dynalite.client, tableName: "findings", resolvedRetentionDays: days })).toThrow(/^resolvedRetentionDays: expected a positive number/);
+      expect(() => createFindingStore({ client: dynalite.client, tableName: "findings", resolvedRetentionDays: days })).toThrow(/^resolvedRetentionDays: expected a positive number/);
     });
 
     it("stops the retention clock when a resolved finding is reopened", async () => {
       const store = await freshStore(dynalite);
       const finding = makeFinding(1, { status: "resolved" });
-      await store.putFindings([finding]);
+      await store.writer.putFindings([finding]);
       const resolvedItem = await rawItem(store, finding.id);
 
-      await store.setStatus(finding.id, "open");
+      await store.triage.setStatus(finding.id, "open");
 
       expect(resolvedItem?.expiresAt).toEqual(expect.any(Number));
       expect((await rawItem(store, finding.id))?.expiresAt).toBeUndefined();
@@ -187,5 +187,5 @@ describe("Class: FindingStore", () => {
 });
 
 async function rawItem(store: FindingStore, id: string): Promise<Record<string, unknown> | undefined> {
-  return (await dynalite.client.send(new GetCommand({ TableName: store.tableName, Key: { id } }))).Item;
+  return (await dynalite.client.send(new GetCommand({ TableName: store.table.name, Key: { id } }))).Item;
 }

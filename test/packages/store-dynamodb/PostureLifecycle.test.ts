@@ -1,10 +1,10 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import type { Finding } from "@vigil/core";
-import { type FindingStore, InvalidRequestError, PostureLifecycle, type PostureRunSync } from "@vigil/store-dynamodb";
+import { type FindingStore, InvalidRequestError, type PostureRunSync } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { postureFinding as makePostureFinding } from "../../helpers/postureFinding.ts";
-import { freshStore, makeFinding } from "./findingFactory.ts";
+import { freshStore, makeFinding, movableClock } from "./findingFactory.ts";
 
 const ACCOUNT = "111122223333";
 const DAY = 86_400_000;
@@ -30,15 +30,16 @@ afterEach(() => {
 });
 
 async function setup() {
-  const store = await freshStore(dynalite, { now: () => RUN_1 });
-  const lifecycle = new PostureLifecycle({ store, client: dynalite.client, resolvedRetentionDays: 30 });
+  const clock = movableClock(RUN_1.getTime());
+  const store = await freshStore(dynalite, { now: clock.now, resolvedRetentionDays: 30 });
+  const lifecycle = store.posture;
   const sync = (run: Date, findings: Finding[], checkIds: string[] = [ROTATION, MFA], extra: Partial<PostureRunSync> = {}) =>
     lifecycle.syncPostureRun({ account: ACCOUNT, checkIds, findings, now: run, ...extra });
-  return { store, lifecycle, sync };
+  return { store, lifecycle, sync, clock };
 }
 
 async function rawItem(store: FindingStore, id: string): Promise<Record<string, unknown> | undefined> {
-  return (await dynalite.client.send(new GetCommand({ TableName: store.tableName, Key: { id } }))).Item;
+  return (await dynalite.client.send(new GetCommand({ TableName: store.table.name, Key: { id } }))).Item;
 }
 
 const ids = (findings: readonly Finding[]) => findings.map((finding) => finding.id).sort();
@@ -51,13 +52,13 @@ describe("Class: PostureLifecycle", () => {
       const alice = postureFinding(ROTATION, "alice", RUN_1);
 
       // Act
-      const result = await sync(RUN_1, [alice], [ROTATION], { claimFor: { owner: "run-1", nowMs: RUN_1.getTime(), leaseMs: 900_000 } });
+      const result = await sync(RUN_1, [alice], [ROTATION], { claimFor: { owner: "run-1", leaseMs: 900_000 } });
 
       // Assess
       expect(result).toEqual({ created: [alice], seenAgain: [], stillOpen: [], resolved: [], reopened: [] });
-      expect(await store.getFinding(alice.id)).toEqual(alice);
-      expect((await store.getDeliveries(alice.id))?.sns).toMatchObject({ delivered: false, lease: { owner: "run-1" } });
-      expect(await store.getHistory(alice.id)).toEqual([{ at: RUN_1.toISOString(), actor: "vigil", action: "create", from: null, to: "open" }]);
+      expect(await store.reader.getFinding(alice.id)).toEqual(alice);
+      expect((await store.outbox.getDeliveries(alice.id))?.sns).toMatchObject({ delivered: false, lease: { owner: "run-1" } });
+      expect(await store.reader.getHistory(alice.id)).toEqual([{ at: RUN_1.toISOString(), actor: "vigil", action: "create", from: null, to: "open" }]);
     });
 
     it("moves lastSeenAt of a condition seen again and nothing else", async () => {
@@ -70,31 +71,33 @@ describe("Class: PostureLifecycle", () => {
       const result = await sync(RUN_2, [postureFinding(ROTATION, "alice", RUN_2)]);
 
       // Assess
-      const stored = await store.getFinding(first.id);
+      const stored = await store.reader.getFinding(first.id);
       expect(stored).toEqual({ ...first, lastSeenAt: RUN_2.toISOString() });
       expect(result).toEqual({ created: [], seenAgain: [first.id], stillOpen: [stored], resolved: [], reopened: [] });
-      expect(await store.getHistory(first.id)).toHaveLength(1);
+      expect(await store.reader.getHistory(first.id)).toHaveLength(1);
     });
 
     it("keeps a suppressed finding suppressed, and an acknowledged one acknowledged, when seen again", async () => {
       // Prepare
-      const { store, sync } = await setup();
+      const { store, sync, clock } = await setup();
       const alice = postureFinding(ROTATION, "alice", RUN_1);
       const bob = postureFinding(ROTATION, "bob", RUN_1);
       await sync(RUN_1, [alice, bob]);
-      await store.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "service account, rotation planned", nowMs: RUN_1.getTime() + 1000 });
-      await store.transition(bob.id, { action: "acknowledge", actor: "sec@example.com", nowMs: RUN_1.getTime() + 1000 });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "service account, rotation planned" });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(bob.id, { action: "acknowledge", actor: "sec@example.com" });
 
       // Act
       const result = await sync(RUN_2, [postureFinding(ROTATION, "alice", RUN_2), postureFinding(ROTATION, "bob", RUN_2)]);
 
       // Assess
-      expect(await store.getFinding(alice.id)).toMatchObject({ status: "suppressed", lastSeenAt: RUN_2.toISOString() });
-      expect(await store.getFinding(bob.id)).toMatchObject({ status: "acknowledged", lastSeenAt: RUN_2.toISOString() });
+      expect(await store.reader.getFinding(alice.id)).toMatchObject({ status: "suppressed", lastSeenAt: RUN_2.toISOString() });
+      expect(await store.reader.getFinding(bob.id)).toMatchObject({ status: "acknowledged", lastSeenAt: RUN_2.toISOString() });
       expect(result.seenAgain.sort()).toEqual([alice.id, bob.id].sort());
       expect(ids(result.stillOpen)).toEqual([bob.id]);
-      expect((await store.getHistory(alice.id))?.map((entry) => entry.action)).toEqual(["create", "suppress"]);
-      expect((await store.getHistory(bob.id))?.map((entry) => entry.action)).toEqual(["create", "acknowledge"]);
+      expect((await store.reader.getHistory(alice.id))?.map((entry) => entry.action)).toEqual(["create", "suppress"]);
+      expect((await store.reader.getHistory(bob.id))?.map((entry) => entry.action)).toEqual(["create", "acknowledge"]);
     });
 
     it("resolves a finding of a check that ran and no longer sees it, with the run's time and reason, starting its retention", async () => {
@@ -110,8 +113,8 @@ describe("Class: PostureLifecycle", () => {
       // Assess
       const resolved = { ...alice, status: "resolved" };
       expect(result.resolved).toEqual([resolved]);
-      expect(await store.getFinding(alice.id)).toEqual(resolved);
-      expect((await store.getHistory(alice.id))?.at(-1)).toEqual({
+      expect(await store.reader.getFinding(alice.id)).toEqual(resolved);
+      expect((await store.reader.getHistory(alice.id))?.at(-1)).toEqual({
         at: RUN_2.toISOString(),
         actor: "vigil",
         action: "resolve",
@@ -120,40 +123,43 @@ describe("Class: PostureLifecycle", () => {
         reason: `not seen in the posture run of ${RUN_2.toISOString()}`,
       });
       expect((await rawItem(store, alice.id))?.expiresAt).toBe(RUN_2.getTime() / 1000 + 30 * 86_400);
-      expect((await store.listFindings({ status: "resolved" })).items.map((finding) => finding.id)).toEqual([alice.id]);
+      expect((await store.reader.listFindings({ status: "resolved" })).items.map((finding) => finding.id)).toEqual([alice.id]);
     });
 
     it("resolves suppressed and acknowledged findings too, the condition being gone", async () => {
       // Prepare
-      const { store, sync } = await setup();
+      const { store, sync, clock } = await setup();
       const alice = postureFinding(ROTATION, "alice", RUN_1);
       const bob = postureFinding(ROTATION, "bob", RUN_1);
       await sync(RUN_1, [alice, bob]);
-      await store.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "accepted", nowMs: RUN_1.getTime() + 1000 });
-      await store.transition(bob.id, { action: "acknowledge", actor: "sec@example.com", nowMs: RUN_1.getTime() + 1000 });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "accepted" });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(bob.id, { action: "acknowledge", actor: "sec@example.com" });
 
       // Act
       const result = await sync(RUN_2, []);
 
       // Assess
       expect(ids(result.resolved)).toEqual(ids([alice, bob]));
-      expect((await store.getHistory(alice.id))?.at(-1)).toMatchObject({ action: "resolve", from: "suppressed", to: "resolved" });
-      expect((await store.getHistory(bob.id))?.at(-1)).toMatchObject({ action: "resolve", from: "acknowledged", to: "resolved" });
+      expect((await store.reader.getHistory(alice.id))?.at(-1)).toMatchObject({ action: "resolve", from: "suppressed", to: "resolved" });
+      expect((await store.reader.getHistory(bob.id))?.at(-1)).toMatchObject({ action: "resolve", from: "acknowledged", to: "resolved" });
     });
 
     it("writes a suppression that ran out as reopened at its expiry before resolving it, as triage does", async () => {
       // Prepare
-      const { store, sync } = await setup();
+      const { store, sync, clock } = await setup();
       const alice = postureFinding(ROTATION, "alice", RUN_1);
       await sync(RUN_1, [alice]);
       const until = new Date(RUN_1.getTime() + DAY / 2).toISOString();
-      await store.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "until tonight", until, nowMs: RUN_1.getTime() + 1000 });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(alice.id, { action: "suppress", actor: "sec@example.com", reason: "until tonight", until });
 
       // Act
       await sync(RUN_2, []);
 
       // Assess
-      const history = await store.getHistory(alice.id);
+      const history = await store.reader.getHistory(alice.id);
       expect(history?.slice(-2)).toEqual([
         { at: until, actor: "vigil", action: "reopen", from: "suppressed", to: "open", reason: "suppression expired" },
         expect.objectContaining({ at: RUN_2.toISOString(), action: "resolve", from: "open", to: "resolved" }),
@@ -168,7 +174,7 @@ describe("Class: PostureLifecycle", () => {
       const mfa = postureFinding(MFA, "alice", RUN_1, { severity: "HIGH" });
       const otherAccount = makeFinding(1, { ruleId: ROTATION, id: `${ROTATION}:other-account`, account: "444455556666", eventId: undefined });
       await sync(RUN_1, [rotation, mfa]);
-      await store.putFindings([otherAccount]);
+      await store.writer.putFindings([otherAccount]);
       await sync(RUN_2, [mfa], [ROTATION]);
 
       // Act: the rotation check is skipped (not among checkIds) and the MFA check finds nothing.
@@ -176,8 +182,8 @@ describe("Class: PostureLifecycle", () => {
 
       // Assess
       expect(ids(result.resolved)).toEqual([mfa.id]);
-      expect((await store.getFinding(otherAccount.id))?.status).toBe("open");
-      expect((await store.getHistory(rotation.id))?.filter((entry) => entry.action === "resolve")).toHaveLength(1);
+      expect((await store.reader.getFinding(otherAccount.id))?.status).toBe("open");
+      expect((await store.reader.getHistory(rotation.id))?.filter((entry) => entry.action === "resolve")).toHaveLength(1);
     });
 
     it("reopens a resolved finding that comes back, with a history entry, and counts it apart from new ones", async () => {
@@ -193,29 +199,30 @@ describe("Class: PostureLifecycle", () => {
       // Assess
       const reopened = { ...alice, status: "open", lastSeenAt: RUN_3.toISOString() };
       expect(result).toEqual({ created: [], seenAgain: [], stillOpen: [], resolved: [], reopened: [reopened] });
-      expect(await store.getFinding(alice.id)).toEqual(reopened);
-      expect((await store.getHistory(alice.id))?.map(({ action, actor, at }) => `${at} ${actor} ${action}`)).toEqual([
+      expect(await store.reader.getFinding(alice.id)).toEqual(reopened);
+      expect((await store.reader.getHistory(alice.id))?.map(({ action, actor, at }) => `${at} ${actor} ${action}`)).toEqual([
         `${RUN_1.toISOString()} vigil create`,
         `${RUN_2.toISOString()} vigil resolve`,
         `${RUN_3.toISOString()} vigil reopen`,
       ]);
-      expect((await store.getHistory(alice.id))?.at(-1)?.reason).toBe(`seen again in the posture run of ${RUN_3.toISOString()}`);
+      expect((await store.reader.getHistory(alice.id))?.at(-1)?.reason).toBe(`seen again in the posture run of ${RUN_3.toISOString()}`);
       expect((await rawItem(store, alice.id))?.expiresAt).toBeUndefined();
     });
 
     it("reopens a finding a person resolved that the next run still sees", async () => {
       // Prepare
-      const { store, sync } = await setup();
+      const { store, sync, clock } = await setup();
       const alice = postureFinding(ROTATION, "alice", RUN_1);
       await sync(RUN_1, [alice]);
-      await store.transition(alice.id, { action: "resolve", actor: "sec@example.com", reason: "rotated", nowMs: RUN_1.getTime() + 1000 });
+      clock.ms = RUN_1.getTime() + 1000;
+      await store.triage.transition(alice.id, { action: "resolve", actor: "sec@example.com", reason: "rotated" });
 
       // Act
       const result = await sync(RUN_2, [postureFinding(ROTATION, "alice", RUN_2)]);
 
       // Assess
       expect(ids(result.reopened)).toEqual([alice.id]);
-      expect((await store.getHistory(alice.id))?.map((entry) => `${entry.actor} ${entry.action}`)).toEqual(["vigil create", "sec@example.com resolve", "vigil reopen"]);
+      expect((await store.reader.getHistory(alice.id))?.map((entry) => `${entry.actor} ${entry.action}`)).toEqual(["vigil create", "sec@example.com resolve", "vigil reopen"]);
     });
 
     it("lets the newest observation win when an older run lands after a newer one", async () => {
@@ -230,7 +237,7 @@ describe("Class: PostureLifecycle", () => {
 
       // Assess
       expect(stale.resolved).toEqual([]);
-      expect(await store.getFinding(alice.id)).toMatchObject({ status: "open", lastSeenAt: RUN_3.toISOString() });
+      expect(await store.reader.getFinding(alice.id)).toMatchObject({ status: "open", lastSeenAt: RUN_3.toISOString() });
     });
 
     it("does not let an older run reopen what a newer run resolved, nor move lastSeenAt back", async () => {
@@ -246,9 +253,9 @@ describe("Class: PostureLifecycle", () => {
 
       // Assess
       expect(stale.reopened).toEqual([]);
-      expect(await store.getFinding(alice.id)).toMatchObject({ status: "resolved", lastSeenAt: RUN_1.toISOString() });
-      expect(await store.getFinding(bob.id)).toMatchObject({ status: "open", lastSeenAt: RUN_3.toISOString() });
-      expect(await store.getHistory(alice.id)).toHaveLength(2);
+      expect(await store.reader.getFinding(alice.id)).toMatchObject({ status: "resolved", lastSeenAt: RUN_1.toISOString() });
+      expect(await store.reader.getFinding(bob.id)).toMatchObject({ status: "open", lastSeenAt: RUN_3.toISOString() });
+      expect(await store.reader.getHistory(alice.id)).toHaveLength(2);
     });
 
     it("creates each finding once and writes one history entry per change when two runs overlap", async () => {
@@ -268,8 +275,8 @@ describe("Class: PostureLifecycle", () => {
       // Assess
       expect([...one.created, ...two.created].map((finding) => finding.id)).toEqual([carol.id]);
       expect([...one.resolved, ...two.resolved].map((finding) => finding.id)).toEqual([alice.id]);
-      expect((await store.getHistory(alice.id))?.map((entry) => entry.action)).toEqual(["create", "resolve"]);
-      expect(await store.getHistory(carol.id)).toHaveLength(1);
+      expect((await store.reader.getHistory(alice.id))?.map((entry) => entry.action)).toEqual(["create", "resolve"]);
+      expect(await store.reader.getHistory(carol.id)).toHaveLength(1);
     });
 
     it("finds stored findings through the byRule index, never a Scan", async () => {
@@ -306,7 +313,7 @@ describe("Class: PostureLifecycle", () => {
       // Assess
       await expect(attempt).rejects.toThrow(InvalidRequestError);
       await expect(attempt).rejects.toMatchObject({ parameter });
-      expect((await store.listFindings()).items).toEqual([]);
+      expect((await store.reader.listFindings()).items).toEqual([]);
     });
   });
 
@@ -325,7 +332,7 @@ describe("Class: PostureLifecycle", () => {
 
       // Assess
       expect(recorded).toBe(true);
-      expect((await store.getFinding(alice.id))?.details).toEqual({ user: "alice", remediation: record("done", RUN_2) });
+      expect((await store.reader.getFinding(alice.id))?.details).toEqual({ user: "alice", remediation: record("done", RUN_2) });
     });
 
     it("gives a finding without details a details map, and answers false for no finding", async () => {
@@ -341,7 +348,7 @@ describe("Class: PostureLifecycle", () => {
       // Assess
       expect(recorded).toBe(true);
       expect(missing).toBe(false);
-      expect((await store.getFinding(bare.id))?.details).toEqual({ remediation: record("would-do") });
+      expect((await store.reader.getFinding(bare.id))?.details).toEqual({ remediation: record("would-do") });
     });
   });
 });

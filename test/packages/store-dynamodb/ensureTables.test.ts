@@ -1,6 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { createTableInput, FindingStore, TableMismatchError } from "@vigil/store-dynamodb";
+import { createTableInput, createFindingStore, TableMismatchError } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, ensureStateTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeFinding } from "./findingFactory.ts";
@@ -40,10 +40,10 @@ describe("Function: ensureFindingsTable (tables of an earlier release)", () => {
   it("rebuilds a table without the pending notification index, keeping every finding and its status", async () => {
     // Prepare
     await createFirstReleaseTable(TABLE);
-    const store = new FindingStore({ client: dynalite.client, tableName: TABLE });
+    const store = createFindingStore({ client: dynalite.client, tableName: TABLE });
     const findings = Array.from({ length: 60 }, (_, n) => makeFinding(n));
-    await store.putFindings(findings);
-    await store.setStatus(findings[7]!.id, "acknowledged");
+    await store.writer.putFindings(findings);
+    await store.triage.setStatus(findings[7]!.id, "acknowledged");
 
     // Act
     await ensureFindingsTable(dynalite.client, TABLE);
@@ -51,17 +51,17 @@ describe("Function: ensureFindingsTable (tables of an earlier release)", () => {
     // Assess
     expect(await indexNames(TABLE)).toContain("byPendingNotification");
     expect(await tableNames()).toEqual([TABLE]);
-    expect((await store.listFindings({ status: "acknowledged" })).items).toStrictEqual([{ ...findings[7], status: "acknowledged" }]);
-    expect((await store.listFindings({ limit: 100 })).items).toHaveLength(60);
-    expect(await store.getFinding(findings[0]!.id)).toStrictEqual(findings[0]);
+    expect((await store.reader.listFindings({ status: "acknowledged" })).items).toStrictEqual([{ ...findings[7], status: "acknowledged" }]);
+    expect((await store.reader.listFindings({ limit: 100 })).items).toHaveLength(60);
+    expect(await store.reader.getFinding(findings[0]!.id)).toStrictEqual(findings[0]);
   });
 
   it("finishes a rebuild that was killed after the table was deleted, from the backup", async () => {
     // Prepare: a first-release table with findings, then what the rebuild had done when it was killed.
     await createFirstReleaseTable(TABLE);
-    const store = new FindingStore({ client: dynalite.client, tableName: TABLE });
+    const store = createFindingStore({ client: dynalite.client, tableName: TABLE });
     const findings = [1, 2, 3].map((n) => makeFinding(n));
-    await store.putFindings(findings);
+    await store.writer.putFindings(findings);
     const backup = `${TABLE}.rebuild`;
     await dynalite.client.send(
       new CreateTableCommand({
@@ -82,8 +82,8 @@ describe("Function: ensureFindingsTable (tables of an earlier release)", () => {
     // Assess
     expect(await tableNames()).toEqual([TABLE]);
     expect(await indexNames(TABLE)).toContain("byPendingNotification");
-    for (const finding of findings) expect(await store.getFinding(finding.id)).toStrictEqual(finding);
-    expect((await store.listFindings({ status: "open" })).items.map((f) => f.id).sort()).toEqual(findings.map((f) => f.id).sort());
+    for (const finding of findings) expect(await store.reader.getFinding(finding.id)).toStrictEqual(finding);
+    expect((await store.reader.listFindings({ status: "open" })).items.map((f) => f.id).sort()).toEqual(findings.map((f) => f.id).sort());
   });
 
   it("still refuses a table that is not a findings table at all", async () => {

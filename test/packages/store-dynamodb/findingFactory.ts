@@ -1,5 +1,5 @@
 import type { Finding } from "@vigil/core";
-import { FindingStore, type FindingStoreOptions } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore, type FindingStoreOptions } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, ensureStateTable, type RunningDynalite } from "@vigil/store-dynamodb/local";
 
 const BASE_MS = Date.parse("2026-11-01T00:00:00.000Z");
@@ -36,13 +36,24 @@ export function newestFirst(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => time(b) - time(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
+/** The store's one clock, which a test moves to the instant each call happens at. */
+export interface MovableClock {
+  ms: number;
+  now: () => Date;
+}
+
+export function movableClock(ms: number): MovableClock {
+  const clock: MovableClock = { ms, now: () => new Date(clock.ms) };
+  return clock;
+}
+
 let tables = 0;
 
 /** A fresh table per test, so tests share one dynalite without seeing each other's findings. */
 export async function freshStore(dynalite: RunningDynalite, options: Partial<FindingStoreOptions> = {}): Promise<FindingStore> {
   const tableName = `findings-${++tables}`;
   await ensureFindingsTable(dynalite.client, tableName);
-  return new FindingStore({ client: dynalite.client, tableName, ...options });
+  return createFindingStore({ client: dynalite.client, tableName, ...options });
 }
 
 /** A fresh state table (threshold windows) per test; returns its name. */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
-import { FindingStore, StoreLockedError, TableMismatchError } from "@vigil/store-dynamodb";
+import { createFindingStore, type FindingStore, StoreLockedError, TableMismatchError } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { makeFinding } from "./findingFactory.ts";
@@ -19,7 +19,7 @@ async function open(path?: string): Promise<{ dynalite: RunningDynalite; store: 
   const dynalite = await startDynalite(path === undefined ? {} : { path });
   running.push(dynalite);
   await ensureFindingsTable(dynalite.client, TABLE);
-  return { dynalite, store: new FindingStore({ client: dynalite.client, tableName: TABLE }) };
+  return { dynalite, store: createFindingStore({ client: dynalite.client, tableName: TABLE }) };
 }
 
 /** Starts dynalite on `path` in another Node process and reports what happened there. */
@@ -49,11 +49,11 @@ describe("Function: startDynalite", () => {
   it("listens on 127.0.0.1 on an ephemeral port and keeps an in-memory store to itself", async () => {
     const first = await open();
     const second = await open();
-    await first.store.putFindings([makeFinding(1)]);
+    await first.store.writer.putFindings([makeFinding(1)]);
 
     expect(first.dynalite.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(second.dynalite.endpoint).not.toBe(first.dynalite.endpoint);
-    expect(await second.store.getFinding(makeFinding(1).id)).toBeUndefined();
+    expect(await second.store.reader.getFinding(makeFinding(1).id)).toBeUndefined();
   });
 
   it("keeps the findings on disk across close() and a restart on the same directory, creating it when missing", async () => {
@@ -61,17 +61,17 @@ describe("Function: startDynalite", () => {
     const path = join(directory, "nested", "store");
     const findings = [1, 2, 3].map((n) => makeFinding(n));
     const before = await open(path);
-    await before.store.putFindings(findings);
-    await before.store.setStatus(findings[0]!.id, "acknowledged");
+    await before.store.writer.putFindings(findings);
+    await before.store.triage.setStatus(findings[0]!.id, "acknowledged");
     await before.dynalite.close();
 
     // Act
     const after = await open(path);
 
     // Assess
-    expect(await after.store.getFinding(findings[1]!.id)).toStrictEqual(findings[1]);
-    expect((await after.store.listFindings({ status: "acknowledged" })).items).toStrictEqual([{ ...findings[0], status: "acknowledged" }]);
-    expect(await after.store.putFindings(findings)).toEqual({ created: [], existing: findings.map((f) => f.id) });
+    expect(await after.store.reader.getFinding(findings[1]!.id)).toStrictEqual(findings[1]);
+    expect((await after.store.reader.listFindings({ status: "acknowledged" })).items).toStrictEqual([{ ...findings[0], status: "acknowledged" }]);
+    expect(await after.store.writer.putFindings(findings)).toEqual({ created: [], existing: findings.map((f) => f.id) });
   });
 
   it("refuses a second open of the same directory in this process with StoreLockedError, and leaves the first working", async () => {
@@ -83,7 +83,7 @@ describe("Function: startDynalite", () => {
     expect(failure).toBeInstanceOf(StoreLockedError);
     expect((failure as StoreLockedError).path).toBe(path);
     expect((failure as StoreLockedError).message).toBe(`${path} is already open in another process (only one may use an on-disk store at a time)`);
-    await expect(first.store.putFindings([makeFinding(1)])).resolves.toMatchObject({ created: [makeFinding(1)] });
+    await expect(first.store.writer.putFindings([makeFinding(1)])).resolves.toMatchObject({ created: [makeFinding(1)] });
   });
 
   it("refuses a second process with StoreLockedError, not a stack trace, and lets it in once the first has closed", async () => {

@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import type { SnapshotProblem } from "@vigil/aws-iam";
-import { type AccountSnapshot, atLeast, catalogue, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
+import { atLeast, catalogue, type Finding } from "@vigil/core";
 import { loadActionCatalog } from "@vigil/iam-catalog";
-import { PostureLifecycle } from "@vigil/store-dynamodb";
+import { type AccountRead, runPostureOnce } from "@vigil/monitor";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
@@ -49,10 +48,9 @@ Options:
 const OFFLINE_REGION = "us-east-1";
 
 interface Source {
-  snapshot: AccountSnapshot;
+  account: AccountRead;
   /** How the summary line names where the snapshot came from. */
   read: string;
-  problems: readonly SnapshotProblem[];
   offline: boolean;
 }
 
@@ -100,17 +98,22 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
       region: region ?? OFFLINE_REGION,
     });
     const users = report.filter((row) => row.kind === "user").length;
-    source = { snapshot, read: `Checked account ${snapshot.account} (${plural(users, "user")}) from ${reportFile} as of ${now.toISOString()}`, problems: [], offline: true };
+    source = { account: { snapshot, calls: {}, problems: [] }, read: `Checked account ${snapshot.account} (${plural(users, "user")}) from ${reportFile} as of ${now.toISOString()}`, offline: true };
   } else {
-    const { snapshot, calls, problems } = await readLiveSnapshot(region);
+    const account = await readLiveSnapshot(region);
+    const { snapshot, calls } = account;
     const callCount = Object.values(calls).reduce((sum, count) => sum + count, 0);
-    source = { snapshot, read: `Checked account ${snapshot.account} in ${snapshot.region} (${plural(callCount, "API call")})`, problems, offline: false };
+    source = { account, read: `Checked account ${snapshot.account} in ${snapshot.region} (${plural(callCount, "API call")})`, offline: false };
   }
 
-  const { snapshot } = source;
-  // The action catalogue is only read for NotAction in customer policies, which files never give.
-  const run = runPostureChecks(snapshot, { config, now, ...(snapshot.customerPolicies ? { actions: loadActionCatalog() } : {}) });
-  io.stderr.write(describeProblems(source.problems));
+  const opened = values.store === "memory" ? undefined : await openStore(values.store);
+  let run: Awaited<ReturnType<typeof runPostureOnce>>;
+  try {
+    run = await runPostureOnce({ reader: { read: async () => source.account }, ...(opened ? { store: opened.store.posture } : {}), config, now, loadActions: loadActionCatalog });
+  } finally {
+    await opened?.close();
+  }
+  io.stderr.write(describeProblems(source.account.problems));
   io.stderr.write(describeSkipped(run.skipped, source.offline));
 
   const counts = new SeverityCounts();
@@ -118,29 +121,17 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   const shown: Finding[] = run.findings.filter((finding) => atLeast(finding.severity, minSeverity));
   const failed = failOn !== undefined && run.findings.some((finding) => atLeast(finding.severity, failOn));
 
-  const enabled = postureChecks.filter((check) => config.checks.get(check.meta.id)?.enabled !== false).map((check) => check.meta.id);
   const skipped = new Set(run.skipped.map((entry) => entry.checkId));
-  // Only a check that ran in full may resolve its stored findings: a skipped one saw nothing.
-  const ranInFull = enabled.filter((checkId) => !skipped.has(checkId));
-
-  let stored = "";
-  if (values.store !== "memory") {
-    const opened = await openStore(values.store);
-    try {
-      const lifecycle = new PostureLifecycle({ store: opened.store, client: opened.client });
-      const synced = await lifecycle.syncPostureRun({ account: snapshot.account, checkIds: ranInFull, findings: run.findings, now });
-      stored =
-        `; ${synced.created.length} new, ${synced.seenAgain.length} seen again, ` +
-        `${synced.reopened.length} reopened, ${synced.resolved.length} resolved in ${opened.location}`;
-    } finally {
-      await opened.close();
-    }
-  }
+  const synced = run.sync;
+  const stored =
+    synced && opened
+      ? `; ${synced.created.length} new, ${synced.seenAgain.length} seen again, ${synced.reopened.length} reopened, ${synced.resolved.length} resolved in ${opened.location}`
+      : "";
 
   const total = counts.total;
   const summary =
     `${source.read} in ${((Date.now() - started) / 1000).toFixed(1)}s: ` +
-    `${plural(ranInFull.length, "check")} run, ${skipped.size} skipped: ` +
+    `${plural(run.checksRun.length, "check")} run, ${skipped.size} skipped: ` +
     plural(total, "finding") +
     (total ? ` (${counts.describe()})` : "") +
     (shown.length < total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +

@@ -3,6 +3,7 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore } from "@vigil/core";
 import { expandInputs, lookupEvents } from "@vigil/cloudtrail";
 import { loadActionCatalog } from "@vigil/iam-catalog";
+import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import { plural, severityOption } from "../options.ts";
@@ -13,7 +14,6 @@ import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
 import { styleFor } from "../output/style.ts";
-import { Scanner } from "../scan/Scanner.ts";
 import type { Io } from "../Io.ts";
 
 export const SCAN_USAGE = `Usage: vigil scan PATH... [options]
@@ -33,8 +33,6 @@ Options:
   --since DURATION        with --lookup-events: how far back (30m, 12h, 7d; default 7d, at most 90d)
   --region REGION         with --lookup-events: the region to read (default: your AWS config)
 `;
-
-const BATCH = 200;
 
 export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -74,41 +72,35 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const tabled: Finding[] = [];
   const counts = new SeverityCounts();
   let failed = false;
-  const pending: Finding[] = [];
-  let created = 0;
-  const flush = async () => {
-    if (!opened || pending.length === 0) return;
-    const result = await opened.store.putFindings(pending.splice(0));
-    created += result.created.length;
-  };
   const errStyle = styleFor(io.stderr);
   const started = Date.now();
   // Findings stream out as they are made (JSON) and into the store in batches; only the table,
   // which groups them, keeps the ones it shows. Memory stays flat however long the archive.
-  const scanner = new Scanner(engine, {
-    error: (at, message) => io.stderr.write(`${errStyle.severity("HIGH", "error")} ${at}: ${message}\n`),
-    finding: async (finding) => {
-      counts.add(finding.severity);
-      if (failOn && atLeast(finding.severity, failOn)) failed = true;
-      if (atLeast(finding.severity, minSeverity)) {
-        if (output) await output.write(finding);
-        else tabled.push(finding);
-      }
-      pending.push(finding);
-      if (pending.length >= BATCH) await flush();
+  const scan = new EventScan({
+    engine,
+    ...(opened ? { store: opened.store.writer } : {}),
+    listener: {
+      error: (at, message) => io.stderr.write(`${errStyle.severity("HIGH", "error")} ${at}: ${message}\n`),
+      finding: async (finding) => {
+        counts.add(finding.severity);
+        if (failOn && atLeast(finding.severity, failOn)) failed = true;
+        if (atLeast(finding.severity, minSeverity)) {
+          if (output) await output.write(finding);
+          else tabled.push(finding);
+        }
+      },
     },
   });
-  const stopProgress = startProgress(scanner.stats, io.stderr);
+  const stopProgress = startProgress(scan.stats, io.stderr);
   const lookup = values["lookup-events"] ? await lookupClient(values.region) : undefined;
+  let created = 0;
   try {
     if (lookup) {
       const endTime = new Date();
-      const records = lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime });
-      for await (const record of records) await scanner.scanRecord(record.value, record.at);
+      ({ created } = await scan.run({ records: lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime }) }));
     } else {
-      await scanner.scanSources(expandInputs(positionals, io.readStdin));
+      ({ created } = await scan.run({ sources: expandInputs(positionals, io.readStdin) }));
     }
-    await flush();
   } finally {
     stopProgress();
     output?.end();
@@ -116,7 +108,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   }
 
   const seconds = (Date.now() - started) / 1000;
-  const { stats } = scanner;
+  const { stats } = scan;
   const total = counts.total;
   const shown = counts.atLeast(minSeverity);
   const read = lookup

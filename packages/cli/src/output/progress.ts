@@ -1,4 +1,4 @@
-import type { ScanStats } from "../scan/Scanner.ts";
+import type { ScanStats } from "@vigil/monitor";
 
 /**
  * A one-line progress report on stderr for long scans on a terminal: silent for the first

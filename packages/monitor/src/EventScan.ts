@@ -1,0 +1,60 @@
+import type { Engine, Finding } from "@vigil/core";
+import type { InputSource } from "@vigil/cloudtrail";
+import type { FindingRepository } from "./ports.ts";
+import { type ScanListener, Scanner, type ScanStats } from "./Scanner.ts";
+
+/** Where a scan's records come from: files as CloudTrail delivers them, or records one by one (LookupEvents). */
+export type ScanInput = { sources: AsyncIterable<InputSource> } | { records: AsyncIterable<{ value: unknown; at: string }> };
+
+export interface EventScanOptions {
+  engine: Engine;
+  /** Where findings are kept; without it nothing is stored. */
+  store?: FindingRepository;
+  /** Told of each problem (the scan goes on) and of each distinct finding as it is made. */
+  listener: ScanListener;
+}
+
+/** Findings stored per write: a scan's findings reach the store while it reads, never all at the end. */
+const BATCH = 200;
+
+/**
+ * `vigil scan`'s job: evaluate CloudTrail records with the engine and store what they find, in
+ * batches as they come, so memory stays flat however long the archive. `stats` moves as it goes
+ * (for a progress line).
+ */
+export class EventScan {
+  readonly #scanner: Scanner;
+  readonly #store: FindingRepository | undefined;
+  readonly #pending: Finding[] = [];
+  #created = 0;
+
+  constructor(options: EventScanOptions) {
+    this.#store = options.store;
+    this.#scanner = new Scanner(options.engine, {
+      error: (at, message) => options.listener.error(at, message),
+      finding: async (finding) => {
+        await options.listener.finding(finding);
+        this.#pending.push(finding);
+        if (this.#pending.length >= BATCH) await this.#flush();
+      },
+    });
+  }
+
+  get stats(): Readonly<ScanStats> {
+    return this.#scanner.stats;
+  }
+
+  /** Scans the input to its end and stores what is left; returns how many findings were new to the store. */
+  async run(input: ScanInput): Promise<{ created: number }> {
+    if ("sources" in input) await this.#scanner.scanSources(input.sources);
+    else for await (const record of input.records) await this.#scanner.scanRecord(record.value, record.at);
+    await this.#flush();
+    return { created: this.#created };
+  }
+
+  async #flush(): Promise<void> {
+    if (!this.#store || this.#pending.length === 0) return;
+    const result = await this.#store.putFindings(this.#pending.splice(0));
+    this.#created += result.created.length;
+  }
+}
