@@ -10,7 +10,7 @@ import { renderFindingsTable } from "../output/findingsTable.ts";
 import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { describeProblems, describeSkipped } from "../posture/describeSkipped.ts";
-import { plural, severityOption } from "../options.ts";
+import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
 import { nowOption, regionOption } from "../posture/options.ts";
 import { readLiveSnapshot } from "../posture/readLiveSnapshot.ts";
 import { readSnapshotFiles } from "../posture/readSnapshotFiles.ts";
@@ -58,10 +58,7 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      format: { type: "string", default: "table" },
-      "min-severity": { type: "string" },
-      "fail-on": { type: "string" },
-      config: { type: "string" },
+      ...FINDINGS_RUN_OPTIONS,
       store: { type: "string", default: DEFAULT_STORE_DIR },
       region: { type: "string" },
       "credential-report": { type: "string" },
@@ -69,17 +66,13 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
       "account-summary": { type: "string" },
       account: { type: "string" },
       now: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     io.stdout.write(POSTURE_USAGE);
     return 0;
   }
-  const format = values.format;
-  if (format !== "table" && format !== "json") throw new UsageError(`--format: expected table or json, got "${format}"`);
-  const minSeverity = severityOption(values["min-severity"], "--min-severity") ?? "INFO";
-  const failOn = severityOption(values["fail-on"], "--fail-on");
+  const { format, minSeverity, failOn } = findingsRunOutput(values);
   const region = regionOption(values.region);
   const reportFile = values["credential-report"];
   const offlineOnly = (["password-policy", "account-summary", "account", "now"] as const).filter((option) => values[option] !== undefined);

@@ -6,7 +6,7 @@ import { loadActionCatalog } from "@vigil/iam-catalog";
 import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
-import { plural, severityOption } from "../options.ts";
+import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, type OpenedStore, openStore } from "../openStore.ts";
 import { renderFindingsTable } from "../output/findingsTable.ts";
@@ -39,25 +39,18 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     args: argv,
     allowPositionals: true,
     options: {
-      format: { type: "string", default: "table" },
-      "min-severity": { type: "string" },
-      "fail-on": { type: "string" },
-      config: { type: "string" },
+      ...FINDINGS_RUN_OPTIONS,
       store: { type: "string", default: DEFAULT_STORE_DIR },
       "lookup-events": { type: "boolean", default: false },
       since: { type: "string" },
       region: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     io.stdout.write(SCAN_USAGE);
     return 0;
   }
-  const format = values.format;
-  if (format !== "table" && format !== "json") throw new UsageError(`--format: expected table or json, got "${format}"`);
-  const minSeverity = severityOption(values["min-severity"], "--min-severity") ?? "INFO";
-  const failOn = severityOption(values["fail-on"], "--fail-on");
+  const { format, minSeverity, failOn } = findingsRunOutput(values);
   if (values["lookup-events"] && positionals.length > 0) throw new UsageError("give either PATHs or --lookup-events, not both");
   if (!values["lookup-events"] && positionals.length === 0) throw new UsageError("no PATH given (use - for stdin)");
   if (!values["lookup-events"] && (values.since || values.region)) throw new UsageError("--since and --region go with --lookup-events");
