@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
-import type { Reference } from "../findings/Finding.ts";
+import type { Reference } from "../findings/Reference.ts";
 import type { Severity } from "../findings/Severity.ts";
 import type { ActionCatalog } from "../policy/ActionCatalog.ts";
 
