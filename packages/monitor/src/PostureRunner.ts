@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { deactivateOldAccessKeys, type RemediationAction, readAccountSnapshot, type SnapshotProblem } from "@vigil/aws-iam";
-import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
+import { deactivateOldAccessKeys, readAccountSnapshot, type SnapshotProblem } from "@vigil/aws-iam";
+import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, type RemediationAction, runPostureChecks } from "@vigil/core";
 import { formatDigest, type PostureDigest } from "@vigil/notify";
 import { DeliveryLeaseLostError, type FindingStore, type PostureLifecycle, type PostureSyncResult } from "@vigil/store-dynamodb";
 import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";

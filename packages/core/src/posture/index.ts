@@ -5,3 +5,4 @@ export * from "./parseCredentialReport.ts";
 export * from "./PostureCheck.ts";
 export * from "./checks/index.ts";
 export * from "./runPostureChecks.ts";
+export * from "./RemediationAction.ts";
