@@ -2,8 +2,9 @@ import type { z } from "zod";
 import type { Severity } from "../findings/Severity.ts";
 import type { ActionCatalog } from "../policy/ActionCatalog.ts";
 import type { RuleMetadata } from "../rules/Rule.ts";
-import type { CustomerPolicy, PasswordPolicy, ServerCertificate, Trail, UserAccessKey } from "./AccountSnapshot.ts";
+import type { CustomerPolicy, ServerCertificate, Trail, UserAccessKey } from "./AccountSnapshot.ts";
 import type { CredentialReportRow } from "./CredentialReportRow.ts";
+import type { PasswordPolicy } from "./PasswordPolicy.ts";
 
 /** The snapshot's parts as checks read them: validated, and the credential report parsed. */
 export interface PostureData {

@@ -1,4 +1,5 @@
 export * from "./AccountSnapshot.ts";
+export * from "./PasswordPolicy.ts";
 export * from "./CredentialReportRow.ts";
 export * from "./CredentialReportError.ts";
 export * from "./parseCredentialReport.ts";
