@@ -1,5 +1,6 @@
 export * from "./errors.ts";
 export * from "./event/CloudTrailEvent.ts";
+export * from "./event/EventHeader.ts";
 export * from "./event/parseEvent.ts";
 export * from "./event/extractRecords.ts";
 export * from "./event/parseLogText.ts";
@@ -11,6 +12,7 @@ export * from "./findings/findingId.ts";
 export * from "./config/Config.ts";
 export * from "./config/glob.ts";
 export * from "./rules/Rule.ts";
+export * from "./rules/EffectiveConfig.ts";
 export * from "./rules/references.ts";
 export * from "./rules/catalogue/index.ts";
 export * from "./engine/Engine.ts";

@@ -1,9 +1,9 @@
 import * as z from "zod";
-import type { EffectiveConfig } from "../config/Config.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
 import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { postureChecks } from "./checks/index.ts";
 import type { AnyPostureCheck, PostureContext, PostureData, PostureMatch, PosturePart } from "./PostureCheck.ts";
