@@ -7,7 +7,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import { catalogue, resolveConfig } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { parseRemediationSettings, PostureRunner, SnsDelivery } from "@vigil/monitor";
 import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
 import { FindingStore, PostureLifecycle } from "@vigil/store-dynamodb";
@@ -43,7 +43,7 @@ const runner = new PostureRunner({
   cloudTrail: tracer.captureAWSv3Client(new CloudTrailClient({})),
   config: resolveConfig(env.VIGIL_CONFIG, catalogue),
   remediation: parseRemediationSettings(env.REMEDIATION, "environment: REMEDIATION"),
-  actions: loadActionCatalog(),
+  actions: loadActionIndex(),
   now,
 });
 

@@ -18,6 +18,5 @@ export * from "./rules/catalogue/index.ts";
 export * from "./engine/Engine.ts";
 export * from "./engine/WindowStore.ts";
 export * from "./engine/selectorIndex.ts";
-export * from "./policy/ActionCatalog.ts";
 export * from "./policy/index.ts";
 export * from "./posture/index.ts";

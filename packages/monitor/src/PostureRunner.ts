@@ -1,7 +1,7 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import { deactivateOldAccessKeys, readAccountSnapshot, type SnapshotProblem } from "@vigil/aws-iam";
-import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, type RemediationAction, runPostureChecks } from "@vigil/core";
+import { type ActionIndex, type AnyPostureCheck, type EffectiveConfig, type Finding, postureChecks, type RemediationAction, runPostureChecks } from "@vigil/core";
 import { formatDigest, type PostureDigest } from "@vigil/notify";
 import { DeliveryLeaseLostError, type FindingStore, type PostureLifecycle, type PostureSyncResult } from "@vigil/store-dynamodb";
 import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";
@@ -25,7 +25,7 @@ export interface PostureRunnerOptions {
   /** Off when absent. */
   remediation?: RemediationSettings;
   /** Real IAM action names, so admin-policy-in-use reads NotAction exactly. */
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
   /** The checks to run; all of Vigil's by default. */
   checks?: readonly AnyPostureCheck[];
   now: () => Date;

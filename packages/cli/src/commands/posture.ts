@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { SnapshotProblem } from "@vigil/aws-iam";
 import { type AccountSnapshot, atLeast, catalogue, type Finding, postureChecks, runPostureChecks } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { PostureLifecycle } from "@vigil/store-dynamodb";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
@@ -108,8 +108,8 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   }
 
   const { snapshot } = source;
-  // The action catalogue is only read for NotAction in customer policies, which files never give.
-  const run = runPostureChecks(snapshot, { config, now, ...(snapshot.customerPolicies ? { actions: loadActionCatalog() } : {}) });
+  // The action index is only read for NotAction in customer policies, which files never give.
+  const run = runPostureChecks(snapshot, { config, now, ...(snapshot.customerPolicies ? { actions: loadActionIndex() } : {}) });
   io.stderr.write(describeProblems(source.problems));
   io.stderr.write(describeSkipped(run.skipped, source.offline));
 
