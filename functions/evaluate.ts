@@ -6,7 +6,7 @@ import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import { catalogue, Engine, resolveConfig } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { EventEvaluator, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { createFindingStore, DynamoWindowStore } from "@vigil/store-dynamodb";
@@ -14,7 +14,7 @@ import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import { documentClient } from "./shared/clients.ts";
 import { arn, json, readEnv, tableName } from "./shared/env.ts";
-import { lazyActionCatalog } from "./shared/lazyActionCatalog.ts";
+import { lazyActionIndex } from "./shared/lazyActionIndex.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
@@ -33,7 +33,7 @@ const evaluator = new EventEvaluator({
     config: resolveConfig(env.VIGIL_CONFIG, catalogue),
     windows: new DynamoWindowStore({ client, tableName: env.STATE_TABLE_NAME, now }),
     now,
-    actions: lazyActionCatalog(loadActionCatalog),
+    actions: lazyActionIndex(loadActionIndex),
   }),
   store: store.writer,
   delivery: new SnsDelivery({

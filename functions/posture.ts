@@ -8,7 +8,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import middy from "@middy/core";
 import { deactivateOldAccessKeys, readAccountSnapshot } from "@vigil/aws-iam";
 import { catalogue, resolveConfig } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { parseRemediationSettings, PostureRunner, SnsDelivery } from "@vigil/monitor";
 import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
 import { createFindingStore } from "@vigil/store-dynamodb";
@@ -45,7 +45,7 @@ const runner = new PostureRunner({
   remediator: { deactivateOldAccessKeys: (options) => deactivateOldAccessKeys({ iam, ...options }) },
   config: resolveConfig(env.VIGIL_CONFIG, catalogue),
   remediation: parseRemediationSettings(env.REMEDIATION, "environment: REMEDIATION"),
-  loadActions: loadActionCatalog,
+  loadActions: loadActionIndex,
   now,
 });
 

@@ -1,13 +1,13 @@
 import { rm } from "node:fs/promises";
 import { relative, resolve } from "node:path";
-import { iamCatalogPlugin } from "@vigil/iam-catalog";
+import { iamActionsPlugin } from "@vigil/iam-actions";
 import { type BuildOptions, build, type Metafile, type Plugin } from "esbuild";
 
 /**
  * A handler's production bundle, built as SST v2 builds an ESM function (its format, mainFields,
  * keepNames and the banner that gives bundled CommonJS a `require`) plus what the stacks ask for
  * (stacks/monitor/vigilFunction.ts): minified, tree-shaken, for Node 22, split into chunks, with
- * the IAM action catalogue embedded.
+ * the IAM action index embedded.
  *
  * Splitting (SST's `nodejs.splitting`, which names chunks `.mjs` as here) leaves in chunks of their
  * own the modules that are only imported dynamically, so a cold start does not load them: the
@@ -51,10 +51,10 @@ export interface BuiltBundle {
   bytesByOrigin: Map<string, number>;
 }
 
-/** Builds `entry` into its own directory `outdir` (emptied first), as SST gives each function one; `plugins` run before the catalogue's. */
+/** Builds `entry` into its own directory `outdir` (emptied first), as SST gives each function one; `plugins` run before the action index's. */
 export async function bundleHandler(entry: string, outdir: string, plugins: readonly Plugin[] = []): Promise<BuiltBundle> {
   await rm(outdir, { recursive: true, force: true });
-  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outdir, metafile: true, plugins: [...plugins, iamCatalogPlugin()] });
+  const result = await build({ ...PRODUCTION_OPTIONS, entryPoints: [entry], outdir, metafile: true, plugins: [...plugins, iamActionsPlugin()] });
   const outputs = result.metafile.outputs;
   // Chunks loaded by import() are entry points too; the function's own is the one built from `entry`.
   const entryOutput = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === relative(process.cwd(), entry));

@@ -84,7 +84,7 @@ try {
   console.log(`WARNING: evaluate without Tracer does not build; its figures are left out:\n${indent((error as Error).message)}\n`);
 }
 
-console.log("Bundle size (minify, tree-shake, platform node, target node22, esm, split, mainFields module,main, iamCatalogPlugin)");
+console.log("Bundle size (minify, tree-shake, platform node, target node22, esm, split, mainFields module,main, iamActionsPlugin)");
 row(["", "package bytes", "", `<= ${kb(BUNDLE_TARGET_BYTES)}`, "loaded at start".padStart(26), "  largest parts"]);
 row(["baseline (empty)", n(baselineBundle.bytes), kb(baselineBundle.bytes), "", kb(baselineBundle.startupBytes).padStart(26), ""]);
 const sizePass: Record<string, boolean> = {};

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type AccountSnapshotRead, readAccountSnapshot } from "@vigil/aws-iam";
 import { catalogue, parseCredentialReport, resolveConfig, runPostureChecks } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { median, round } from "../handler/stats.ts";
 import { positiveInteger } from "../scan/options.ts";
 import { ACCOUNT, generateCredentialReport, REPORT_TIME } from "./credentialReport.ts";
@@ -53,7 +53,7 @@ for (const read of [small, large]) {
 // Timing: the snapshot the reader returned for the large account, evaluated in full, against parsing its report alone.
 const { snapshot } = large;
 const config = resolveConfig({}, catalogue);
-const actions = loadActionCatalog();
+const actions = loadActionIndex();
 const parse = () => parseCredentialReport(csv).length;
 const evaluate = () => runPostureChecks(snapshot, { config, now: REPORT_TIME, actions });
 console.log(`warming up (${WARM_UP_RUNS} untimed runs each), then ${runs} interleaved timed runs each`);

@@ -1,4 +1,4 @@
-import { iamCatalogPlugin } from "@vigil/iam-catalog";
+import { iamActionsPlugin } from "@vigil/iam-actions";
 import { Duration } from "aws-cdk-lib";
 import { PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
@@ -71,9 +71,9 @@ export function createVigilFunction(scope: Construct, id: string, props: VigilFu
       // builds the same way.
       splitting: true,
       // SST's ESM default target is esnext; the runtime is Node 22. The plugin embeds the IAM action
-      // catalogue compactly, since the data package reads its files at run time. bowser parses a
+      // index compactly, since the data package reads its files at run time. bowser parses a
       // browser's user agent for the SDK; nothing imports it on Node, and it would be a 37 kB chunk.
-      esbuild: { target: "node22", external: ["bowser"], plugins: [iamCatalogPlugin()] },
+      esbuild: { target: "node22", external: ["bowser"], plugins: [iamActionsPlugin()] },
     },
   });
   return { fn, role, logGroup };

@@ -9,13 +9,13 @@ import {
   parseEvent,
   resolveConfig,
 } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { loadFixture } from "./fixtures.ts";
 
 export const FIXED_NOW = new Date("2026-11-22T12:00:00.000Z");
-const actions = loadActionCatalog();
+const actions = loadActionIndex();
 
-/** Runs the real engine, with the full catalogue and the real action catalogue, over any envelope. */
+/** Runs the real engine, with the full catalogue and the real action index, over any envelope. */
 export async function evaluateValue(
   value: unknown,
   options: { config?: ConfigInput; rules?: readonly AnyRule[] } = {},

@@ -1,8 +1,8 @@
-import { type ActionCatalog, analysePermissions, analyseTrust, type PermissionAnalysis, parsePolicy, type TrustAnalysis } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { type ActionIndex, analysePermissions, analyseTrust, type PermissionAnalysis, parsePolicy, type TrustAnalysis } from "@vigil/core";
+import { loadActionIndex } from "@vigil/iam-actions";
 
-/** The real action catalogue, loaded once for every policy test. */
-export const actions: ActionCatalog = loadActionCatalog();
+/** The real action index, loaded once for every policy test. */
+export const actions: ActionIndex = loadActionIndex();
 
 /**
  * What the permission rules would report for a policy, as sorted ids, Parliament style: full admin
@@ -18,8 +18,8 @@ export function verdicts(analysis: PermissionAnalysis): string[] {
 }
 
 /** Parses and analyses an inline identity policy. */
-export function permissionsOf(policy: unknown, options: { catalog?: boolean } = {}): PermissionAnalysis {
-  return analysePermissions(parsePolicy(policy), options.catalog === false ? {} : { actions });
+export function permissionsOf(policy: unknown, options: { actionIndex?: boolean } = {}): PermissionAnalysis {
+  return analysePermissions(parsePolicy(policy), options.actionIndex === false ? {} : { actions });
 }
 
 export function trustOf(policy: unknown): TrustAnalysis {

@@ -4,7 +4,7 @@ import {
   errorBodySchema,
   findingDetailSchema,
   findingPageSchema,
-  findingSchema,
+  findingResponseSchema,
   historyEntrySchema,
   ruleListSchema,
   ruleViewSchema,
@@ -15,7 +15,7 @@ import {
 type Json = Record<string, unknown>;
 
 const COMPONENTS: Record<string, z.ZodType> = {
-  Finding: findingSchema,
+  Finding: findingResponseSchema,
   HistoryEntry: historyEntrySchema,
   FindingPage: findingPageSchema,
   FindingDetail: findingDetailSchema,

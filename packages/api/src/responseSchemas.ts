@@ -1,4 +1,4 @@
-import { FINDING_STATUSES, type Finding, SEVERITIES, severitySchema } from "@vigil/core";
+import { FINDING_STATUSES, findingSchema, findingStatusSchema, referenceSchema, SEVERITIES, severitySchema } from "@vigil/core";
 import { type FindingSummary, type HistoryEntry, TRIAGE_ACTIONS } from "@vigil/store-dynamodb";
 import * as z from "zod";
 import type { ApiIssue } from "./errors.ts";
@@ -8,48 +8,28 @@ import type { ApiIssue } from "./errors.ts";
  * responses in the OpenAPI document, and the tests hold real responses against them.
  */
 
-const status = z.enum(FINDING_STATUSES);
+const field = findingSchema.shape;
 
-const reference = z.object({
-  framework: z.enum(["CIS AWS Foundations Benchmark v3.0.0", "MITRE ATT&CK"]),
-  id: z.string(),
-  title: z.string(),
-});
-
-export const findingSchema = z
-  .object({
-    id: z.string().describe("Stable: the same event(s) always give the same id"),
-    ruleId: z.string(),
-    title: z.string(),
-    severity: severitySchema,
-    status: status.describe("As in effect now: a suppression past its expiry is open"),
-    eventId: z.string().describe("CloudTrail eventID; absent on posture findings").optional(),
-    eventIds: z.array(z.string()).describe("Every event behind a threshold finding").optional(),
-    eventName: z.string().optional(),
-    eventSource: z.string().optional(),
-    eventTime: z.string().optional(),
-    account: z.string(),
-    region: z.string(),
-    principal: z.string().describe("ARN of who did it"),
-    resource: z.string().describe("What it was done to"),
-    sourceIPAddress: z.string().optional(),
-    summary: z.string(),
-    description: z.string(),
-    remediation: z.string(),
-    references: z.array(reference),
-    detectedAt: z.string(),
-    lastSeenAt: z.string().describe("Posture findings: the last run that saw the condition").optional(),
-    details: z.record(z.string(), z.unknown()).optional(),
+/** Core's Finding, its fields described as the API serves them. */
+export const findingResponseSchema = findingSchema
+  .extend({
+    id: field.id.describe("Stable: the same event(s) always give the same id"),
+    status: field.status.describe("As in effect now: a suppression past its expiry is open"),
+    eventId: field.eventId.unwrap().describe("CloudTrail eventID; absent on posture findings").optional(),
+    eventIds: field.eventIds.unwrap().describe("Every event behind a threshold finding").optional(),
+    principal: field.principal.describe("ARN of who did it"),
+    resource: field.resource.describe("What it was done to"),
+    lastSeenAt: field.lastSeenAt.unwrap().describe("Posture findings: the last run that saw the condition").optional(),
   })
-  .describe("A finding") satisfies z.ZodType<Finding>;
+  .describe("A finding");
 
 export const historyEntrySchema = z
   .object({
     at: z.string().describe("ISO instant of the change"),
     actor: z.string().describe('Who: the caller\'s identity, or "vigil" for Vigil\'s own changes'),
     action: z.enum(["create", ...TRIAGE_ACTIONS, "set-status"]),
-    from: status.nullable().describe("null only on the creation entry"),
-    to: status,
+    from: findingStatusSchema.nullable().describe("null only on the creation entry"),
+    to: findingStatusSchema,
     reason: z.string().optional(),
     until: z.string().describe("A suppression's expiry").optional(),
   })
@@ -57,17 +37,17 @@ export const historyEntrySchema = z
 
 export const findingPageSchema = z
   .object({
-    items: z.array(findingSchema).describe("Newest first; may hold fewer than the limit, even none, with a cursor"),
+    items: z.array(findingResponseSchema).describe("Newest first; may hold fewer than the limit, even none, with a cursor"),
     cursor: z.string().describe("Present when there may be more: pass it back with the same query").optional(),
   })
   .describe("One page of findings");
 
 export const findingDetailSchema = z
-  .object({ finding: findingSchema, history: z.array(historyEntrySchema).describe("Oldest first, the creation included") })
+  .object({ finding: findingResponseSchema, history: z.array(historyEntrySchema).describe("Oldest first, the creation included") })
   .describe("A finding and its history");
 
 export const transitionResultSchema = z
-  .object({ finding: findingSchema.describe("The finding after the change"), entry: historyEntrySchema.describe("The history entry the change appended") })
+  .object({ finding: findingResponseSchema.describe("The finding after the change"), entry: historyEntrySchema.describe("The history entry the change appended") })
   .describe("The outcome of a triage action");
 
 const counts = <K extends string>(keys: readonly [K, ...K[]]) => z.object(Object.fromEntries(keys.map((key) => [key, z.number().int().min(0)])) as Record<K, z.ZodNumber>);
@@ -88,7 +68,7 @@ export const ruleViewSchema = z
     severity: severitySchema.describe("Effective: the configured override, else the rule's own"),
     enabled: z.boolean(),
     params: z.record(z.string(), z.unknown()).describe("Effective parameters, defaults filled in"),
-    references: z.array(reference),
+    references: z.array(referenceSchema),
   })
   .describe("A rule with its effective configuration");
 

@@ -1,5 +1,5 @@
-import type { RemediationAction, SnapshotProblem } from "@vigil/aws-iam";
-import type { ActionCatalog, AnyPostureCheck, EffectiveConfig, Finding } from "@vigil/core";
+import type { SnapshotProblem } from "@vigil/aws-iam";
+import type { ActionIndex, AnyPostureCheck, EffectiveConfig, Finding, RemediationAction } from "@vigil/core";
 import { formatDigest, type PostureDigest } from "@vigil/notify";
 import { DeliveryLeaseLostError, type PostureSyncResult } from "@vigil/store-dynamodb";
 import type { AccountReader, KeyRemediator, NotificationOutbox, PostureFindings } from "./ports.ts";
@@ -25,7 +25,7 @@ export interface PostureRunnerOptions {
   /** Off when absent. */
   remediation?: RemediationSettings;
   /** Real IAM action names, so admin-policy-in-use reads NotAction exactly; loaded when a run needs them. */
-  loadActions?: () => ActionCatalog;
+  loadActions?: () => ActionIndex;
   /** The checks to run; all of Vigil's by default. */
   checks?: readonly AnyPostureCheck[];
   now: () => Date;

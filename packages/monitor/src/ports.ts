@@ -1,5 +1,5 @@
-import type { AccountSnapshotRead, DeactivateOldAccessKeysOptions, RemediationAction } from "@vigil/aws-iam";
-import type { Finding } from "@vigil/core";
+import type { AccountSnapshotRead, DeactivateOldAccessKeysOptions } from "@vigil/aws-iam";
+import type { Finding, RemediationAction } from "@vigil/core";
 import type {
   ClaimResult,
   CompleteOptions,

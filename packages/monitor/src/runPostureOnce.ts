@@ -1,4 +1,4 @@
-import { type ActionCatalog, type AnyPostureCheck, type EffectiveConfig, type Finding, type SkippedCheck, postureChecks, runPostureChecks } from "@vigil/core";
+import { type ActionIndex, type AnyPostureCheck, type EffectiveConfig, type Finding, type SkippedCheck, postureChecks, runPostureChecks } from "@vigil/core";
 import type { Lease, PostureSyncResult } from "@vigil/store-dynamodb";
 import type { AccountRead, AccountReader, PostureFindings } from "./ports.ts";
 
@@ -14,7 +14,7 @@ export interface PostureOnceOptions {
    * Real IAM action names, so admin-policy-in-use reads NotAction exactly; asked for only when the
    * snapshot has customer policies (files never do), so it is loaded only then.
    */
-  loadActions?: () => ActionCatalog;
+  loadActions?: () => ActionIndex;
   /** The checks to run; all of Vigil's by default. */
   checks?: readonly AnyPostureCheck[];
   /** The sns lease the new findings are born with, when the caller notifies them itself. */

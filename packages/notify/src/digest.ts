@@ -1,18 +1,6 @@
-import { type Finding, SEVERITIES, type Severity, severityRank } from "@vigil/core";
+import { type Finding, type RemediationAction, SEVERITIES, type Severity, severityRank } from "@vigil/core";
 import { SUBJECT_MAX } from "./email.ts";
 import { clip, singleLine, toAscii } from "./text.ts";
-
-/** What the opt-in remediation did or would do for one user or key (aws-iam's RemediationAction has this shape). */
-export interface DigestRemediationAction {
-  kind: "deactivate-access-key";
-  user: string;
-  arn: string;
-  accessKeyId?: string;
-  ageDays?: number;
-  /** `done`: made Inactive; `would-do`: a dry run's; `failed` and `skipped` say why in `reason`. */
-  outcome: "done" | "would-do" | "failed" | "skipped";
-  reason?: string;
-}
 
 /** One scheduled posture run of one account, as the digest reports it. */
 export interface PostureDigestRun {
@@ -29,7 +17,7 @@ export interface PostureDigestRun {
   /** Seen again, open or acknowledged (suppressed ones are left out). */
   stillOpen: readonly Finding[];
   /** Absent when remediation is off. */
-  remediation?: { dryRun: boolean; actions: readonly DigestRemediationAction[] };
+  remediation?: { dryRun: boolean; actions: readonly RemediationAction[] };
   /** Checks (or parts of them) that did not run, and why. */
   skipped: readonly { checkId: string; reason: string }[];
   /** Parts of the account that could not be read. */
@@ -60,7 +48,7 @@ export interface PostureDigestMessage {
   reopened: DigestFinding[];
   resolved: DigestFinding[];
   omitted: { new: number; reopened: number; resolved: number };
-  remediation: { dryRun: boolean; actions: DigestRemediationAction[]; omitted: number } | null;
+  remediation: { dryRun: boolean; actions: RemediationAction[]; omitted: number } | null;
   skipped: { checkId: string; reason: string }[];
   problems: { part: string; error: string }[];
 }
@@ -163,14 +151,14 @@ function findingLines(heading: string, findings: readonly DigestFinding[], omitt
   return lines;
 }
 
-function clipAction(action: DigestRemediationAction): DigestRemediationAction {
-  const clipped: DigestRemediationAction = { ...action, user: clip(action.user, FIELD_MAX.name), arn: clip(action.arn, FIELD_MAX.resource) };
+function clipAction(action: RemediationAction): RemediationAction {
+  const clipped: RemediationAction = { ...action, user: clip(action.user, FIELD_MAX.name), arn: clip(action.arn, FIELD_MAX.resource) };
   if (action.accessKeyId !== undefined) clipped.accessKeyId = clip(action.accessKeyId, FIELD_MAX.name);
   if (action.reason !== undefined) clipped.reason = clip(action.reason, FIELD_MAX.reason);
   return clipped;
 }
 
-function describeAction(action: DigestRemediationAction): string {
+function describeAction(action: RemediationAction): string {
   const key = action.accessKeyId ? `access key ${action.accessKeyId} of ${action.user}` : `the access keys of ${action.user}`;
   const age = action.ageDays === undefined ? "" : ` (${action.ageDays} days old)`;
   const reason = action.reason ? `: ${singleLine(action.reason)}` : "";

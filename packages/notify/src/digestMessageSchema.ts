@@ -1,19 +1,10 @@
-import { SEVERITIES, severitySchema } from "@vigil/core";
+import { remediationActionSchema, SEVERITIES, severitySchema } from "@vigil/core";
 import * as z from "zod";
 import type { PostureDigestMessage } from "./digest.ts";
 import { invalidInput, parseJson } from "./invalidInput.ts";
 
 const counts = z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.number().int().nonnegative()])) as Record<(typeof SEVERITIES)[number], z.ZodNumber>);
 const listedFinding = z.object({ id: z.string().min(1), ruleId: z.string().min(1), title: z.string(), severity: severitySchema, resource: z.string(), summary: z.string() });
-const action = z.object({
-  kind: z.literal("deactivate-access-key"),
-  user: z.string(),
-  arn: z.string(),
-  accessKeyId: z.string().optional(),
-  ageDays: z.number().optional(),
-  outcome: z.enum(["done", "would-do", "failed", "skipped"]),
-  reason: z.string().optional(),
-});
 
 /** A posture digest as it travels in a notification (digest.ts's PostureDigestMessage, field for field). */
 export const digestMessageSchema = z.object({
@@ -26,7 +17,7 @@ export const digestMessageSchema = z.object({
   reopened: z.array(listedFinding),
   resolved: z.array(listedFinding),
   omitted: z.object({ new: z.number().int().nonnegative(), reopened: z.number().int().nonnegative(), resolved: z.number().int().nonnegative() }),
-  remediation: z.object({ dryRun: z.boolean(), actions: z.array(action), omitted: z.number().int().nonnegative() }).nullable(),
+  remediation: z.object({ dryRun: z.boolean(), actions: z.array(remediationActionSchema), omitted: z.number().int().nonnegative() }).nullable(),
   skipped: z.array(z.object({ checkId: z.string(), reason: z.string() })),
   problems: z.array(z.object({ part: z.string(), error: z.string() })),
 }) satisfies z.ZodType<PostureDigestMessage>;

@@ -2,7 +2,6 @@ export * from "./errors.ts";
 export * from "./consoleUrl.ts";
 export * from "./referenceLinks.ts";
 export * from "./email.ts";
-export * from "./findingSchema.ts";
 export * from "./parseFindingMessage.ts";
 export * from "./parseSnsEnvelope.ts";
 export * from "./snsPublishInput.ts";

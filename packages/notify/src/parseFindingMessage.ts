@@ -1,5 +1,4 @@
-import type { Finding } from "@vigil/core";
-import { findingSchema } from "./findingSchema.ts";
+import { type Finding, findingSchema } from "@vigil/core";
 import { invalidInput, parseJson } from "./invalidInput.ts";
 
 /**

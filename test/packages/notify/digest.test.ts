@@ -1,7 +1,6 @@
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
-import type { Finding, Severity } from "@vigil/core";
+import type { Finding, RemediationAction, Severity } from "@vigil/core";
 import {
-  type DigestRemediationAction,
   DigestPublishError,
   digestPublishInput,
   peopleFilterPolicy,
@@ -152,7 +151,7 @@ describe("Function: formatDigest", () => {
   it("says what remediation did, would do in a dry run, failed to do, and left alone", () => {
     // Prepare
     const arn = `arn:aws:iam::${ACCOUNT}:user/ci`;
-    const actions: DigestRemediationAction[] = [
+    const actions: RemediationAction[] = [
       { kind: "deactivate-access-key", user: "ci", arn, accessKeyId: "AKIA1", ageDays: 400, outcome: "done" },
       { kind: "deactivate-access-key", user: "ci", arn, accessKeyId: "AKIA2", ageDays: 200, outcome: "failed", reason: "iam:UpdateAccessKey: AccessDenied: no" },
       { kind: "deactivate-access-key", user: "vendor", arn, outcome: "skipped", reason: "the principal is ignored by the configuration" },
@@ -160,7 +159,7 @@ describe("Function: formatDigest", () => {
 
     // Act
     const real = formatDigest(run({ remediation: { dryRun: false, actions } })).text;
-    const dry = formatDigest(run({ remediation: { dryRun: true, actions: [{ ...actions[0], outcome: "would-do" } as DigestRemediationAction] } })).text;
+    const dry = formatDigest(run({ remediation: { dryRun: true, actions: [{ ...actions[0], outcome: "would-do" } as RemediationAction] } })).text;
     const idle = formatDigest(run({ remediation: { dryRun: false, actions: [] } })).text;
     const off = formatDigest(run()).text;
 
@@ -205,7 +204,7 @@ describe("Function: digestPublishInput", () => {
     // Prepare
     const long = "x".repeat(5000);
     const many = (severity: Severity) => Array.from({ length: 500 }, (_, index) => posture("admin-policy-in-use", `u${index}`, severity, { title: long, resource: long, summary: long }));
-    const actions = Array.from({ length: 500 }, (_, index): DigestRemediationAction => ({ kind: "deactivate-access-key", user: long, arn: `u${index}${long}`, outcome: "failed", reason: long }));
+    const actions = Array.from({ length: 500 }, (_, index): RemediationAction => ({ kind: "deactivate-access-key", user: long, arn: `u${index}${long}`, outcome: "failed", reason: long }));
     const digest = formatDigest(run({ created: many("HIGH"), reopened: many("LOW"), resolved: many("LOW"), remediation: { dryRun: false, actions }, skipped: Array.from({ length: 500 }, () => ({ checkId: "x", reason: long })) }));
 
     // Act

@@ -1,20 +1,6 @@
 import { type IAMClient, ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
-import { InvalidInputError } from "@vigil/core";
+import { InvalidInputError, type RemediationAction } from "@vigil/core";
 import { AwsCallError, allPages, awsCall, type CallContext, defaultSleep } from "./awsCall.ts";
-
-/** What the opt-in key remediation did, or would do, for one user or key; recorded on the finding and listed in the digest. */
-export interface RemediationAction {
-  kind: "deactivate-access-key";
-  user: string;
-  arn: string;
-  /** Absent when the user's keys were not listed (skipped, or ListAccessKeys failed). */
-  accessKeyId?: string;
-  /** Whole days since the key was created. */
-  ageDays?: number;
-  /** `done`: made Inactive; `would-do`: a dry run's; `failed` and `skipped` say why in `reason`. */
-  outcome: "done" | "would-do" | "failed" | "skipped";
-  reason?: string;
-}
 
 export interface DeactivateOldAccessKeysOptions {
   /** Reads and writes `account`'s IAM. */

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { atLeast, catalogue, type Finding } from "@vigil/core";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { type AccountRead, runPostureOnce } from "@vigil/monitor";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
@@ -102,7 +102,7 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   const opened = values.store === "memory" ? undefined : await openStore(values.store);
   let run: Awaited<ReturnType<typeof runPostureOnce>>;
   try {
-    run = await runPostureOnce({ reader: { read: async () => source.account }, ...(opened ? { store: opened.store.posture } : {}), config, now, loadActions: loadActionCatalog });
+    run = await runPostureOnce({ reader: { read: async () => source.account }, ...(opened ? { store: opened.store.posture } : {}), config, now, loadActions: loadActionIndex });
   } finally {
     await opened?.close();
   }

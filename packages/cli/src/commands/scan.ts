@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore } from "@vigil/core";
 import { expandInputs, lookupEvents } from "@vigil/cloudtrail";
-import { loadActionCatalog } from "@vigil/iam-catalog";
+import { loadActionIndex } from "@vigil/iam-actions";
 import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
@@ -58,7 +58,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   if (sinceMs > 90 * 86_400_000) throw new UsageError("--since: LookupEvents keeps 90 days at most");
 
   const config = await loadConfig(values.config, catalogue);
-  const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionCatalog() });
+  const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex() });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
   const output = format === "json" ? new JsonFindingsWriter(io.stdout) : undefined;

@@ -1,4 +1,4 @@
-import { type AccountSnapshot, CredentialReportError, type CredentialReportRow, parseCredentialReport, type PasswordPolicy } from "@vigil/core";
+import { type AccountSnapshot, CredentialReportError, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
 import { parseJsonText, readInputFile } from "./inputFile.ts";
@@ -26,19 +26,7 @@ export const NO_PASSWORD_POLICY = "none";
 
 const DOWNLOAD_REPORT = "aws iam get-credential-report --query Content --output text | base64 -d > report.csv";
 
-const passwordPolicy = z.object({
-  MinimumPasswordLength: z.number().int().min(0).optional(),
-  RequireSymbols: z.boolean().optional(),
-  RequireNumbers: z.boolean().optional(),
-  RequireUppercaseCharacters: z.boolean().optional(),
-  RequireLowercaseCharacters: z.boolean().optional(),
-  AllowUsersToChangePassword: z.boolean().optional(),
-  ExpirePasswords: z.boolean().optional(),
-  MaxPasswordAge: z.number().int().min(0).optional(),
-  PasswordReusePrevention: z.number().int().min(0).optional(),
-  HardExpiry: z.boolean().optional(),
-});
-const POLICY_KEYS = Object.keys(passwordPolicy.shape);
+const POLICY_KEYS = Object.keys(passwordPolicySchema.shape);
 
 const summaryMap = z.record(z.string(), z.number());
 
@@ -97,7 +85,7 @@ async function readPasswordPolicy(file: string): Promise<PasswordPolicy> {
   if (!wrapped && !(isObject(value) && POLICY_KEYS.some((key) => key in value))) {
     throw new PostureInputError(file, 'expected what aws iam get-account-password-policy writes: {"PasswordPolicy": {...}}');
   }
-  return validate(file, passwordPolicy, wrapped ? value.PasswordPolicy : value, wrapped ? "PasswordPolicy" : "");
+  return validate(file, passwordPolicySchema, wrapped ? value.PasswordPolicy : value, wrapped ? "PasswordPolicy" : "");
 }
 
 async function readAccountSummary(file: string): Promise<Record<string, number>> {

@@ -1,9 +1,10 @@
 import * as z from "zod";
 import { ConfigError } from "../errors.ts";
-import { severitySchema, type Severity } from "../findings/Severity.ts";
+import { severitySchema } from "../findings/Severity.ts";
 import { postureChecks } from "../posture/checks/index.ts";
 import type { AnyPostureCheck } from "../posture/PostureCheck.ts";
-import type { AnyRule, RuleSettings } from "../rules/Rule.ts";
+import type { EffectiveConfig, EffectiveRuleConfig } from "../rules/EffectiveConfig.ts";
+import type { AnyRule } from "../rules/Rule.ts";
 import { globToRegExp } from "./glob.ts";
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -42,27 +43,6 @@ export const configSchema = z.strictObject({
 
 export type ConfigInput = z.input<typeof configSchema>;
 type ConfigOutput = z.output<typeof configSchema>;
-
-export interface EffectiveRuleConfig {
-  enabled: boolean;
-  severity?: Severity;
-  params: unknown;
-}
-
-export interface IgnoreRule {
-  principal: string;
-  pattern: RegExp;
-  reason: string;
-  rules?: ReadonlySet<string>;
-}
-
-export interface EffectiveConfig {
-  settings: RuleSettings;
-  ignore: readonly IgnoreRule[];
-  rules: ReadonlyMap<string, EffectiveRuleConfig>;
-  /** The posture checks' settings: the same `rules` keys of the file, for the scheduled checks' ids. */
-  checks: ReadonlyMap<string, EffectiveRuleConfig>;
-}
 
 /**
  * Validates a configuration object against the catalogue and the posture checks (both share the

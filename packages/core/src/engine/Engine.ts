@@ -1,11 +1,12 @@
-import type { EffectiveConfig } from "../config/Config.ts";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
+import type { EventHeader } from "../event/EventHeader.ts";
 import { eventAccount, issuerArn, principalArn } from "../event/principal.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
-import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { ActionIndex } from "../policy/ActionIndex.ts";
+import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
 import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
-import { type EventHeader, SelectorIndex } from "./selectorIndex.ts";
+import { SelectorIndex } from "./selectorIndex.ts";
 import type { WindowStore } from "./WindowStore.ts";
 
 export interface EngineOptions {
@@ -14,7 +15,7 @@ export interface EngineOptions {
   windows: WindowStore;
   /** Injected clock: stamps `detectedAt`. */
   now: () => Date;
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
 }
 
 /** A rule that threw on an event: the event is kept, the error is reported, the other rules still run. */

@@ -1,3 +1,4 @@
+import type { EventHeader } from "../event/EventHeader.ts";
 import type { AnyRule, EventSelector } from "../rules/Rule.ts";
 
 /**
@@ -5,14 +6,6 @@ import type { AnyRule, EventSelector } from "../rules/Rule.ts";
  * event source and event names, so they sit in a map keyed by both; the few broad ones (root
  * activity, error bursts) are checked one by one. This keeps read-only noise cheap.
  */
-/** The fields selectors read: enough to triage a record before it is fully parsed. */
-export interface EventHeader {
-  eventSource: string;
-  eventName: string;
-  userIdentity: { type: string };
-  errorCode?: string | undefined;
-}
-
 export class SelectorIndex {
   readonly #byName = new Map<string, { rule: AnyRule; selector: EventSelector }[]>();
   readonly #broad: { rule: AnyRule; selector: EventSelector }[] = [];

@@ -1,6 +1,6 @@
 import { InvalidInputError } from "../errors.ts";
-import type { EventHeader } from "../engine/selectorIndex.ts";
 import { type CloudTrailEvent, cloudTrailEventSchema } from "./CloudTrailEvent.ts";
+import type { EventHeader } from "./EventHeader.ts";
 
 /** Validates one CloudTrail record; the error names the first bad field. */
 export function parseEvent(value: unknown, source?: string): CloudTrailEvent {

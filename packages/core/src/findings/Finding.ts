@@ -1,53 +1,49 @@
-import type { Severity } from "./Severity.ts";
+import * as z from "zod";
+import { referenceSchema } from "./Reference.ts";
+import { severitySchema } from "./Severity.ts";
 
 export const FINDING_STATUSES = ["open", "acknowledged", "suppressed", "resolved"] as const;
-export type FindingStatus = (typeof FINDING_STATUSES)[number];
-
-/** A control or technique a rule maps to. */
-export interface Reference {
-  framework: "CIS AWS Foundations Benchmark v3.0.0" | "MITRE ATT&CK";
-  id: string;
-  title: string;
-}
+export const findingStatusSchema = z.enum(FINDING_STATUSES);
+export type FindingStatus = z.infer<typeof findingStatusSchema>;
 
 /**
  * What Vigil reports. Event findings come from CloudTrail events and carry the event's fields;
  * posture findings come from the account's state (scheduled checks) and have no event: their
  * eventId, eventName and eventSource are absent, and lastSeenAt moves each run that sees them again.
+ *
+ * The schema checks a finding read back from outside the process (a notification, a stored item);
+ * the Finding type is inferred from it, so the two cannot drift apart.
  */
-export interface Finding {
+export const findingSchema = z.object({
   /** Stable: derived from the rule, the event(s) and the match key (posture: the check and the resource), so a re-scan or a redelivery yields the same id. */
-  id: string;
-  ruleId: string;
-  title: string;
-  severity: Severity;
-  status: FindingStatus;
+  id: z.string().min(1),
+  ruleId: z.string().min(1),
+  title: z.string(),
+  severity: severitySchema,
+  status: findingStatusSchema,
   /** CloudTrail eventID of the (last) event that made the finding; absent on posture findings. */
-  eventId?: string;
+  eventId: z.string().min(1).optional(),
   /** Every event behind a finding made from several (threshold rules). */
-  eventIds?: string[];
-  eventName?: string;
-  eventSource?: string;
+  eventIds: z.array(z.string()).optional(),
+  eventName: z.string().optional(),
+  eventSource: z.string().optional(),
   /** From the record; absent only when the record itself has no eventTime. */
-  eventTime?: string;
-  account: string;
-  region: string;
+  eventTime: z.string().optional(),
+  account: z.string(),
+  region: z.string(),
   /** ARN of who did it. */
-  principal: string;
+  principal: z.string(),
   /** What it was done to. */
-  resource: string;
-  sourceIPAddress?: string;
-  summary: string;
-  description: string;
-  remediation: string;
-  references: Reference[];
+  resource: z.string(),
+  sourceIPAddress: z.string().optional(),
+  summary: z.string(),
+  description: z.string(),
+  remediation: z.string(),
+  references: z.array(referenceSchema),
   /** When Vigil made the finding (injected clock). */
-  detectedAt: string;
+  detectedAt: z.string().min(1),
   /** Posture findings: the last run that saw the condition. */
-  lastSeenAt?: string;
-  details?: Record<string, unknown>;
-}
-
-export function formatReference(reference: Reference): string {
-  return reference.framework === "MITRE ATT&CK" ? `ATT&CK ${reference.id}` : `CIS ${reference.id}`;
-}
+  lastSeenAt: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type Finding = z.infer<typeof findingSchema>;

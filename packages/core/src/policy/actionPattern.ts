@@ -1,5 +1,5 @@
-import type { ActionCatalog } from "./ActionCatalog.ts";
-import { qualifiedActions } from "./catalogActions.ts";
+import type { ActionIndex } from "./ActionIndex.ts";
+import { qualifiedActions } from "./qualifiedActions.ts";
 import { hasWildcard, wildcardCovers, wildcardMatch, wildcardsIntersect } from "./wildcard.ts";
 
 /**
@@ -39,37 +39,37 @@ export function serviceOf(action: string): string | undefined {
 }
 
 /**
- * The services whose every action the pattern grants: `iam:*` and `iam:?*` give `["iam"]`; with a
- * catalogue, `i*:*` gives `iam`, `identitystore`, ..., and a literal service whose every real action
+ * The services whose every action the pattern grants: `iam:*` and `iam:?*` give `["iam"]`; with an
+ * action index, `i*:*` gives `iam`, `identitystore`, ..., and a literal service whose every real action
  * the name part happens to match counts too. A wildcard prefix needs a whole-service name part:
- * `*:Get*` is not service-wide even where a service has only Get actions today. Without a catalogue
+ * `*:Get*` is not service-wide even where a service has only Get actions today. Without an index
  * a wildcard prefix is returned as written (`i*`), since the services it covers are unknown. A
- * prefix the catalogue does not know is still returned: AWS adds services before data packages do.
+ * prefix the index does not know is still returned: AWS adds services before data packages do.
  * Empty for partial patterns (`iam:Get*`) and for patterns without a colon other than `*`.
  */
-export function servicesCoveredBy(pattern: string, catalog?: ActionCatalog): string[] {
+export function servicesCoveredBy(pattern: string, actionIndex?: ActionIndex): string[] {
   const colon = pattern.indexOf(":");
   if (colon <= 0) return [];
   const prefix = pattern.slice(0, colon).toLowerCase();
   const name = pattern.slice(colon + 1);
   const wholeService = actionPatternCovers(name, "?*");
-  if (!catalog) return wholeService ? [prefix] : [];
+  if (!actionIndex) return wholeService ? [prefix] : [];
 
   if (hasWildcard(prefix)) {
     // `i*:*` names whole services; `*:Get*` only happens to cover services that have nothing but Get actions.
-    return wholeService ? catalog.services().filter((service) => wildcardMatch(prefix, service, IGNORE_CASE)) : [];
+    return wholeService ? actionIndex.services().filter((service) => wildcardMatch(prefix, service, IGNORE_CASE)) : [];
   }
-  const names = catalog.actions(prefix);
+  const names = actionIndex.actions(prefix);
   if (names === undefined) return wholeService ? [prefix] : [];
   return names.length > 0 && names.every((action) => actionMatches(pattern, `${prefix}:${action}`)) ? [prefix] : [];
 }
 
-/** Real actions the pattern matches, from the catalogue, as `service:Name`. */
-export function expandActionPattern(pattern: string, catalog: ActionCatalog): string[] {
+/** Real actions the pattern matches, from the action index, as `service:Name`. */
+export function expandActionPattern(pattern: string, actionIndex: ActionIndex): string[] {
   const prefix = serviceOf(pattern);
   if (prefix && !hasWildcard(prefix)) {
-    const names = catalog.actions(prefix) ?? [];
+    const names = actionIndex.actions(prefix) ?? [];
     return names.map((name) => `${prefix}:${name}`).filter((action) => actionMatches(pattern, action));
   }
-  return qualifiedActions(catalog).filter((action) => actionMatches(pattern, action));
+  return qualifiedActions(actionIndex).filter((action) => actionMatches(pattern, action));
 }

@@ -1,4 +1,4 @@
-import type { ActionCatalog } from "./ActionCatalog.ts";
+import type { ActionIndex } from "./ActionIndex.ts";
 import {
   ANY_ACTION,
   actionMatches,
@@ -9,7 +9,7 @@ import {
   serviceOf,
   servicesCoveredBy,
 } from "./actionPattern.ts";
-import { qualifiedActions } from "./catalogActions.ts";
+import { qualifiedActions } from "./qualifiedActions.ts";
 import { type EscalationMatch, escalationActions, findEscalations } from "./escalation.ts";
 import type { PolicyDocument, PolicyStatement } from "./PolicyDocument.ts";
 import { wildcardCovers, wildcardMatch, wildcardsIntersect } from "./wildcard.ts";
@@ -73,7 +73,7 @@ export interface WildcardGrant {
   /** As written in the policy. */
   pattern: string;
   kind: "all-actions" | "service";
-  /** For `service`: the services wholly covered (with a catalogue), or the prefix as written. */
+  /** For `service`: the services wholly covered (with an action index), or the prefix as written. */
   services: string[];
   resources: ResourceScope;
   conditional: boolean;
@@ -86,20 +86,20 @@ export interface NotActionGrant {
   conditional: boolean;
   /** The statement grants at least one IAM action. */
   grantsIam: boolean;
-  /** With a catalogue: how many real actions the statement grants once Denies are applied. */
+  /** With an action index: how many real actions the statement grants once Denies are applied. */
   grantedActionCount: number | undefined;
 }
 
 export interface AnalyseOptions {
   /** Real action names; lets NotAction and service wildcards be read exactly. */
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
 }
 
 /** IAM actions whose loss demotes a full-admin grant (see above). */
 const ADMIN_GUARD_ACTIONS = escalationActions().filter((action) => action.toLowerCase().startsWith("iam:"));
 
 export function analysePermissions(policy: PolicyDocument, options: AnalyseOptions = {}): PermissionAnalysis {
-  const catalog = options.actions;
+  const actionIndex = options.actions;
   const allows = policy.statements.filter((s) => s.effect === "Allow" && scopeOf(s) !== undefined);
   const denies = policy.statements.filter((s) => s.effect === "Deny" && !hasCondition(s) && scopeOf(s) !== undefined);
 
@@ -119,7 +119,7 @@ export function analysePermissions(policy: PolicyDocument, options: AnalyseOptio
   const adminStatements = allows.filter(
     (allow) =>
       scopeOf(allow)?.kind === "all" &&
-      grantsEveryAction(allow, catalog) &&
+      grantsEveryAction(allow, actionIndex) &&
       ADMIN_GUARD_ACTIONS.every((action) => !cancelled(allow, action)),
   );
   const fullAdmin: FullAdminGrant | undefined =
@@ -135,7 +135,7 @@ export function analysePermissions(policy: PolicyDocument, options: AnalyseOptio
   for (const allow of allows) {
     for (const pattern of allow.action ?? []) {
       const allActions = isAllActionsPattern(pattern);
-      const services = allActions ? [] : servicesCoveredBy(pattern, catalog);
+      const services = allActions ? [] : servicesCoveredBy(pattern, actionIndex);
       if (!allActions && services.length === 0) continue;
       if (patternCancelled(allow, pattern)) continue;
       wildcards.push({
@@ -154,8 +154,8 @@ export function analysePermissions(policy: PolicyDocument, options: AnalyseOptio
     if (!allow.notAction || allow.notAction.some(isAllActionsPattern) || patternCancelled(allow, ANY_ACTION)) continue;
     let grantsIam: boolean;
     let grantedActionCount: number | undefined;
-    if (catalog) {
-      const granted = qualifiedActions(catalog).filter((action) => grantedBy(allow, action));
+    if (actionIndex) {
+      const granted = qualifiedActions(actionIndex).filter((action) => grantedBy(allow, action));
       if (granted.length === 0) continue;
       grantedActionCount = granted.length;
       grantsIam = granted.some((action) => action.startsWith("iam:"));
@@ -227,12 +227,12 @@ function statementActs(statement: PolicyStatement, action: string): boolean {
   return !(statement.notAction ?? []).some((pattern) => actionMatches(pattern, action));
 }
 
-/** Every action: `*` in Action, or a NotAction that excludes nothing real (nothing at all, without a catalogue). */
-function grantsEveryAction(statement: PolicyStatement, catalog: ActionCatalog | undefined): boolean {
+/** Every action: `*` in Action, or a NotAction that excludes nothing real (nothing at all, without an action index). */
+function grantsEveryAction(statement: PolicyStatement, actionIndex: ActionIndex | undefined): boolean {
   if (statement.action) return statement.action.some(isAllActionsPattern);
   const excluded = statement.notAction ?? [];
   if (excluded.length === 0) return true;
-  return catalog !== undefined && excluded.every((pattern) => expandActionPattern(pattern, catalog).length === 0);
+  return actionIndex !== undefined && excluded.every((pattern) => expandActionPattern(pattern, actionIndex).length === 0);
 }
 
 /** Does the Deny deny every action the pattern matches? */

@@ -17,7 +17,7 @@
  *   cloudsplaining/shared/constants.py, which also carries paths from Datadog's pathfinding.cloud.
  *   https://github.com/salesforce/cloudsplaining
  *
- * Every action named here must exist in the real action catalogue; a test checks it, so a renamed
+ * Every action named here must exist in the real action index; a test checks it, so a renamed
  * or retired action fails the build instead of silently never matching.
  */
 

@@ -1,7 +1,7 @@
 import { PolicyParseError } from "../errors.ts";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import { eventAccount, requestString } from "../event/principal.ts";
-import type { ActionCatalog } from "./ActionCatalog.ts";
+import type { ActionIndex } from "./ActionIndex.ts";
 import { analysePermissions, type PermissionAnalysis } from "./analysePermissions.ts";
 import { analyseTrust, type TrustAnalysis } from "./analyseTrust.ts";
 import { parsePolicy } from "./parsePolicy.ts";
@@ -53,23 +53,23 @@ export interface PolicyChange {
   problem: DocumentProblem | undefined;
 }
 
-const cache = new WeakMap<CloudTrailEvent, Map<ActionCatalog | undefined, PolicyChange | undefined>>();
+const cache = new WeakMap<CloudTrailEvent, Map<ActionIndex | undefined, PolicyChange | undefined>>();
 
 /**
- * Reads, parses and analyses the document once per event and catalogue, however many rules ask.
+ * Reads, parses and analyses the document once per event and action index, however many rules ask.
  * Undefined for calls that carry no policy document.
  */
-export function policyChangeOf(event: CloudTrailEvent, actions?: ActionCatalog): PolicyChange | undefined {
-  let byCatalog = cache.get(event);
-  if (!byCatalog) {
-    byCatalog = new Map();
-    cache.set(event, byCatalog);
+export function policyChangeOf(event: CloudTrailEvent, actions?: ActionIndex): PolicyChange | undefined {
+  let byActions = cache.get(event);
+  if (!byActions) {
+    byActions = new Map();
+    cache.set(event, byActions);
   }
-  if (!byCatalog.has(actions)) byCatalog.set(actions, readPolicyChange(event, actions));
-  return byCatalog.get(actions);
+  if (!byActions.has(actions)) byActions.set(actions, readPolicyChange(event, actions));
+  return byActions.get(actions);
 }
 
-function readPolicyChange(event: CloudTrailEvent, actions: ActionCatalog | undefined): PolicyChange | undefined {
+function readPolicyChange(event: CloudTrailEvent, actions: ActionIndex | undefined): PolicyChange | undefined {
   if (event.eventSource !== "iam.amazonaws.com") return undefined;
   const name = event.eventName;
   const kind: PolicyKind | undefined = (IDENTITY_POLICY_EVENTS as readonly string[]).includes(name)

@@ -1,3 +1,5 @@
+import type { PasswordPolicy } from "./PasswordPolicy.ts";
+
 /**
  * The account as the scheduled checks see it: everything read in one run, gathered by an adapter
  * (live IAM and CloudTrail calls, or files a user downloaded) so the checks themselves stay pure.
@@ -35,19 +37,6 @@ export interface UserAccessKey {
   accessKeyId: string;
   /** ISO instant: the credential report's access_key_N_last_rotated for the same key. */
   createDate: string;
-}
-
-export interface PasswordPolicy {
-  MinimumPasswordLength?: number;
-  RequireSymbols?: boolean;
-  RequireNumbers?: boolean;
-  RequireUppercaseCharacters?: boolean;
-  RequireLowercaseCharacters?: boolean;
-  AllowUsersToChangePassword?: boolean;
-  ExpirePasswords?: boolean;
-  MaxPasswordAge?: number;
-  PasswordReusePrevention?: number;
-  HardExpiry?: boolean;
 }
 
 export interface CustomerPolicy {

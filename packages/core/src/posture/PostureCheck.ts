@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import type { Severity } from "../findings/Severity.ts";
-import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { RuleMetadata } from "../rules/Rule.ts";
-import type { CustomerPolicy, PasswordPolicy, ServerCertificate, Trail, UserAccessKey } from "./AccountSnapshot.ts";
+import type { CustomerPolicy, ServerCertificate, Trail, UserAccessKey } from "./AccountSnapshot.ts";
 import type { CredentialReportRow } from "./CredentialReportRow.ts";
+import type { PasswordPolicy } from "./PasswordPolicy.ts";
 
 /** The snapshot's parts as checks read them: validated, and the credential report parsed. */
 export interface PostureData {
@@ -28,7 +29,7 @@ export interface PostureContext<P> {
   accountArn: string;
   /** The run's instant; every age is measured from it. */
   now: Date;
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
   /** Records that part of the input could not be checked (one unreadable policy), without giving up the rest. */
   skip(reason: string): void;
 }

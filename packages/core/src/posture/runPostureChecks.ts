@@ -1,9 +1,9 @@
 import * as z from "zod";
-import type { EffectiveConfig } from "../config/Config.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
-import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { ActionIndex } from "../policy/ActionIndex.ts";
+import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { postureChecks } from "./checks/index.ts";
 import type { AnyPostureCheck, PostureContext, PostureData, PostureMatch, PosturePart } from "./PostureCheck.ts";
@@ -14,7 +14,7 @@ export interface PostureRunOptions {
   /** The run's instant: stamps detectedAt and lastSeenAt, and every age is measured from it. */
   now: Date;
   /** Real IAM action names, so admin-policy-in-use reads NotAction exactly. */
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
   /** The checks to run; all of Vigil's by default. */
   checks?: readonly AnyPostureCheck[];
 }

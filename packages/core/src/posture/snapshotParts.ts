@@ -1,6 +1,7 @@
 import * as z from "zod";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { parseCredentialReport } from "./parseCredentialReport.ts";
+import { passwordPolicySchema } from "./PasswordPolicy.ts";
 import type { PostureData, PosturePart } from "./PostureCheck.ts";
 
 const instant = z.iso.datetime({ offset: true, error: "expected an ISO 8601 time" });
@@ -8,20 +9,7 @@ const name = z.string().min(1);
 
 /** Each part on its own, so one malformed part skips only the checks that read it. */
 const PART_SCHEMAS: { [K in Exclude<PosturePart, "credentialReport">]: z.ZodType<PostureData[K]> } = {
-  passwordPolicy: z
-    .object({
-      MinimumPasswordLength: z.number().int().min(0).optional(),
-      RequireSymbols: z.boolean().optional(),
-      RequireNumbers: z.boolean().optional(),
-      RequireUppercaseCharacters: z.boolean().optional(),
-      RequireLowercaseCharacters: z.boolean().optional(),
-      AllowUsersToChangePassword: z.boolean().optional(),
-      ExpirePasswords: z.boolean().optional(),
-      MaxPasswordAge: z.number().int().min(0).optional(),
-      PasswordReusePrevention: z.number().int().min(0).optional(),
-      HardExpiry: z.boolean().optional(),
-    })
-    .nullable(),
+  passwordPolicy: passwordPolicySchema.nullable(),
   accountSummary: z.record(z.string(), z.number()),
   customerPolicies: z.array(
     z.object({ arn: name, name, defaultVersionId: name, attachmentCount: z.number().int().min(0), document: z.string() }),

@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
-import type { Reference } from "../findings/Finding.ts";
+import type { Reference } from "../findings/Reference.ts";
 import type { Severity } from "../findings/Severity.ts";
-import type { ActionCatalog } from "../policy/ActionCatalog.ts";
+import type { ActionIndex } from "../policy/ActionIndex.ts";
 
 /** What a rule is, for people: shown by `vigil rules`, the README table, and every finding. */
 export interface RuleMetadata {
@@ -54,7 +54,7 @@ export interface RuleContext<P> {
   /** The account the event belongs to. */
   account: string;
   /** Real IAM action names for wildcard expansion; absent when the caller has none. */
-  actions?: ActionCatalog;
+  actions?: ActionIndex;
 }
 
 interface RuleBase<P> {

@@ -1,4 +1,4 @@
-import type { Reference } from "../findings/Finding.ts";
+import type { Reference } from "../findings/Reference.ts";
 
 const cis = (id: string, title: string): Reference => ({ framework: "CIS AWS Foundations Benchmark v3.0.0", id, title });
 const attack = (id: string, title: string): Reference => ({ framework: "MITRE ATT&CK", id, title });

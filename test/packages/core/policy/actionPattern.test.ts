@@ -54,7 +54,7 @@ describe("Function: serviceOf", () => {
 });
 
 describe("Function: servicesCoveredBy", () => {
-  it("finds whole-service patterns without a catalogue from their shape", () => {
+  it("finds whole-service patterns without an action index from their shape", () => {
     expect(servicesCoveredBy("iam:*")).toEqual(["iam"]);
     expect(servicesCoveredBy("IAM:?*")).toEqual(["iam"]);
     expect(servicesCoveredBy("i*:*")).toEqual(["i*"]);
@@ -63,7 +63,7 @@ describe("Function: servicesCoveredBy", () => {
     expect(servicesCoveredBy("*")).toEqual([]);
   });
 
-  it("with the catalogue, lists the real services a prefix wildcard covers", () => {
+  it("with the action index, lists the real services a prefix wildcard covers", () => {
     const covered = servicesCoveredBy("i*:*", actions);
 
     expect(covered).toContain("iam");
@@ -72,14 +72,14 @@ describe("Function: servicesCoveredBy", () => {
     expect(covered).not.toContain("s3");
   });
 
-  it("with the catalogue, recognises a pattern that happens to cover every action of a service", () => {
+  it("with the action index, recognises a pattern that happens to cover every action of a service", () => {
     const [first] = actions.actions("account") ?? [];
     expect(first).toBeDefined();
     expect(servicesCoveredBy("account:*", actions)).toEqual(["account"]);
     expect(servicesCoveredBy("iam:Get*", actions)).toEqual([]);
   });
 
-  it("keeps a service the catalogue does not know yet", () => {
+  it("keeps a service the action index does not know yet", () => {
     expect(servicesCoveredBy("brandnewservice:*", actions)).toEqual(["brandnewservice"]);
   });
 });

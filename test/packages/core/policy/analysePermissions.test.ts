@@ -62,8 +62,8 @@ describe("Function: analysePermissions", () => {
       expect(analysis.fullAdmin).toEqual({ statements: [{ index: 1, sid: "Admin" }], conditional: true, conditionKeys: ["aws:SourceIp"] });
     });
 
-    it("needs a catalogue to see that a NotAction names nothing real", () => {
-      const analysis = permissionsOf(policy({ Effect: "Allow", NotAction: "madeup:Thing", Resource: "*" }), { catalog: false });
+    it("needs an action index to see that a NotAction names nothing real", () => {
+      const analysis = permissionsOf(policy({ Effect: "Allow", NotAction: "madeup:Thing", Resource: "*" }), { actionIndex: false });
 
       expect(analysis.fullAdmin).toBeUndefined();
       expect(analysis.notActions.map((grant) => [grant.grantsIam, grant.grantedActionCount])).toEqual([[true, undefined]]);
@@ -101,9 +101,9 @@ describe("Function: analysePermissions", () => {
       expect(verdicts(permissionsOf(document))).toEqual([...expected].sort());
     });
 
-    it("names the services a prefix wildcard covers, with the catalogue", () => {
+    it("names the services a prefix wildcard covers, with the action index", () => {
       const [grant] = permissionsOf(policy(allow("i*:*"))).wildcards;
-      const [bare] = permissionsOf(policy(allow("i*:*")), { catalog: false }).wildcards;
+      const [bare] = permissionsOf(policy(allow("i*:*")), { actionIndex: false }).wildcards;
 
       expect(grant?.services).toEqual(expect.arrayContaining(["iam", "identitystore", "inspector2", "iot"]));
       expect(bare?.services).toEqual(["i*"]);
@@ -147,9 +147,9 @@ describe("Function: analysePermissions", () => {
       expect(narrowed.notActions[0]?.grantedActionCount).toBeLessThan(open.notActions[0]?.grantedActionCount ?? 0);
     });
 
-    it("reads without a catalogue from the patterns alone", () => {
-      const power = permissionsOf(policy({ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }), { catalog: false });
-      const keepsIam = permissionsOf(policy({ Effect: "Allow", NotAction: ["s3:*"], Resource: "*" }), { catalog: false });
+    it("reads without an action index from the patterns alone", () => {
+      const power = permissionsOf(policy({ Effect: "Allow", NotAction: ["iam:*", "organizations:*"], Resource: "*" }), { actionIndex: false });
+      const keepsIam = permissionsOf(policy({ Effect: "Allow", NotAction: ["s3:*"], Resource: "*" }), { actionIndex: false });
 
       expect(power.notActions.map((grant) => [grant.grantsIam, grant.grantedActionCount])).toEqual([[false, undefined]]);
       expect(keepsIam.notActions.map((grant) => grant.grantsIam)).toEqual([true]);
@@ -165,7 +165,7 @@ describe("Function: analysePermissions", () => {
     });
 
     it("grants nothing with a NotAction of *", () => {
-      expect(verdicts(permissionsOf(policy({ Effect: "Allow", NotAction: "*", Resource: "*" }), { catalog: false }))).toEqual([]);
+      expect(verdicts(permissionsOf(policy({ Effect: "Allow", NotAction: "*", Resource: "*" }), { actionIndex: false }))).toEqual([]);
     });
 
     it("is gone when a Deny takes everything away", () => {

@@ -78,7 +78,7 @@ describe("Function: policyChangeOf", () => {
     expect(policyChangeOf(event({ ...createPolicy(), eventSource: "sts.amazonaws.com" }))).toBeUndefined();
   });
 
-  it("analyses an event once per catalogue", () => {
+  it("analyses an event once per action index", () => {
     const parsed = event(createPolicy());
 
     expect(policyChangeOf(parsed, actions)).toBe(policyChangeOf(parsed, actions));

@@ -113,12 +113,12 @@ describe("Properties: policy analysis", () => {
     fc.assert(fc.property(anyInput, (input) => void parsedOrUndefined(input)), { numRuns: 500 });
   });
 
-  it("the analysers never throw on a policy parsePolicy accepts, with or without a catalogue", () => {
+  it("the analysers never throw on a policy parsePolicy accepts, with or without an action index", () => {
     fc.assert(
-      fc.property(anyInput, fc.boolean(), (input, withCatalog) => {
+      fc.property(anyInput, fc.boolean(), (input, withActionIndex) => {
         const policy = parsedOrUndefined(input);
         if (!policy) return;
-        const analysis = analysePermissions(policy, withCatalog ? { actions } : {});
+        const analysis = analysePermissions(policy, withActionIndex ? { actions } : {});
         for (const action of SAMPLE_ACTIONS) analysis.grants(action);
         analyseTrust(policy);
       }),
@@ -128,9 +128,9 @@ describe("Properties: policy analysis", () => {
 
   it("reordering statements never changes a verdict", () => {
     fc.assert(
-      fc.property(statements, fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), fc.boolean(), (list, keys, withCatalog) => {
+      fc.property(statements, fc.array(fc.nat(), { minLength: 5, maxLength: 5 }), fc.boolean(), (list, keys, withActionIndex) => {
         const shuffled = list.map((s, i) => [keys[i] ?? 0, s] as const).sort((a, b) => a[0] - b[0]).map(([, s]) => s);
-        const options = withCatalog ? { actions } : {};
+        const options = withActionIndex ? { actions } : {};
         const before = parsePolicy(document(list));
         const after = parsePolicy(document(shuffled));
 
@@ -143,7 +143,7 @@ describe("Properties: policy analysis", () => {
 
   it("changing the case of action names never changes a verdict", () => {
     fc.assert(
-      fc.property(statements, fc.integer({ min: 0, max: 0xffff }), fc.boolean(), (list, seed, withCatalog) => {
+      fc.property(statements, fc.integer({ min: 0, max: 0xffff }), fc.boolean(), (list, seed, withActionIndex) => {
         const recased = list.map((s) => {
           const copy: Record<string, unknown> = { ...s };
           for (const key of ["Action", "NotAction"]) {
@@ -153,7 +153,7 @@ describe("Properties: policy analysis", () => {
           }
           return copy;
         });
-        const options = withCatalog ? { actions } : {};
+        const options = withActionIndex ? { actions } : {};
         const before = parsePolicy(document(list));
         const after = parsePolicy(document(recased));
 
@@ -166,8 +166,8 @@ describe("Properties: policy analysis", () => {
 
   it("adding a Deny never adds a grant", () => {
     fc.assert(
-      fc.property(statements, denyStatement, fc.nat(), fc.boolean(), (list, denial, at, withCatalog) => {
-        const options = withCatalog ? { actions } : {};
+      fc.property(statements, denyStatement, fc.nat(), fc.boolean(), (list, denial, at, withActionIndex) => {
+        const options = withActionIndex ? { actions } : {};
         const withDeny = [...list];
         withDeny.splice(at % (list.length + 1), 0, denial);
         const before = analysePermissions(parsePolicy(document(list)), options);

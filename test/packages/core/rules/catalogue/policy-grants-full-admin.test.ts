@@ -74,7 +74,7 @@ describe("Rule: policy-grants-full-admin", () => {
     expect(finding?.details).toMatchObject({ conditional: true });
   });
 
-  it("works without an action catalogue", () => {
+  it("works without an action index", () => {
     const event = parseEvent(loadFixture<{ Records: unknown[] }>(`${DIR}/positive-create-policy-star.json`).Records[0]);
     const context = { params: {}, settings: { trustedAccounts: [], privilegedGroupPatterns: [] }, account: "111122223333" };
 

@@ -25,7 +25,7 @@ describe("Rule: policy-notaction-allow", () => {
     expect(finding?.summary).toMatch(/which allows every action except s3:DeleteBucket, s3:DeleteObject\*, rds:Delete\* \(\d+ actions\) on every resource except arn:aws:s3:::example-audit-logs\/\*\.$/);
   });
 
-  it("works without an action catalogue, without the count", () => {
+  it("works without an action index, without the count", () => {
     const event = parseEvent(loadFixture<{ Records: unknown[] }>(`${DIR}/positive-power-user-clone.json`).Records[0]);
     const context = { params: {}, settings: { trustedAccounts: [], privilegedGroupPatterns: [] }, account: "111122223333" };
 

@@ -4,8 +4,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { ActionCatalog } from "@vigil/core";
-import { iamCatalogPlugin, type IamCatalogPluginOptions, loadActionCatalog } from "@vigil/iam-catalog";
+import type { ActionIndex } from "@vigil/core";
+import { iamActionsPlugin, type IamActionsPluginOptions, loadActionIndex } from "@vigil/iam-actions";
 import * as esbuildCurrent from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -17,16 +17,16 @@ const ESBUILDS = [
   { label: `esbuild ${esbuildOfSst.version} (SST v2)`, esbuild: esbuildOfSst },
 ];
 
-/** A Lambda-like entry that prints the whole catalogue it loads. */
+/** A Lambda-like entry that prints the whole action index it loads. */
 const ENTRY = `
-import { loadActionCatalog } from "@vigil/iam-catalog";
-const catalog = loadActionCatalog();
-const services = catalog.services();
+import { loadActionIndex } from "@vigil/iam-actions";
+const actionIndex = loadActionIndex();
+const services = actionIndex.services();
 console.log(JSON.stringify({
   services,
-  actions: Object.fromEntries(services.map((service) => [service, catalog.actions(service)])),
-  upperCaseIam: catalog.actions("IAM"),
-  sameOnSecondCall: loadActionCatalog() === catalog,
+  actions: Object.fromEntries(services.map((service) => [service, actionIndex.actions(service)])),
+  upperCaseIam: actionIndex.actions("IAM"),
+  sameOnSecondCall: loadActionIndex() === actionIndex,
 }));`;
 
 interface Printed {
@@ -39,14 +39,14 @@ interface Printed {
 let directory: string;
 beforeAll(async () => {
   // Outside the repository: a bundle that still needed node_modules would fail to run here.
-  directory = await mkdtemp(join(tmpdir(), "vigil-iam-catalog-"));
+  directory = await mkdtemp(join(tmpdir(), "vigil-iam-actions-"));
 });
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
 /** Bundles ENTRY as the handlers are bundled (ESM for Node, minified), runs it in a fresh Node and returns what it printed. */
-async function bundleAndRun(esbuild: typeof esbuildCurrent, name: string, options?: IamCatalogPluginOptions) {
+async function bundleAndRun(esbuild: typeof esbuildCurrent, name: string, options?: IamActionsPluginOptions) {
   const outfile = join(directory, `${name}.mjs`);
   await esbuild.build({
     stdin: { contents: ENTRY, resolveDir: import.meta.dirname, loader: "ts" },
@@ -58,23 +58,23 @@ async function bundleAndRun(esbuild: typeof esbuildCurrent, name: string, option
     mainFields: ["module", "main"],
     outfile,
     logLevel: "silent",
-    plugins: [iamCatalogPlugin(options)],
+    plugins: [iamActionsPlugin(options)],
   });
   const { stdout } = await promisify(execFile)(process.execPath, [outfile], { cwd: directory, maxBuffer: 64 * 2 ** 20, timeout: 20_000 });
   return { printed: JSON.parse(stdout) as Printed, bytes: (await stat(outfile)).size };
 }
 
-function contents(catalog: ActionCatalog) {
-  const services = [...catalog.services()];
-  return { services, actions: Object.fromEntries(services.map((service) => [service, catalog.actions(service)])) };
+function contents(actionIndex: ActionIndex) {
+  const services = [...actionIndex.services()];
+  return { services, actions: Object.fromEntries(services.map((service) => [service, actionIndex.actions(service)])) };
 }
 
-describe("Function: iamCatalogPlugin", () => {
-  const fromNodeModules = contents(loadActionCatalog());
+describe("Function: iamActionsPlugin", () => {
+  const fromNodeModules = contents(loadActionIndex());
 
-  it.each(ESBUILDS)("gives a bundle built with $label the same catalogue as node_modules, carried in under 200 KB", async ({ esbuild }) => {
+  it.each(ESBUILDS)("gives a bundle built with $label the same action index as node_modules, carried in under 200 KB", async ({ esbuild }) => {
     // Act
-    const { printed, bytes } = await bundleAndRun(esbuild, `catalogue-${esbuild.version}`);
+    const { printed, bytes } = await bundleAndRun(esbuild, `action-index-${esbuild.version}`);
 
     // Assess
     expect(fromNodeModules.services.length).toBeGreaterThan(400);
@@ -85,7 +85,7 @@ describe("Function: iamCatalogPlugin", () => {
     expect(bytes).toBeLessThan(200_000);
   });
 
-  it("embeds the data directory it is given, read as loadActionCatalog reads it", async () => {
+  it("embeds the data directory it is given, read as loadActionIndex reads it", async () => {
     // Prepare
     const dataDir = join(directory, "data");
     await mkdir(join(dataDir, "actions"), { recursive: true });
@@ -97,7 +97,7 @@ describe("Function: iamCatalogPlugin", () => {
     const { printed } = await bundleAndRun(esbuildCurrent, "small", { dataDir });
 
     // Assess
-    expect({ services: printed.services, actions: printed.actions }).toEqual(contents(loadActionCatalog(dataDir)));
+    expect({ services: printed.services, actions: printed.actions }).toEqual(contents(loadActionIndex(dataDir)));
     expect(printed.actions).toEqual({ another: ["Run"], example: ["PutThing", "GetThing"] });
     expect(printed.services).toEqual(["another", "example"]);
   });

@@ -1,3 +1,3 @@
 export * from "./actionNames.ts";
 export * from "./esbuildPlugin.ts";
-export * from "./loadActionCatalog.ts";
+export * from "./loadActionIndex.ts";
