@@ -1,5 +1,6 @@
 import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
-import type { Finding } from "@vigil/core";
+import { type Finding, findingSchema } from "@vigil/core";
+import { InvalidRequestError } from "./errors.ts";
 import { isExpired, newFindingItem } from "./findingItem.ts";
 import type { FindingsTable, TableClock } from "./FindingsTable.ts";
 import { mapConcurrent } from "./mapConcurrent.ts";
@@ -40,7 +41,8 @@ export class FindingWriter {
 
   /**
    * Stores the findings not stored yet and never touches one that is (its status may have been
-   * triaged). One BatchGetItem per 100 ids skips the known ones cheaply (unless `precheck` is
+   * triaged). A finding that is not one (core's findingSchema) fails the whole call before anything
+   * is written, with InvalidRequestError naming the field. One BatchGetItem per 100 ids skips the known ones cheaply (unless `precheck` is
    * false); the conditional put is what guarantees that concurrent writers create each finding
    * once. A created finding's sns notification is pending, held by `claimFor.owner` when given:
    * only the creator publishes it.
@@ -49,6 +51,7 @@ export class FindingWriter {
     const clock = this.#table.clock();
     const claim = options.claimFor;
     if (claim !== undefined) checkLease(claim, clock.ms, "claimFor");
+    findings.forEach(checkFinding);
     const created = new Array<boolean>(findings.length).fill(false);
     const firstIndex = new Map<string, number>();
     findings.forEach((finding, index) => {
@@ -94,6 +97,14 @@ export class FindingWriter {
       ExpressionAttributeValues: { ":now": clock.seconds },
     });
   }
+}
+
+/** A finding as core's schema has it, or InvalidRequestError naming the field (`findings.3.severity`): nothing malformed is stored. */
+function checkFinding(finding: Finding, index: number): void {
+  const result = findingSchema.safeParse(finding);
+  if (result.success) return;
+  const issue = result.error.issues[0];
+  throw new InvalidRequestError(["findings", index, ...(issue?.path ?? [])].map(String).join("."), issue?.message ?? "not a finding");
 }
 
 function sleep(ms: number): Promise<void> {

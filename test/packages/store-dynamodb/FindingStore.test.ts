@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { createFindingStore, type FindingStore, StoreError } from "@vigil/store-dynamodb";
+import type { Finding } from "@vigil/core";
+import { createFindingStore, type FindingStore, InvalidRequestError, StoreError } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore, makeFinding } from "./findingFactory.ts";
@@ -103,6 +104,18 @@ describe("Class: FindingStore", () => {
       expect(failure).toBeInstanceOf(StoreError);
       expect((failure as StoreError).message).toMatch(/table no-such-table does not exist/);
       expect((failure as StoreError).cause).toBeInstanceOf(Error);
+    });
+
+    it("refuses a batch holding something that is not a finding, naming the field, and stores none of it", async () => {
+      const store = await freshStore(dynalite);
+      const good = makeFinding(1);
+      const bad = { ...makeFinding(2), severity: "SEVERE" } as unknown as Finding;
+
+      const failure = await store.writer.putFindings([good, bad]).catch((error: unknown) => error);
+
+      expect(failure).toBeInstanceOf(InvalidRequestError);
+      expect(failure).toMatchObject({ parameter: "findings.1.severity" });
+      expect((await store.reader.listFindings()).items).toEqual([]);
     });
   });
 
