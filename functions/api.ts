@@ -8,18 +8,13 @@ import { createRouter, fromApiGatewayV2, type Router, toApiGatewayV2 } from "@vi
 import { catalogue, postureChecks, resolveConfig } from "@vigil/core";
 import { FindingStore } from "@vigil/store-dynamodb";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import * as z from "zod";
+import { apiEnvironment } from "./api/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { json, readEnv, tableName } from "./shared/env.ts";
+import { readEnv } from "./shared/env.ts";
 import { logInvocationError } from "./shared/logInvocationError.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
-const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  CURSOR_SECRET_ARN: z.string().startsWith("arn:"),
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-});
+const env = readEnv(apiEnvironment);
 const client = documentClient();
 const rules = { catalogue, checks: postureChecks, config: resolveConfig(env.VIGIL_CONFIG, catalogue) };
 const apiLogger = { error: (message: string, details: Record<string, unknown>) => logger.error(message, details) };

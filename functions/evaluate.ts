@@ -11,19 +11,13 @@ import { EventEvaluator, InvalidMessageError, readEventMessage, SnsDelivery } fr
 import { SnsNotifier } from "@vigil/notify";
 import { DynamoWindowStore, FindingStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import * as z from "zod";
+import { evaluateEnvironment } from "./evaluate/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, json, readEnv, tableName } from "./shared/env.ts";
+import { readEnv } from "./shared/env.ts";
 import { lazyActionCatalog } from "./shared/lazyActionCatalog.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
-const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  STATE_TABLE_NAME: tableName,
-  TOPIC_ARN: arn,
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-});
+const env = readEnv(evaluateEnvironment);
 const now = () => new Date();
 const client = documentClient();
 const store = new FindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });

@@ -10,18 +10,15 @@ import { SlackDelivery } from "@vigil/monitor";
 import { SlackWebhook } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import * as z from "zod";
+import { notifySlackEnvironment } from "./notifySlack/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { readEnv, tableName } from "./shared/env.ts";
+import { readEnv } from "./shared/env.ts";
 import { logInvocationError } from "./shared/logInvocationError.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
-const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  SLACK_WEBHOOK_PARAMETER: z.string().startsWith("/"),
-});
+const env = readEnv(notifySlackEnvironment);
 const now = () => new Date();
-const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
 const processor = new BatchProcessor(EventType.SQS);
 
 /** The webhook URL, decrypted by the ssm middleware into the context; it is a secret and never logged. */

@@ -13,17 +13,13 @@ import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
 import { FindingStore, PostureLifecycle } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
+import { postureEnvironment } from "./posture/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, json, readEnv, tableName } from "./shared/env.ts";
+import { readEnv } from "./shared/env.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
 const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  TOPIC_ARN: arn,
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-  /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
-  REMEDIATION: json.default({}),
+  ...postureEnvironment,
   /** Set by Lambda: the region CloudTrail is read in. */
   AWS_REGION: z.string().min(1),
 });

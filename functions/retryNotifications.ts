@@ -8,13 +8,14 @@ import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { FindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
+import { retryNotificationsEnvironment } from "./retryNotifications/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, readEnv, tableName } from "./shared/env.ts";
+import { readEnv } from "./shared/env.ts";
 import { logger, metrics, tracer } from "./shared/observability.ts";
 
-const env = readEnv({ FINDINGS_TABLE_NAME: tableName, TOPIC_ARN: arn });
+const env = readEnv(retryNotificationsEnvironment);
 const now = () => new Date();
-const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const store = new FindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
 const delivery = new SnsDelivery({
   store,
   publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),

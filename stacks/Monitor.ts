@@ -3,6 +3,12 @@ import { Duration } from "aws-cdk-lib";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Cron, type StackContext } from "sst/constructs";
+import { apiEnvironment } from "../functions/api/environment.ts";
+import { evaluateEnvironment } from "../functions/evaluate/environment.ts";
+import { notifySlackEnvironment } from "../functions/notifySlack/environment.ts";
+import { postureEnvironment } from "../functions/posture/environment.ts";
+import { retryNotificationsEnvironment } from "../functions/retryNotifications/environment.ts";
+import type { EnvironmentVariables } from "../functions/shared/env.ts";
 import { stageConfigOf } from "./appConfig.ts";
 import { createCloudTrailRules, patternsFor } from "./cloudTrailRules.ts";
 import { API_TIMEOUT, apiStatements, createCursorSecret, createFindingsApis } from "./monitor/api.ts";
@@ -57,7 +63,7 @@ export function Monitor({ stack, app }: StackContext) {
         TOPIC_ARN: topic.topicArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: retentionDays,
-      },
+      } satisfies EnvironmentVariables<typeof evaluateEnvironment>,
     },
     config,
   );
@@ -73,7 +79,11 @@ export function Monitor({ stack, app }: StackContext) {
       description: "Re-publishes findings whose notification failed",
       timeout: RETRY_TIMEOUT,
       memorySize: 256,
-      environment: { FINDINGS_TABLE_NAME: findingsTable.tableName, TOPIC_ARN: topic.topicArn, RETENTION_DAYS: retentionDays },
+      environment: {
+        FINDINGS_TABLE_NAME: findingsTable.tableName,
+        TOPIC_ARN: topic.topicArn,
+        RETENTION_DAYS: retentionDays,
+      } satisfies EnvironmentVariables<typeof retryNotificationsEnvironment>,
     },
     config,
   );
@@ -95,7 +105,7 @@ export function Monitor({ stack, app }: StackContext) {
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: retentionDays,
         REMEDIATION: JSON.stringify(config.remediation),
-      },
+      } satisfies EnvironmentVariables<typeof postureEnvironment>,
     },
     config,
   );
@@ -117,7 +127,7 @@ export function Monitor({ stack, app }: StackContext) {
         CURSOR_SECRET_ARN: cursorSecret.secretArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: retentionDays,
-      },
+      } satisfies EnvironmentVariables<typeof apiEnvironment>,
     },
     config,
   );
@@ -147,7 +157,7 @@ export function Monitor({ stack, app }: StackContext) {
           FINDINGS_TABLE_NAME: findingsTable.tableName,
           SLACK_WEBHOOK_PARAMETER: config.slack.webhookParameter,
           RETENTION_DAYS: retentionDays,
-        },
+        } satisfies EnvironmentVariables<typeof notifySlackEnvironment>,
       },
       config,
     );
