@@ -1,22 +1,20 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SNSClient } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import { catalogue, resolveConfig } from "@vigil/core";
 import { loadActionCatalog } from "@vigil/iam-catalog";
-import { parseRemediationSettings, PostureRunner, SnsDelivery } from "@vigil/monitor";
+import { parseRemediationSettings, type PostureRunReport, PostureRunner, SnsDelivery } from "@vigil/monitor";
 import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
 import { FindingStore, PostureLifecycle } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
 import { postureEnvironment } from "./posture/environment.ts";
 import { documentClient } from "./shared/clients.ts";
+import { count, countBy } from "./shared/countMetrics.ts";
 import { readEnv } from "./shared/env.ts";
-import { logger, metrics, tracer } from "./shared/observability.ts";
+import { reportNotificationFailures } from "./shared/notificationFailures.ts";
+import { logger, tracer } from "./shared/observability.ts";
+import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv({
   ...postureEnvironment,
@@ -50,25 +48,15 @@ function accountOf(functionArn: string): string {
   return account;
 }
 
-/** The scheduled posture run: checks the account, updates the stored findings, remediates if configured, and notifies. */
-const lambdaHandler = async (_event: unknown, context: Context) => {
-  const report = await runner.run({ account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, owner: context.awsRequestId });
-  metrics.addMetric("PostureFindingsCreated", MetricUnit.Count, report.created.length);
-  metrics.addMetric("PostureFindingsResolved", MetricUnit.Count, report.resolved.length);
-  metrics.addMetric("PostureFindingsReopened", MetricUnit.Count, report.reopened.length);
-  metrics.addMetric("PostureChecksSkipped", MetricUnit.Count, new Set(report.skipped.map((entry) => entry.checkId)).size);
-  for (const action of report.remediation?.actions ?? []) {
-    const single = metrics.singleMetric();
-    single.addDimension("outcome", action.outcome);
-    single.addMetric("RemediationActions", MetricUnit.Count, 1);
-  }
+/** What a run shows: its changes to the findings and remediations as counts, what it could not do, and a summary, which it returns. */
+function reportRun(report: PostureRunReport) {
+  count("PostureFindingsCreated", report.created.length);
+  count("PostureFindingsResolved", report.resolved.length);
+  count("PostureFindingsReopened", report.reopened.length);
+  count("PostureChecksSkipped", new Set(report.skipped.map((entry) => entry.checkId)).size);
+  for (const action of report.remediation?.actions ?? []) countBy("RemediationActions", "outcome", action.outcome);
   if (report.problems.length > 0) logger.warn("parts of the account could not be read; the checks needing them were skipped", { problems: report.problems });
-  if (report.notifications.failed.length > 0) {
-    metrics.addMetric("NotificationFailures", MetricUnit.Count, report.notifications.failed.length);
-    logger.warn("notifications failed; the retry sweep will publish them", {
-      failed: report.notifications.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
-    });
-  }
+  reportNotificationFailures(report.notifications.failed);
   const summary = {
     account: report.account,
     checksRun: report.checksRun.length,
@@ -80,17 +68,21 @@ const lambdaHandler = async (_event: unknown, context: Context) => {
     digest: report.digest.published ? report.digest.messageId : null,
   };
   logger.info("posture run done", { ...summary, calls: report.calls, skipped: report.skipped });
+  return summary;
+}
+
+/** The scheduled posture run: checks the account, updates the stored findings, remediates if configured, and notifies. */
+const run = async (_event: unknown, context: Context) => {
+  const report = await runner.run({ account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, owner: context.awsRequestId });
+  const summary = reportRun(report);
   // The findings and their changes are stored and the new ones are left to the sweep; failing the
   // invocation is what makes the ops alarm say that the digest was not sent.
   if (!report.digest.published) {
-    metrics.addMetric("DigestFailures", MetricUnit.Count, 1);
+    count("DigestFailures");
     logger.error("posture digest not published", { error: report.digest.error as Error });
     throw report.digest.error;
   }
   return summary;
 };
 
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = vigilHandler(run, { coldStartMetric: true });
