@@ -53,6 +53,7 @@ function reportOutcome(outcome: EventOutcome, correlation: Correlation): void {
   });
 }
 
+/** One queued event of the invocation: evaluated and reported, or counted, logged and thrown so the queue retries it alone. */
 const evaluateRecord = (context: Context) => async (record: SQSRecord) => {
   // The batch's records run in parallel, so each entry carries its own event id: a correlation id
   // set on the shared logger would label one record's entries with another's and be removed under it.
