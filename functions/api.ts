@@ -1,25 +1,16 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import middy from "@middy/core";
 import secretsManager from "@middy/secrets-manager";
 import { createRouter, fromApiGatewayV2, type Router, toApiGatewayV2 } from "@vigil/api";
 import { catalogue, postureChecks, resolveConfig } from "@vigil/core";
 import { createFindingStore } from "@vigil/store-dynamodb";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
-import * as z from "zod";
+import { apiEnvironment } from "./api/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { json, readEnv, tableName } from "./shared/env.ts";
-import { logInvocationError } from "./shared/logInvocationError.ts";
-import { logger, metrics, tracer } from "./shared/observability.ts";
+import { readEnv } from "./shared/env.ts";
+import { logger } from "./shared/observability.ts";
+import { vigilHandler } from "./shared/vigilHandler.ts";
 
-const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  CURSOR_SECRET_ARN: z.string().startsWith("arn:"),
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-});
+const env = readEnv(apiEnvironment);
 const client = documentClient();
 const rules = { catalogue, checks: postureChecks, config: resolveConfig(env.VIGIL_CONFIG, catalogue) };
 const apiLogger = { error: (message: string, details: Record<string, unknown>) => logger.error(message, details) };
@@ -38,25 +29,20 @@ function routerFor(secret: string): Router {
   return router;
 }
 
-const lambdaHandler = async (event: APIGatewayProxyEventV2, context: ApiContext) => {
+const route = async (event: APIGatewayProxyEventV2, context: ApiContext) => {
   const request = fromApiGatewayV2(event, context);
   logger.appendKeys({ requestId: request.requestId, caller: request.actor });
   return toApiGatewayV2(await routerFor(context.cursorSecret).handle(request));
 };
 
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
-  .use(logInvocationError(logger, "request failed before the router; API Gateway answers 500"))
-  .use(
-    secretsManager({
-      AwsClient: SecretsManagerClient,
-      fetchData: { cursorSecret: env.CURSOR_SECRET_ARN },
-      setToContext: true,
-      cacheExpiry: 60 * 60 * 1000,
-      // Read in the first request rather than while the module loads, for the reason notifySlack's
-      // parameter is: a failed prefetch would be an unhandled rejection that kills the container.
-      disablePrefetch: true,
-    }),
-  );
+export const handler = vigilHandler(route, { invocationErrorMessage: "request failed before the router; API Gateway answers 500" }).use(
+  secretsManager({
+    AwsClient: SecretsManagerClient,
+    fetchData: { cursorSecret: env.CURSOR_SECRET_ARN },
+    setToContext: true,
+    cacheExpiry: 60 * 60 * 1000,
+    // Read in the first request rather than while the module loads, for the reason notifySlack's
+    // parameter is: a failed prefetch would be an unhandled rejection that kills the container.
+    disablePrefetch: true,
+  }),
+);

@@ -1,29 +1,21 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SNSClient } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import { catalogue, Engine, resolveConfig } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
-import { EventEvaluator, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
+import { EventEvaluator, type EventOutcome, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { createFindingStore, DynamoWindowStore } from "@vigil/store-dynamodb";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
-import * as z from "zod";
+import type { Context, SQSRecord } from "aws-lambda";
+import { evaluateEnvironment } from "./evaluate/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, json, readEnv, tableName } from "./shared/env.ts";
+import { count, countBy } from "./shared/countMetrics.ts";
+import { readEnv } from "./shared/env.ts";
 import { lazyActionIndex } from "./shared/lazyActionIndex.ts";
-import { logger, metrics, tracer } from "./shared/observability.ts";
+import { reportNotificationFailures } from "./shared/notificationFailures.ts";
+import { logger, tracer } from "./shared/observability.ts";
+import { sqsBatchHandler } from "./shared/sqsBatchHandler.ts";
+import { vigilHandler } from "./shared/vigilHandler.ts";
 
-const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  STATE_TABLE_NAME: tableName,
-  TOPIC_ARN: arn,
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-});
+const env = readEnv(evaluateEnvironment);
 const now = () => new Date();
 const client = documentClient();
 const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
@@ -42,48 +34,38 @@ const evaluator = new EventEvaluator({
   }),
   loadPolicyRestorer: async () => (await import("./shared/policyRestorer.ts")).restorePolicy,
 });
-const processor = new BatchProcessor(EventType.SQS);
 
-async function evaluateRecord(record: SQSRecord, context: Context): Promise<void> {
+type Correlation = { correlation_id?: string };
+
+/** What an evaluated event shows: the count, its new findings by severity, what went wrong on the way, and one line naming them. */
+function reportOutcome(outcome: EventOutcome, correlation: Correlation): void {
+  count("EventsEvaluated");
+  for (const finding of outcome.created) countBy("Findings", "severity", finding.severity);
+  reportNotificationFailures(outcome.notifications.failed, correlation);
+  if (outcome.policyFetchError) logger.warn("omitted policy document could not be fetched", { ...correlation, reason: outcome.policyFetchError });
+  logger.info("event evaluated", {
+    ...correlation,
+    eventName: outcome.eventName,
+    findings: outcome.findings.map((finding) => finding.id),
+    created: outcome.created.length,
+  });
+}
+
+/** One queued event of the invocation: evaluated and reported, or counted, logged and thrown so the queue retries it alone. */
+const evaluateRecord = (context: Context) => async (record: SQSRecord) => {
   // The batch's records run in parallel, so each entry carries its own event id: a correlation id
   // set on the shared logger would label one record's entries with another's and be removed under it.
-  let correlation: { correlation_id?: string } = {};
+  let correlation: Correlation = {};
   try {
     const event = readEventMessage(record.body);
     correlation = { correlation_id: event.eventID };
-    const outcome = await evaluator.evaluate(event, `${context.awsRequestId}/${record.messageId}`);
-    metrics.addMetric("EventsEvaluated", MetricUnit.Count, 1);
-    for (const finding of outcome.created) {
-      const single = metrics.singleMetric();
-      single.addDimension("severity", finding.severity);
-      single.addMetric("Findings", MetricUnit.Count, 1);
-    }
-    if (outcome.notifications.failed.length > 0) {
-      metrics.addMetric("NotificationFailures", MetricUnit.Count, outcome.notifications.failed.length);
-      logger.warn("notifications failed; the retry sweep will publish them", {
-        ...correlation,
-        failed: outcome.notifications.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
-      });
-    }
-    if (outcome.policyFetchError) logger.warn("omitted policy document could not be fetched", { ...correlation, reason: outcome.policyFetchError });
-    logger.info("event evaluated", {
-      ...correlation,
-      eventName: outcome.eventName,
-      findings: outcome.findings.map((finding) => finding.id),
-      created: outcome.created.length,
-    });
+    reportOutcome(await evaluator.evaluate(event, `${context.awsRequestId}/${record.messageId}`), correlation);
   } catch (error) {
     // The message fails alone: the queue retries it and after its last receive moves it to the DLQ.
-    metrics.addMetric(error instanceof InvalidMessageError ? "InvalidEvents" : "EvaluationErrors", MetricUnit.Count, 1);
+    count(error instanceof InvalidMessageError ? "InvalidEvents" : "EvaluationErrors");
     logger.error("event not evaluated", { ...correlation, messageId: record.messageId, error: error as Error });
     throw error;
   }
-}
+};
 
-const lambdaHandler = async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, (record: SQSRecord) => evaluateRecord(record, context), processor, { context });
-
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = vigilHandler(sqsBatchHandler(evaluateRecord), { coldStartMetric: true });

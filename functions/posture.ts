@@ -1,30 +1,24 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { SNSClient } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import { deactivateOldAccessKeys, readAccountSnapshot } from "@vigil/aws-iam";
 import { catalogue, resolveConfig } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
-import { parseRemediationSettings, PostureRunner, SnsDelivery } from "@vigil/monitor";
+import { parseRemediationSettings, type PostureRunReport, PostureRunner, SnsDelivery } from "@vigil/monitor";
 import { SnsDigestPublisher, SnsNotifier } from "@vigil/notify";
 import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import * as z from "zod";
+import { postureEnvironment } from "./posture/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, json, readEnv, tableName } from "./shared/env.ts";
-import { logger, metrics, tracer } from "./shared/observability.ts";
+import { count, countBy } from "./shared/countMetrics.ts";
+import { readEnv } from "./shared/env.ts";
+import { reportNotificationFailures } from "./shared/notificationFailures.ts";
+import { logger, tracer } from "./shared/observability.ts";
+import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv({
-  FINDINGS_TABLE_NAME: tableName,
-  TOPIC_ARN: arn,
-  VIGIL_CONFIG: json.default({}),
-  RETENTION_DAYS: z.coerce.number().positive().default(90),
-  /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
-  REMEDIATION: json.default({}),
+  ...postureEnvironment,
   /** Set by Lambda: the region CloudTrail is read in. */
   AWS_REGION: z.string().min(1),
 });
@@ -56,26 +50,15 @@ function accountOf(functionArn: string): string {
   return account;
 }
 
-/** The scheduled posture run: checks the account, updates the stored findings, remediates if configured, and notifies. */
-const lambdaHandler = async (_event: unknown, context: Context) => {
-  const target = { iam, cloudTrail, account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, now: () => now().getTime() };
-  const report = await runner.run({ reader: { read: () => readAccountSnapshot(target) }, owner: context.awsRequestId });
-  metrics.addMetric("PostureFindingsCreated", MetricUnit.Count, report.created.length);
-  metrics.addMetric("PostureFindingsResolved", MetricUnit.Count, report.resolved.length);
-  metrics.addMetric("PostureFindingsReopened", MetricUnit.Count, report.reopened.length);
-  metrics.addMetric("PostureChecksSkipped", MetricUnit.Count, new Set(report.skipped.map((entry) => entry.checkId)).size);
-  for (const action of report.remediation?.actions ?? []) {
-    const single = metrics.singleMetric();
-    single.addDimension("outcome", action.outcome);
-    single.addMetric("RemediationActions", MetricUnit.Count, 1);
-  }
+/** What a run shows: its changes to the findings and remediations as counts, what it could not do, and a summary, which it returns. */
+function reportRun(report: PostureRunReport) {
+  count("PostureFindingsCreated", report.created.length);
+  count("PostureFindingsResolved", report.resolved.length);
+  count("PostureFindingsReopened", report.reopened.length);
+  count("PostureChecksSkipped", new Set(report.skipped.map((entry) => entry.checkId)).size);
+  for (const action of report.remediation?.actions ?? []) countBy("RemediationActions", "outcome", action.outcome);
   if (report.problems.length > 0) logger.warn("parts of the account could not be read; the checks needing them were skipped", { problems: report.problems });
-  if (report.notifications.failed.length > 0) {
-    metrics.addMetric("NotificationFailures", MetricUnit.Count, report.notifications.failed.length);
-    logger.warn("notifications failed; the retry sweep will publish them", {
-      failed: report.notifications.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
-    });
-  }
+  reportNotificationFailures(report.notifications.failed);
   const summary = {
     account: report.account,
     checksRun: report.checksRun.length,
@@ -87,17 +70,22 @@ const lambdaHandler = async (_event: unknown, context: Context) => {
     digest: report.digest.published ? report.digest.messageId : null,
   };
   logger.info("posture run done", { ...summary, calls: report.calls, skipped: report.skipped });
+  return summary;
+}
+
+/** The scheduled posture run: checks the account, updates the stored findings, remediates if configured, and notifies. */
+const run = async (_event: unknown, context: Context) => {
+  const target = { iam, cloudTrail, account: accountOf(context.invokedFunctionArn), region: env.AWS_REGION, now: () => now().getTime() };
+  const report = await runner.run({ reader: { read: () => readAccountSnapshot(target) }, owner: context.awsRequestId });
+  const summary = reportRun(report);
   // The findings and their changes are stored and the new ones are left to the sweep; failing the
   // invocation is what makes the ops alarm say that the digest was not sent.
   if (!report.digest.published) {
-    metrics.addMetric("DigestFailures", MetricUnit.Count, 1);
+    count("DigestFailures");
     logger.error("posture digest not published", { error: report.digest.error as Error });
     throw report.digest.error;
   }
   return summary;
 };
 
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }));
+export const handler = vigilHandler(run, { coldStartMetric: true });

@@ -1,18 +1,17 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { captureLambdaHandler } from "@aws-lambda-powertools/tracer/middleware";
 import { SNSClient } from "@aws-sdk/client-sns";
-import middy from "@middy/core";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
+import { retryNotificationsEnvironment } from "./retryNotifications/environment.ts";
 import { documentClient } from "./shared/clients.ts";
-import { arn, readEnv, tableName } from "./shared/env.ts";
-import { logger, metrics, tracer } from "./shared/observability.ts";
+import { count } from "./shared/countMetrics.ts";
+import { readEnv } from "./shared/env.ts";
+import { failureSummary } from "./shared/notificationFailures.ts";
+import { logger, tracer } from "./shared/observability.ts";
+import { vigilHandler } from "./shared/vigilHandler.ts";
 
-const env = readEnv({ FINDINGS_TABLE_NAME: tableName, TOPIC_ARN: arn });
+const env = readEnv(retryNotificationsEnvironment);
 const now = () => new Date();
 const store = createFindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
 const delivery = new SnsDelivery({
@@ -25,22 +24,15 @@ const delivery = new SnsDelivery({
  * then writes down the suppressions that have ended. Reads already show those as open; writing
  * them down keeps the suppressed partition, which every list of open findings also reads, small.
  */
-const lambdaHandler = async (_event: unknown, context: Context) => {
+const sweep = async (_event: unknown, context: Context) => {
   const report = await delivery.retryUndelivered(context.awsRequestId);
-  metrics.addMetric("NotificationsRetried", MetricUnit.Count, report.delivered.length);
-  metrics.addMetric("NotificationFailures", MetricUnit.Count, report.failed.length);
-  if (report.failed.length > 0) {
-    logger.warn("notifications still failing; next sweep retries them", {
-      failed: report.failed.map(({ id, error }) => ({ id, error: (error as Error).message })),
-    });
-  }
+  count("NotificationsRetried", report.delivered.length);
+  count("NotificationFailures", report.failed.length);
+  if (report.failed.length > 0) logger.warn("notifications still failing; next sweep retries them", { failed: failureSummary(report.failed) });
   const reopened = await store.triage.reopenExpiredSuppressions();
-  metrics.addMetric("SuppressionsExpired", MetricUnit.Count, reopened.length);
+  count("SuppressionsExpired", reopened.length);
   if (reopened.length > 0) logger.info("suppressions ended; the findings are open again", { findingIds: reopened });
   return { delivered: report.delivered.length, failed: report.failed.length, suppressionsExpired: reopened.length };
 };
 
-export const handler = middy(lambdaHandler)
-  .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics));
+export const handler = vigilHandler(sweep);

@@ -8,8 +8,16 @@ export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEn
   throw new Error(`environment: ${problems}`);
 }
 
+/**
+ * The variables of a handler's environment schema as the stack writes them, as text: a stack
+ * module that leaves one out or names one the handler does not read fails type-checking.
+ */
+export type EnvironmentVariables<T extends z.ZodRawShape> = { [Name in keyof T]: string };
+
 export const tableName = z.string().min(1);
 export const arn = z.string().startsWith("arn:");
+/** Days a resolved finding is kept (the stage's retentionDays). */
+export const retentionDays = z.coerce.number().positive().default(90);
 
 /** JSON text, parsed: malformed text is an issue of its variable, not a bare SyntaxError at start-up. */
 export const json = z.string().transform((text, context) => {

@@ -1,13 +1,14 @@
 import type { Severity } from "@vigil/core";
 import { peopleFilterPolicy } from "@vigil/notify";
 import type { Duration } from "aws-cdk-lib";
-import type { Key } from "aws-cdk-lib/aws-kms";
-import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { IKey, Key } from "aws-cdk-lib/aws-kms";
+import { type ITopic, SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription, SqsSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Construct } from "constructs";
 import type { StageConfig } from "../stageConfig.ts";
 import { createQueueWithDeadLetters, type QueueWithDeadLetters } from "./queues.ts";
-import { createTopicKey } from "./topicKey.ts";
+import { createTopicKey, TOPIC_KEY_USE } from "./topicKey.ts";
 
 export interface FindingsTopic {
   topic: Topic;
@@ -34,6 +35,14 @@ export function createFindingsTopic(scope: Construct, config: StageConfig): Find
     topic.addSubscription(new EmailSubscription(email, { filterPolicy: toSubscriptionFilters(peopleFilterPolicy(config.emailMinSeverity)) }));
   }
   return { topic, key };
+}
+
+/** Publishing to the findings topic, which takes its key's use for the encryption SNS does on the publisher's behalf. */
+export function publishFindingsStatements(topic: ITopic, key: IKey): PolicyStatement[] {
+  return [
+    new PolicyStatement({ sid: "PublishFindings", actions: ["sns:Publish"], resources: [topic.topicArn] }),
+    new PolicyStatement({ sid: "EncryptForFindingsTopic", actions: TOPIC_KEY_USE, resources: [key.keyArn] }),
+  ];
 }
 
 /**

@@ -20,7 +20,15 @@ export interface VigilFunctionProps {
   description: string;
   timeout: Duration;
   memorySize: number;
+  /** The handler's variables, typed by its schema (`satisfies EnvironmentVariables<typeof evaluateEnvironment>`) so the two cannot drift apart. */
   environment: Record<string, string>;
+  /**
+   * What the function may do besides writing its logs, statement by statement: no `grant*` helper
+   * and no wildcard action beyond the KMS data-key family, so that every action and resource is
+   * visible in the function's module and in the stack tests. Queue consumption is added by the SQS
+   * event source, scoped to its own queue.
+   */
+  statements: PolicyStatement[];
 }
 
 export interface VigilFunction {
@@ -32,8 +40,7 @@ export interface VigilFunction {
 
 /**
  * A Vigil Lambda function: Node.js 22 on Graviton, X-Ray tracing on, its own log group (kept a year
- * in production) and its own role, which may write to that log group and nothing else until the
- * caller adds what the function needs.
+ * in production) and its own role, which may write to that log group and do what `statements` say.
  */
 export function createVigilFunction(scope: Construct, id: string, props: VigilFunctionProps, config: StageConfig): VigilFunction {
   const logGroup = new LogGroup(scope, `${id}Logs`, {
@@ -76,5 +83,6 @@ export function createVigilFunction(scope: Construct, id: string, props: VigilFu
       esbuild: { target: "node22", external: ["bowser"], plugins: [iamActionsPlugin()] },
     },
   });
+  for (const statement of props.statements) role.addToPrincipalPolicy(statement);
   return { fn, role, logGroup };
 }

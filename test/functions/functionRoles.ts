@@ -4,18 +4,20 @@ import { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Topic } from "aws-cdk-lib/aws-sns";
-import { apiStatements } from "../../stacks/monitor/api.ts";
-import { evaluateStatements, notifySlackStatements, retryStatements } from "../../stacks/monitor/permissions.ts";
-import { postureStatements } from "../../stacks/monitor/posture.ts";
+import { apiStatements } from "../../stacks/monitor/apiFunction.ts";
+import { evaluateStatements } from "../../stacks/monitor/evaluateFunction.ts";
+import { notifySlackStatements } from "../../stacks/monitor/notifySlackFunction.ts";
+import { postureStatements } from "../../stacks/monitor/postureFunction.ts";
+import { retryStatements } from "../../stacks/monitor/retryNotificationsFunction.ts";
 import { afterEach, expect } from "vitest";
 import { type AwsRequest, type FunctionRole, recordAwsRequests } from "./awsRequests.ts";
 import { ACCOUNT, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
 import { CURSOR_SECRET_ARN, SLACK_WEBHOOK_PARAMETER } from "./localMonitor.ts";
 
 /**
- * Each function's role as the stack builds it (the same statement builders stacks/Monitor.ts
- * attaches), over the resources the handler tests deploy: what the handlers' recorded requests
- * are held to. Queue, log and X-Ray statements are left out: the handlers' code sends none of those.
+ * Each function's role as the stack builds it (the same statement builders its module in
+ * stacks/monitor/ attaches), over the resources the handler tests deploy: what the handlers'
+ * recorded requests are held to. Queue, log and X-Ray statements are left out: the handlers' code sends none of those.
  */
 function statementsOf(role: FunctionRole): StatementJson[] {
   const key = JSON.stringify(role);

@@ -3,7 +3,7 @@ import { catalogue } from "@vigil/core";
 import { INDEX_NAMES } from "@vigil/store-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HOME_REGION } from "../../stacks/home.ts";
-import { API_ROUTES } from "../../stacks/monitor/api.ts";
+import { API_ROUTES } from "../../stacks/monitor/findingsApis.ts";
 import { parseStageConfig } from "../../stacks/stageConfig.ts";
 import type { SynthesizedStack } from "../../stacks/synthesize.ts";
 import { type SynthesizedTemplates, synthesizeForTest } from "../helpers/synth.ts";

@@ -1,12 +1,21 @@
 import type { RemediationSettings } from "@vigil/monitor";
 import { INDEX_NAMES } from "@vigil/store-dynamodb";
-import { Stack } from "aws-cdk-lib";
+import { Duration, Stack } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { IKey } from "aws-cdk-lib/aws-kms";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
-import { TOPIC_KEY_USE } from "./topicKey.ts";
+import { Cron } from "sst/constructs";
+import type { postureEnvironment } from "../../functions/posture/environment.ts";
+import type { EnvironmentVariables } from "../../functions/shared/env.ts";
+import type { MonitorResources } from "./monitorResources.ts";
+import { publishFindingsStatements } from "./notifications.ts";
+import { alarmOnFunction } from "./operations.ts";
+import { createVigilFunction } from "./vigilFunction.ts";
+
+/** The credential report may take two minutes to build and throttled reads back off; the run's lease is 15. */
+const TIMEOUT = Duration.minutes(10);
 
 export interface PostureResources {
   findingsTable: ITable;
@@ -56,8 +65,7 @@ export function postureStatements(scope: Construct, resources: PostureResources,
       actions: ["dynamodb:Query"],
       resources: [`${resources.findingsTable.tableArn}/index/${INDEX_NAMES.ruleId}`],
     }),
-    new PolicyStatement({ sid: "PublishFindings", actions: ["sns:Publish"], resources: [resources.topic.topicArn] }),
-    new PolicyStatement({ sid: "EncryptForFindingsTopic", actions: TOPIC_KEY_USE, resources: [resources.topicKey.keyArn] }),
+    ...publishFindingsStatements(resources.topic, resources.topicKey),
   ];
   if (remediation.enabled) {
     statements.push(
@@ -69,4 +77,31 @@ export function postureStatements(scope: Construct, resources: PostureResources,
     );
   }
   return statements;
+}
+
+/** The posture run, on the stage's schedule: checks the account, updates the findings of its checks and publishes a digest. */
+export function createPostureFunction(scope: Construct, monitor: MonitorResources): void {
+  const { config, findingsTable, findingsTopic, opsTopic } = monitor;
+  const posture = createVigilFunction(
+    scope,
+    "Posture",
+    {
+      handler: "functions/posture.handler",
+      service: "posture",
+      description: "Runs the scheduled posture checks of the account, updates their findings and publishes a digest",
+      timeout: TIMEOUT,
+      memorySize: 512,
+      environment: {
+        FINDINGS_TABLE_NAME: findingsTable.tableName,
+        TOPIC_ARN: findingsTopic.topic.topicArn,
+        VIGIL_CONFIG: JSON.stringify(config.vigil),
+        RETENTION_DAYS: String(config.retentionDays),
+        REMEDIATION: JSON.stringify(config.remediation),
+      } satisfies EnvironmentVariables<typeof postureEnvironment>,
+      statements: postureStatements(scope, { findingsTable, topic: findingsTopic.topic, topicKey: findingsTopic.key }, config.remediation),
+    },
+    config,
+  );
+  new Cron(scope, "PostureSchedule", { schedule: config.postureSchedule, job: { function: posture.fn } });
+  alarmOnFunction(scope, "Posture", posture.fn, opsTopic);
 }

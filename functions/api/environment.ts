@@ -1,0 +1,9 @@
+import { arn, json, retentionDays, tableName } from "../shared/env.ts";
+
+/** What the findings API reads from its environment; stacks/monitor/apiFunction.ts sets exactly these. */
+export const apiEnvironment = {
+  FINDINGS_TABLE_NAME: tableName,
+  CURSOR_SECRET_ARN: arn,
+  VIGIL_CONFIG: json.default({}),
+  RETENTION_DAYS: retentionDays,
+};

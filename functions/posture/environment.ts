@@ -1,0 +1,11 @@
+import { arn, json, retentionDays, tableName } from "../shared/env.ts";
+
+/** What the posture run reads from its environment besides Lambda's AWS_REGION; stacks/monitor/postureFunction.ts sets exactly these. */
+export const postureEnvironment = {
+  FINDINGS_TABLE_NAME: tableName,
+  TOPIC_ARN: arn,
+  VIGIL_CONFIG: json.default({}),
+  RETENTION_DAYS: retentionDays,
+  /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
+  REMEDIATION: json.default({}),
+};

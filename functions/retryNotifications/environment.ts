@@ -1,0 +1,7 @@
+import { arn, tableName } from "../shared/env.ts";
+
+/** What the retry sweep reads from its environment; stacks/monitor/retryNotificationsFunction.ts sets exactly these. */
+export const retryNotificationsEnvironment = {
+  FINDINGS_TABLE_NAME: tableName,
+  TOPIC_ARN: arn,
+};
