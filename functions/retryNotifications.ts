@@ -1,14 +1,16 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
 import { createFindingStore } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import { retryNotificationsEnvironment } from "./retryNotifications/environment.ts";
+import { RETRY_METRICS } from "./retryNotifications/metrics.ts";
 import { documentClient } from "./shared/clients.ts";
 import { count } from "./shared/countMetrics.ts";
 import { readEnv } from "./shared/env.ts";
 import { failureSummary } from "./shared/notificationFailures.ts";
-import { logger, tracer } from "./shared/observability.ts";
+import { logger, metrics, tracer } from "./shared/observability.ts";
 import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv(retryNotificationsEnvironment);
@@ -27,7 +29,10 @@ const delivery = new SnsDelivery({
 const sweep = async (_event: unknown, context: Context) => {
   const report = await delivery.retryUndelivered(context.awsRequestId);
   count("NotificationsRetried", report.delivered.length);
-  count("NotificationFailures", report.failed.length);
+  count(RETRY_METRICS.notificationFailures, report.failed.length);
+  // 0 when nothing failed, so the alarm's datapoints say "healthy" rather than go missing.
+  const ageSeconds = report.oldestFailedDetectedAt === undefined ? 0 : Math.max(0, Math.round((Date.now() - Date.parse(report.oldestFailedDetectedAt)) / 1000));
+  metrics.addMetric(RETRY_METRICS.oldestUndeliveredAge, MetricUnit.Seconds, ageSeconds);
   if (report.failed.length > 0) logger.warn("notifications still failing; next sweep retries them", { failed: failureSummary(report.failed) });
   const reopened = await store.triage.reopenExpiredSuppressions();
   count("SuppressionsExpired", reopened.length);

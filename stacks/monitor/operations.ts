@@ -37,16 +37,7 @@ export function createOpsTopic(scope: Construct, config: StageConfig): Topic {
 
 /** Alarms when anything at all happens: one dead letter, one error, one throttle. */
 function alarmOnAny(scope: Construct, id: string, metric: IMetric, description: string, topic: Topic): Alarm {
-  const alarm = new Alarm(scope, id, {
-    metric,
-    alarmDescription: description,
-    threshold: 0,
-    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    evaluationPeriods: 1,
-    treatMissingData: TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new SnsAction(topic));
-  return alarm;
+  return alarmWhenAbove(scope, id, metric, 0, 1, description, topic);
 }
 
 export function alarmOnDeadLetters(
@@ -66,6 +57,25 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
     alarmOnAny(scope, `${id}ErrorsAlarm`, fn.metricErrors({ period, statistic: "Sum" }), `The ${id} function failed.`, topic),
     alarmOnAny(scope, `${id}ThrottlesAlarm`, fn.metricThrottles({ period, statistic: "Sum" }), `The ${id} function was throttled.`, topic),
   ];
+}
+
+/** A metric a Vigil function emits (namespace Vigil, dimension `service` = `vigil-<service>`), as Powertools writes it. */
+export function vigilMetric(service: string, metricName: string, statistic: "Sum" | "Maximum", period = Duration.minutes(5)): Metric {
+  return new Metric({ namespace: "Vigil", metricName, dimensionsMap: { service: `vigil-${service}` }, period, statistic });
+}
+
+/** Alarms when `metric` stays above `threshold` for `periods` periods in a row: a condition that persists, not a blip. */
+export function alarmWhenAbove(scope: Construct, id: string, metric: IMetric, threshold: number, periods: number, description: string, topic: Topic): Alarm {
+  const alarm = new Alarm(scope, id, {
+    metric,
+    alarmDescription: description,
+    threshold,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: periods,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
 }
 
 /** EventBridge could not deliver to the rule's target: those events are lost to Vigil, so say so at once. */

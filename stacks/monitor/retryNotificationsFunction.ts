@@ -10,11 +10,17 @@ import type { retryNotificationsEnvironment } from "../../functions/retryNotific
 import type { EnvironmentVariables } from "../../functions/shared/env.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { publishFindingsStatements } from "./notifications.ts";
-import { alarmOnFunction } from "./operations.ts";
+import { RETRY_METRICS } from "../../functions/retryNotifications/metrics.ts";
+import { alarmOnFunction, alarmWhenAbove, vigilMetric } from "./operations.ts";
 import { createVigilFunction } from "./vigilFunction.ts";
 
 const TIMEOUT = Duration.seconds(60);
 const SCHEDULE = "rate(5 minutes)";
+const SERVICE = "retry-notifications";
+/** Three sweeps in a row that could not publish: SNS, the topic or its key is broken, not busy for a moment. */
+const FAILING_SWEEPS = 3;
+/** A finding undelivered this long after it was detected has missed the people it was for. */
+const MAX_UNDELIVERED_AGE_SECONDS = 3600;
 
 export interface RetryResources {
   findingsTable: ITable;
@@ -56,7 +62,7 @@ export function createRetryNotificationsFunction(scope: Construct, monitor: Moni
     "RetryNotifications",
     {
       handler: "functions/retryNotifications.handler",
-      service: "retry-notifications",
+      service: SERVICE,
       description: "Re-publishes findings whose notification failed",
       timeout: TIMEOUT,
       memorySize: 256,
@@ -70,4 +76,22 @@ export function createRetryNotificationsFunction(scope: Construct, monitor: Moni
   );
   new Cron(scope, "RetrySchedule", { schedule: SCHEDULE, job: { function: retry.fn } });
   alarmOnFunction(scope, "RetryNotifications", retry.fn, opsTopic);
+  alarmWhenAbove(
+    scope,
+    "NotificationFailuresAlarm",
+    vigilMetric(SERVICE, RETRY_METRICS.notificationFailures, "Sum"),
+    0,
+    FAILING_SWEEPS,
+    `The retry sweep could not publish findings ${FAILING_SWEEPS} times in a row: check the findings topic, its KMS key and the sweep's logs.`,
+    opsTopic,
+  );
+  alarmWhenAbove(
+    scope,
+    "UndeliveredFindingsAgeAlarm",
+    vigilMetric(SERVICE, RETRY_METRICS.oldestUndeliveredAge, "Maximum"),
+    MAX_UNDELIVERED_AGE_SECONDS,
+    1,
+    `A finding has waited more than ${MAX_UNDELIVERED_AGE_SECONDS / 60} minutes for its notification: nobody has been told of it.`,
+    opsTopic,
+  );
 }

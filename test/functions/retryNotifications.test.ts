@@ -108,6 +108,27 @@ describe("Function: retryNotifications handler", () => {
     );
   });
 
+  it("tells CloudWatch how long the oldest finding has waited for its notification, and 0 once it is delivered", async () => {
+    // Prepare: the finding was detected two hours before the sweeps, and SNS still fails at the first.
+    const deployment = await deploy(monitor);
+    const detected = Date.now();
+    const id = await findingLeftPending(deployment);
+    sns.on(PublishCommand).rejectsOnce(unavailable()).resolves({ MessageId: randomUUID() });
+    const sweep = await deployment.retryNotifications({ POWERTOOLS_METRICS_DISABLED: "false" });
+    vi.useFakeTimers({ toFake: ["Date"], now: detected + 2 * 60 * 60_000 });
+
+    // Act
+    await sweep(scheduledEvent(), sweepContext());
+    await sweep(scheduledEvent(), sweepContext());
+
+    // Assess: one metric document per invocation, as CloudWatch reads it (embedded metric format).
+    const ages = logs.entries().flatMap((entry) => (typeof entry.OldestUndeliveredAgeSeconds === "number" ? [entry.OldestUndeliveredAgeSeconds] : []));
+    expect(ages).toHaveLength(2);
+    expect(ages[0]).toBeGreaterThanOrEqual(2 * 60 * 60 - 60);
+    expect(ages[1]).toBe(0);
+    expect(publishedIds()).toEqual([id, id]);
+  });
+
   it("publishes nothing while the evaluate invocation that created the finding is still publishing it", async () => {
     // Prepare: the creator's Publish is in flight until the test lets SNS answer.
     const deployment = await deploy(monitor);

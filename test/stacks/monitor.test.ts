@@ -286,7 +286,10 @@ describe("Monitor: operations", () => {
   });
 
   it("alarms on the ops topic for every dead letter, every function error and throttle, and every failed delivery to the queue", () => {
-    const alarms = Object.values(resources(home, "AWS::CloudWatch::Alarm")).map((alarm) => alarm.Properties ?? {});
+    // Vigil's own metrics have thresholds of their own (the next test).
+    const alarms = Object.values(resources(home, "AWS::CloudWatch::Alarm"))
+      .map((alarm) => alarm.Properties ?? {})
+      .filter((alarm) => alarm.Namespace !== "Vigil");
     for (const alarm of alarms) {
       expect(alarm).toMatchObject({ AlarmActions: [opsTopic()], ComparisonOperator: "GreaterThanThreshold", Threshold: 0, EvaluationPeriods: 1 });
     }
@@ -301,6 +304,12 @@ describe("Monitor: operations", () => {
     const cloudTrailRules = Object.entries(resources(home, "AWS::Events::Rule")).filter(([, rule]) => rule.Properties?.EventPattern);
     for (const [ruleId] of cloudTrailRules) expect(watching("FailedInvocations", ref(ruleId)), ruleId).toHaveLength(1);
     expect(alarms).toHaveLength(2 + 2 * Object.keys(HANDLERS).length + cloudTrailRules.length);
+  });
+
+  it("alarms when notifications keep failing: three failing sweeps in a row, or a finding undelivered for an hour", () => {
+    const sweep = { Namespace: "Vigil", Dimensions: [{ Name: "service", Value: "vigil-retry-notifications" }], AlarmActions: [opsTopic()], ComparisonOperator: "GreaterThanThreshold", Period: 300 };
+    home.hasResourceProperties("AWS::CloudWatch::Alarm", { ...sweep, MetricName: "NotificationFailures", Statistic: "Sum", Threshold: 0, EvaluationPeriods: 3, TreatMissingData: "notBreaching" });
+    home.hasResourceProperties("AWS::CloudWatch::Alarm", { ...sweep, MetricName: "OldestUndeliveredAgeSeconds", Statistic: "Maximum", Threshold: 3600, EvaluationPeriods: 1 });
   });
 });
 

@@ -21,6 +21,14 @@ export interface DeliveryReport {
   failed: { id: string; error: unknown }[];
 }
 
+export interface SweepReport extends DeliveryReport {
+  /**
+   * The detectedAt of the oldest finding the sweep could not deliver, absent when it delivered all
+   * it claimed: how long notifications have been failing, which the operator alarms on.
+   */
+  oldestFailedDetectedAt?: string;
+}
+
 /**
  * Delivers findings to the topic through the findings' outbox: a finding is stored (and claimed)
  * before it is published, marked delivered after, and released on failure so the sweep retries
@@ -77,13 +85,16 @@ export class SnsDelivery {
   }
 
   /** The sweep: claims what is still undelivered with a free or ended lease, and publishes it. */
-  async retryUndelivered(owner: string, limit = 100): Promise<DeliveryReport> {
+  async retryUndelivered(owner: string, limit = 100): Promise<SweepReport> {
     const { outbox, leaseMs } = this.#options;
     const due = await outbox.listUndelivered({ limit });
     const claimed: Finding[] = [];
     for (const finding of due) {
       if ((await outbox.claimDelivery(finding.id, "sns", { owner, leaseMs })) === "claimed") claimed.push(finding);
     }
-    return this.deliverClaimed(claimed, owner);
+    const report = await this.deliverClaimed(claimed, owner);
+    const failed = new Set(report.failed.map(({ id }) => id));
+    const oldest = claimed.filter((finding) => failed.has(finding.id)).reduce<string | undefined>((min, { detectedAt }) => (min === undefined || detectedAt < min ? detectedAt : min), undefined);
+    return oldest === undefined ? report : { ...report, oldestFailedDetectedAt: oldest };
   }
 }
