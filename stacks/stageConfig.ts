@@ -15,6 +15,12 @@ export const DEFAULT_POSTURE_SCHEDULE = "cron(0 6 * * ? *)";
 /** Lambda refuses a function whose environment variables total more than 4 KB. */
 const MAX_VIGIL_CONFIG_BYTES = 3072;
 
+/** The scopes a findings API token needs when the stage names none (a Cognito resource server's `vigil/...` style). */
+export const DEFAULT_JWT_SCOPES = { read: ["vigil/read"], triage: ["vigil/triage"] } as const;
+
+/** OAuth scope tokens (RFC 6749 3.3: printable ASCII without space, quote or backslash). */
+const scopeList = z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "must be an OAuth scope (no spaces or quotes)")).min(1);
+
 const region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "must be an AWS region such as eu-west-1");
 // SSM parameter names: a path of letters, digits and . - _ separated by /, at most 1011 characters.
 const parameterName = z
@@ -56,7 +62,20 @@ const deploymentShape = {
   /** The findings API always takes IAM (SigV4) callers; with a JWT issuer, a second API takes that issuer's tokens. */
   api: z
     .strictObject({
-      jwt: z.strictObject({ issuer: z.url({ protocol: /^https$/ }), audience: z.array(z.string().min(1)).min(1) }).optional(),
+      jwt: z
+        .strictObject({
+          issuer: z.url({ protocol: /^https$/ }),
+          audience: z.array(z.string().min(1)).min(1),
+          /**
+           * The OAuth scopes a token needs: any of `read` to list and read findings, any of `triage`
+           * to change one (a triage scope reads too). A token of the issuer and audience without
+           * them is refused by API Gateway.
+           */
+          scopes: z
+            .strictObject({ read: scopeList.default([...DEFAULT_JWT_SCOPES.read]), triage: scopeList.default([...DEFAULT_JWT_SCOPES.triage]) })
+            .default(() => ({ read: [...DEFAULT_JWT_SCOPES.read], triage: [...DEFAULT_JWT_SCOPES.triage] })),
+        })
+        .optional(),
     })
     .default({}),
   /** Production stages retain their tables on removal; defaults to true for the stages prod and production. */
@@ -78,7 +97,7 @@ export interface StageConfig {
   postureSchedule: `rate(${string})` | `cron(${string})`;
   /** The posture function's role may update access keys only when this is enabled and not a dry run. */
   remediation: RemediationSettings;
-  api: { jwt?: { issuer: string; audience: string[] } | undefined };
+  api: { jwt?: { issuer: string; audience: string[]; scopes: { read: string[]; triage: string[] } } | undefined };
   /** The rule configuration, validated against the catalogue; the evaluate function gets it as VIGIL_CONFIG. */
   vigil: ConfigInput;
   /** The ids of the rules the configuration leaves enabled: only their events are routed. */

@@ -17,6 +17,8 @@ export const API_ROUTES: readonly { path: string; method: HttpMethod }[] = [
 export interface JwtSettings {
   issuer: string;
   audience: string[];
+  /** Any of `read` lets a token read; only `triage` lets it change a finding (and read). */
+  scopes: { read: string[]; triage: string[] };
 }
 
 /**
@@ -28,15 +30,19 @@ export function createFindingsApis(scope: Construct, fn: Function, jwt: JwtSetti
   const apis = [routedApi(scope, "FindingsApi", fn, new HttpIamAuthorizer())];
   if (jwt) {
     const authorizer = new HttpJwtAuthorizer("FindingsApiJwt", jwt.issuer, { jwtAudience: jwt.audience });
-    apis.push(routedApi(scope, "FindingsSsoApi", fn, authorizer));
+    // Any of the listed scopes admits a token (API Gateway's rule): a triager may also read, a reader may not triage.
+    const scopesOf = (method: HttpMethod) => (method === HttpMethod.GET ? [...new Set([...jwt.scopes.read, ...jwt.scopes.triage])] : jwt.scopes.triage);
+    apis.push(routedApi(scope, "FindingsSsoApi", fn, authorizer, scopesOf));
   }
   return apis;
 }
 
-function routedApi(scope: Construct, id: string, fn: Function, authorizer: IHttpRouteAuthorizer): HttpApi {
+function routedApi(scope: Construct, id: string, fn: Function, authorizer: IHttpRouteAuthorizer, scopesOf?: (method: HttpMethod) => string[]): HttpApi {
   const api = new HttpApi(scope, id, { description: "Vigil findings API", createDefaultStage: true });
   // An integration belongs to one API: each API gets its own to the same function.
   const integration = new HttpLambdaIntegration(`${id}Integration`, fn);
-  for (const route of API_ROUTES) api.addRoutes({ path: route.path, methods: [route.method], integration, authorizer });
+  for (const route of API_ROUTES) {
+    api.addRoutes({ path: route.path, methods: [route.method], integration, authorizer, ...(scopesOf ? { authorizationScopes: scopesOf(route.method) } : {}) });
+  }
   return api;
 }

@@ -52,6 +52,26 @@ describe("Monitor: findings API", () => {
     for (const route of byType("JWT")) expect(route.AuthorizerId).toEqual({ Ref: authorizerId });
   });
 
+  it("lets a JWT read findings only with a read or triage scope, and change one only with a triage scope; IAM routes take no scopes", async () => {
+    const scoped = await synthesize({ api: { jwt: { ...JWT, scopes: { read: ["vigil.findings.read"], triage: ["vigil.findings.triage", "secops"] } } } });
+    for (const [synthesized, read, triage] of [
+      [withJwt, ["vigil/read", "vigil/triage"], ["vigil/triage"]],
+      [scoped, ["vigil.findings.read", "vigil.findings.triage", "secops"], ["vigil.findings.triage", "secops"]],
+    ] as const) {
+      const jwtRoutes = routesOf(synthesized).filter((route) => route.AuthorizationType === "JWT");
+      expect(jwtRoutes).toHaveLength(API_ROUTES.length);
+      for (const route of jwtRoutes) {
+        expect(route.AuthorizationScopes, String(route.RouteKey)).toEqual(String(route.RouteKey).startsWith("PATCH ") ? triage : read);
+      }
+      for (const route of routesOf(synthesized).filter((route) => route.AuthorizationType === "AWS_IAM")) expect(route.AuthorizationScopes).toBeUndefined();
+    }
+  });
+
+  it("refuses a JWT scope that is not an OAuth scope, naming the key", () => {
+    const parse = () => parseStageConfig({ ...TEST_CONFIG, api: { jwt: { ...JWT, scopes: { read: ["read findings"] } } } }, "test", catalogue, "config/test.json");
+    expect(parse).toThrow(/config\/test\.json: api\.jwt\.scopes\.read\.0: must be an OAuth scope/);
+  });
+
   it("gives the API function a role that reads and triages findings and reads the cursor key, and nothing else", () => {
     const home = iamOnly.templates.home;
     const fnId = functionWithHandler(iamOnly.home, HANDLER);
