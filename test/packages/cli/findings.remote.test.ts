@@ -81,6 +81,14 @@ describe("CLI: vigil findings --api URL", () => {
     expect(noRegion.stderr).toContain("--region: cannot tell the API's region from its URL");
   });
 
+  it("refuses plain http to another host, which would carry the signature and session token in cleartext", async () => {
+    const result = await runCli(["findings", "--api", "http://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com", "--region", REGION], { env: { ...AWS_ENV, AWS_SESSION_TOKEN: "session-token" } });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--api: plain http would send your signed requests and session token in cleartext; use https");
+    expect(result.stdout).toBe("");
+  });
+
   it("turns the API's 400 into a usage error naming the option", async () => {
     const result = await runCli(["findings", "--api", api.url, "--region", REGION, "--account", "12345"], { env: AWS_ENV });
     expect(result.code).toBe(2);

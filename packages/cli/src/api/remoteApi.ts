@@ -58,6 +58,15 @@ function parseBaseUrl(text: string): URL {
     throw new UsageError(`--api: expected the API's URL, such as https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com, got "${text}"`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new UsageError(`--api: expected an http(s) URL, got "${text}"`);
+  // Each request carries a SigV4 signature and, with temporary credentials, the session token itself.
+  if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+    throw new UsageError(`--api: plain http would send your signed requests and session token in cleartext; use https (http only to this machine), got "${text}"`);
+  }
   if (url.search || url.hash) throw new UsageError("--api: give the API's base URL, without a query or fragment");
   return url;
+}
+
+/** This machine: localhost, 127.0.0.0/8 or ::1 (a local test server, an SSH tunnel). */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
