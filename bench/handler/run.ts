@@ -170,7 +170,7 @@ let warm: { baseline: WarmFigures | null; evaluate: WarmMix[] };
 try {
   await ensureFindingsTable(dynalite.client, FINDINGS_TABLE_NAME);
   await ensureStateTable(dynalite.client, STATE_TABLE_NAME);
-  const warmEnv = childEnv(lambdaEnv({ dynamodb: dynalite.endpoint, sns: aws.endpoint, iam: aws.endpoint }));
+  const warmEnv = childEnv(lambdaEnv({ dynamodb: dynalite.endpoint, sns: aws.endpoint, iam: aws.endpoint }, dynalite.credentials));
   console.log(`Warm evaluate: ${batchCount} batches of ${BATCH_SIZE} SQS records, invoked one after another in one process after a first, uncounted call`);
   console.log("  delivered: the events EventBridge hands Vigil, in order: the scan benchmark's account traffic filtered by the stack's event patterns");
   console.log("             (IAM writes, most of them ordinary, console sign-ins, refused calls, root use); the target is judged on these");
@@ -335,12 +335,12 @@ async function countItems(tableName: string): Promise<number> {
   return count;
 }
 
-/** What the stacks give every function, with dummy credentials and each AWS service pointed at `endpoints`. */
-function lambdaEnv(endpoints: { dynamodb: string; sns: string; iam: string }): Record<string, string> {
+/** What the stacks give every function, with the local store's credentials (the stubs take any) and each AWS service pointed at `endpoints`. */
+function lambdaEnv(endpoints: { dynamodb: string; sns: string; iam: string }, credentials = { accessKeyId: "vigil-bench", secretAccessKey: "vigil-bench" }): Record<string, string> {
   return {
     AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "vigil-bench",
-    AWS_SECRET_ACCESS_KEY: "vigil-bench",
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     // No shared config from this machine: every client is configured by the variables here alone.
     AWS_CONFIG_FILE: join(OUT_DIR, "no-aws-config"),
     AWS_SHARED_CREDENTIALS_FILE: join(OUT_DIR, "no-aws-credentials"),

@@ -30,8 +30,9 @@ export async function startLocalMonitor(): Promise<LocalMonitor> {
   const dynalite = await startDynalite();
   const env: Record<string, string> = {
     AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    // The handlers' clients sign with the embedded store's per-run key, as the deployed ones sign with their role's.
+    AWS_ACCESS_KEY_ID: dynalite.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: dynalite.credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
     // Powertools 2.x: the logger writes to the global console (captured by captureLogs), metrics
     // print nothing, the tracer does not wrap clients or handlers.

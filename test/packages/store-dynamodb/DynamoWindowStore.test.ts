@@ -25,7 +25,7 @@ function anotherInvocation(tableName: string, options: { rememberedWindows?: num
 
 /** anotherInvocation, with the DynamoDB operations its client sends counted by name. */
 function countedInvocation(tableName: string, options: { rememberedWindows?: number } = {}): { store: DynamoWindowStore; calls: Map<string, number> } {
-  const base = new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  const base = new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: dynalite.credentials });
   const calls = new Map<string, number>();
   base.middlewareStack.add(
     (next, context) => (args) => {

@@ -315,7 +315,7 @@ describe("Class: FindingStore", () => {
     it("serves every list, count and change from keys and indexes: no Scan", async () => {
       // Prepare: the same table through a client that records every command it sends.
       const sent: string[] = [];
-      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } }));
+      const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials: dynalite.credentials }));
       client.middlewareStack.add(
         (next, context) => (args) => {
           sent.push(String(context.commandName));

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { createFindingStore, type FindingStore, StoreLockedError, TableMismatchError } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -46,6 +46,18 @@ afterEach(async () => {
 });
 
 describe("Function: startDynalite", () => {
+  it("answers only clients signing with this run's key: another local process cannot read or change the findings", async () => {
+    const { dynalite } = await open();
+    const client = (credentials: { accessKeyId: string; secretAccessKey: string }) => new DynamoDBClient({ endpoint: dynalite.endpoint, region: "us-east-1", credentials });
+
+    const outsider = await client({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "anything" }).send(new ListTablesCommand({})).catch((error: unknown) => error);
+    const ours = await client(dynalite.credentials).send(new ListTablesCommand({}));
+
+    expect(outsider).toMatchObject({ name: "UnrecognizedClientException" });
+    expect(ours.TableNames).toEqual([TABLE]);
+    expect(dynalite.credentials.accessKeyId).not.toBe((await open()).dynalite.credentials.accessKeyId);
+  });
+
   it("listens on 127.0.0.1 on an ephemeral port and keeps an in-memory store to itself", async () => {
     const first = await open();
     const second = await open();

@@ -1,3 +1,5 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -15,6 +17,12 @@ export interface RunningDynalite {
   /** http://127.0.0.1:<ephemeral port> */
   endpoint: string;
   client: DynamoDBDocumentClient;
+  /**
+   * The only credentials the server accepts: an access key id drawn for this run, so another local
+   * process (or a web page) cannot read or change findings behind the store's back. Give them to any
+   * other client of `endpoint`.
+   */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   /** Stops the server and closes the database; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -28,6 +36,8 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
   const path = options.path === undefined ? undefined : resolve(options.path);
   const lock: StoreLock | undefined = path === undefined ? undefined : await lockStore(path);
   const server = dynalite({ ...(path === undefined ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const credentials = { accessKeyId: `VIGIL${randomBytes(16).toString("hex").toUpperCase()}`, secretAccessKey: randomBytes(32).toString("base64") };
+  requireAccessKey(server, credentials.accessKeyId);
   try {
     await new Promise<void>((done, fail) => {
       server.once("error", fail);
@@ -44,7 +54,7 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
   const base = new DynamoDBClient({
     endpoint,
     region: "us-east-1",
-    credentials: { accessKeyId: "vigil-local", secretAccessKey: "vigil-local" },
+    credentials,
   });
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   let closing: Promise<void> | undefined;
@@ -59,5 +69,24 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
     })();
     return closing;
   };
-  return { endpoint, client, close };
+  return { endpoint, client, credentials, close };
+}
+
+/**
+ * Puts a check in front of dynalite's handler: a request not signed with `accessKeyId` gets the
+ * error DynamoDB gives an unknown key. dynalite checks no signature itself; the key id, random per
+ * run and never written anywhere, is what an outsider cannot produce.
+ */
+function requireAccessKey(server: ReturnType<typeof dynalite>, accessKeyId: string): void {
+  const handlers = server.listeners("request") as RequestListener[];
+  server.removeAllListeners("request");
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    const credential = /Credential=([^/,\s]+)\//.exec(request.headers.authorization ?? "")?.[1];
+    if (credential === accessKeyId) {
+      for (const handler of handlers) handler.call(server, request, response);
+      return;
+    }
+    response.writeHead(400, { "content-type": "application/x-amz-json-1.0" });
+    response.end(JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#UnrecognizedClientException", message: "The security token included in the request is invalid." }));
+  });
 }
