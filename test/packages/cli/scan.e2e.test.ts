@@ -109,6 +109,18 @@ describe("CLI: vigil scan", () => {
     expect(ids(result.stdout)).toContain("iam-user-created");
   });
 
+  it("reports a file of arrays nested thousands deep and still prints and stores the other files' findings", async () => {
+    const deep = join(dir, "deep.json");
+    writeFileSync(deep, `${"[".repeat(5000)}${"]".repeat(5000)}`);
+    const store = join(dir, "deep-store");
+    const result = await runCli(["scan", deep, CREATE_USER, "--format", "json", "--store", store]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${deep}: $[0][0][0]`);
+    expect(result.stderr).toContain("arrays nested more than 32 deep");
+    expect(ids(result.stdout)).toContain("iam-user-created");
+    expect(result.stderr).toMatch(/Scanned 2 files, 1 event \(1 skipped\) in [\d.]+s: (\d+) findings? .*; \1 new in/);
+  });
+
   it("--fail-on exits 1 at or above the level and 0 below it; --min-severity filters what is printed", async () => {
     expect((await runCli(["scan", ROOT_LOGIN, "--fail-on", "critical", "--store", "memory"])).code).toBe(1);
     expect((await runCli(["scan", CREATE_USER, "--fail-on", "HIGH", "--store", "memory"])).code).toBe(0);
