@@ -58,6 +58,8 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   if (sinceMs > 90 * 86_400_000) throw new UsageError("--since: LookupEvents keeps 90 days at most");
 
   const config = await loadConfig(values.config, catalogue);
+  // Every path is checked before the store opens: a typo in the last one must not leave the first ones half stored.
+  const sources = values["lookup-events"] ? undefined : await expandInputs(positionals, io.readStdin);
   const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionCatalog() });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
@@ -88,11 +90,11 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const lookup = values["lookup-events"] ? await lookupClient(values.region) : undefined;
   let created = 0;
   try {
-    if (lookup) {
+    if (sources) {
+      ({ created } = await scan.run({ sources }));
+    } else if (lookup) {
       const endTime = new Date();
       ({ created } = await scan.run({ records: lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime }) }));
-    } else {
-      ({ created } = await scan.run({ sources: expandInputs(positionals, io.readStdin) }));
     }
   } finally {
     stopProgress();
