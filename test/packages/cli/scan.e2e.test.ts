@@ -212,6 +212,15 @@ describe("CLI: vigil scan", () => {
     expect(result.stderr).toContain(`${config}: trustedAccounts.0: must be a 12-digit AWS account id`);
   });
 
+  it.each([["null"], ["[]"], ['"rules"']])("exits 2 on a config file holding %s instead of an object, naming the file", async (text) => {
+    const config = join(dir, "not-an-object.json");
+    writeFileSync(config, text);
+    const result = await runCli(["scan", ROOT_LOGIN, "--config", config, "--store", "memory"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${config}: expected a JSON object`);
+    expect(result.stdout).toBe("");
+  });
+
   it("applies a config file: a disabled rule stays quiet", async () => {
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ rules: { "root-console-login": { enabled: false } } }));
