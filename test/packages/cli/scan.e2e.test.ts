@@ -228,6 +228,16 @@ describe("CLI: vigil scan", () => {
     expect(ids(result.stdout)).not.toContain("root-console-login");
   });
 
+  it("says how many findings the configuration's ignore list silenced", async () => {
+    const config = join(dir, "ignore-ci.json");
+    writeFileSync(config, JSON.stringify({ ignore: [{ principal: "arn:aws:iam::*:user/ci-*", reason: "CI provisions users" }] }));
+    const silenced = await runCli(["scan", CREATE_USER, "--config", config, "--store", "memory"]);
+    expect(silenced.code).toBe(0);
+    expect(silenced.stdout).toMatch(/: 0 findings \(1 ignored by the configuration\)\n$/);
+    const mixed = await runCli(["scan", ROOT_LOGIN, CREATE_USER, "--config", config, "--store", "memory"]);
+    expect(mixed.stdout).toMatch(/: 1 finding \(1 CRITICAL; 1 ignored by the configuration\)\n$/);
+  });
+
   it("keeps findings in the embedded store without duplicates across rescans, and lists them", async () => {
     const store = join(dir, "store");
     const first = await runCli(["scan", ROOT_LOGIN, CREATE_USER, "--store", store, "--format", "json"]);

@@ -112,7 +112,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const summary =
     `${read} (${stats.skipped} skipped${stats.filesSkipped ? `, ${plural(stats.filesSkipped, "unreadable file")}` : ""}) in ${seconds.toFixed(1)}s: ` +
     plural(total, "finding") +
-    (total ? ` (${counts.describe()})` : "") +
+    described([total ? counts.describe() : "", stats.ignored ? `${stats.ignored} ignored by the configuration` : ""]) +
     (shown < total ? `, ${shown} at or above ${minSeverity} shown` : "") +
     (opened ? `; ${created} new in ${opened.location}` : "");
   if (output) {
@@ -122,6 +122,12 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${summary}\n`);
   }
   return failed ? 1 : 0;
+}
+
+/** ` (a; b)` of the parts that say something, or nothing. */
+function described(parts: readonly string[]): string {
+  const said = parts.filter(Boolean);
+  return said.length > 0 ? ` (${said.join("; ")})` : "";
 }
 
 async function lookupClient(region: string | undefined): Promise<{ client: CloudTrailClient; region: string }> {
