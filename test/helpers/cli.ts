@@ -13,12 +13,21 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the real CLI, as a user would run it, with optional stdin; by default in a fresh directory, so its store never lands in the repo. */
-export function runCli(args: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+/**
+ * Spawns the real CLI, as a user would run it, with optional stdin; by default in a fresh
+ * directory, so its store never lands in the repo. `uid`/`gid` run it as another user (only
+ * root may), for checks that root's privileges would defeat.
+ */
+export function runCli(
+  args: string[],
+  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? tempDir(),
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined, ...options.env },
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
     });
     let stdout = "";
     let stderr = "";

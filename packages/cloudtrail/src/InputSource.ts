@@ -1,4 +1,5 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import type { Dirent, Stats } from "node:fs";
+import { readFile, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
@@ -16,36 +17,94 @@ export interface InputSource {
 const INPUT_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 
 /**
- * Expands paths into sources: `-` is standard input, a file is itself (whatever its name), a
- * directory is walked recursively for JSON inputs in name order, as CloudTrail's
- * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout sorts by time.
+ * Checks every path, then expands them into sources: `-` is standard input, a file is itself
+ * (whatever its name), a directory is walked recursively for JSON inputs in name order, as
+ * CloudTrail's `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout sorts by time.
+ *
+ * A missing path throws here, before anything is read (or stored). Inside a walk, symbolic links
+ * are followed (archives are often synced with them); each real directory is walked once and
+ * each real file read once, so a link back up the tree is no loop. What cannot be walked (a
+ * directory that may not be read, a broken link) becomes a source whose read fails with an
+ * InputError: it is reported and the walk goes on.
  */
-export async function* expandInputs(paths: readonly string[], stdin: () => Promise<Buffer>): AsyncGenerator<InputSource> {
+export async function expandInputs(paths: readonly string[], stdin: () => Promise<Buffer>): Promise<AsyncIterable<InputSource>> {
+  const checked: { path: string; directory: boolean }[] = [];
   for (const path of paths) {
     if (path === "-") {
-      yield { name: "<stdin>", read: async () => decode("<stdin>", await stdin()) };
+      checked.push({ path, directory: false });
       continue;
     }
-    let info: Awaited<ReturnType<typeof stat>>;
     try {
-      info = await stat(path);
+      checked.push({ path, directory: (await stat(path)).isDirectory() });
     } catch (error) {
-      throw new InputError(path, "no such file or directory", { cause: error });
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new InputError(path, code === "ENOENT" || code === "ENOTDIR" ? "no such file or directory" : `cannot read (${code ?? error})`, { cause: error });
     }
-    if (info.isDirectory()) yield* walk(path);
-    else yield fileSource(path);
+  }
+  return sources(checked, stdin);
+}
+
+async function* sources(checked: readonly { path: string; directory: boolean }[], stdin: () => Promise<Buffer>): AsyncGenerator<InputSource> {
+  const seen = new Set<string>();
+  for (const { path, directory } of checked) {
+    if (path === "-") yield { name: "<stdin>", read: async () => decode("<stdin>", await stdin()) };
+    else if (directory) yield* walk(path, seen);
+    else if (firstVisit(seen, await realpath(path).catch(() => path))) yield fileSource(path);
   }
 }
 
-async function* walk(dir: string): AsyncGenerator<InputSource> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** Walks `dir` unless its real path was walked already; `seen` holds the real paths met so far. */
+async function* walk(dir: string, seen: Set<string>): AsyncGenerator<InputSource> {
+  let real: string;
+  let entries: Dirent[];
+  try {
+    real = await realpath(dir);
+    if (!firstVisit(seen, real)) return;
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    yield unreadable(dir, `cannot read the directory (${(error as NodeJS.ErrnoException).code ?? error})`, error);
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* walk(path);
-    else if (entry.isFile() && INPUT_FILE.test(entry.name)) yield fileSource(path);
+    if (entry.isDirectory()) {
+      yield* walk(path, seen);
+      continue;
+    }
+    if (entry.isFile()) {
+      // A plain file's real path is its real directory's plus its name: no system call per file.
+      if (INPUT_FILE.test(entry.name) && firstVisit(seen, join(real, entry.name))) yield fileSource(path);
+      continue;
+    }
+    // A symbolic link (or an entry whose type the file system did not say): what it leads to decides.
+    let target: Stats;
+    let targetReal: string;
+    try {
+      target = await stat(path);
+      targetReal = await realpath(path);
+    } catch (error) {
+      if (entry.isSymbolicLink()) yield unreadable(path, `cannot follow the symbolic link (${(error as NodeJS.ErrnoException).code ?? error})`, error);
+      continue;
+    }
+    if (target.isDirectory()) yield* walk(path, seen);
+    else if (target.isFile() && INPUT_FILE.test(entry.name) && firstVisit(seen, targetReal)) yield fileSource(path);
   }
+}
+
+function firstVisit(seen: Set<string>, realPath: string): boolean {
+  if (seen.has(realPath)) return false;
+  seen.add(realPath);
+  return true;
+}
+
+/** A path the walk met but cannot read: reading it fails, so it is reported in order with the rest. */
+function unreadable(path: string, message: string, cause: unknown): InputSource {
+  return {
+    name: path,
+    read: () => Promise.reject(new InputError(path, message, { cause })),
+  };
 }
 
 function fileSource(path: string): InputSource {

@@ -7,6 +7,8 @@ export interface ScanStats {
   events: number;
   skipped: number;
   findings: number;
+  /** Distinct findings the configuration's ignore list silenced. */
+  ignored: number;
 }
 
 export interface ScanListener {
@@ -22,7 +24,7 @@ export interface ScanListener {
  * reported with their location and skipped.
  */
 export class Scanner {
-  readonly stats: ScanStats = { files: 0, filesSkipped: 0, events: 0, skipped: 0, findings: 0 };
+  readonly stats: ScanStats = { files: 0, filesSkipped: 0, events: 0, skipped: 0, findings: 0, ignored: 0 };
   readonly #seen = new Set<string>();
   readonly #engine: Engine;
   readonly #listener: ScanListener;
@@ -73,7 +75,7 @@ export class Scanner {
       this.#listener.error(at, error instanceof InvalidInputError ? `invalid record: ${error.message}` : String(error));
       return;
     }
-    const { findings, failures } = await this.#engine.evaluate(event);
+    const { findings, failures, ignored } = await this.#engine.evaluate(event);
     for (const failure of failures) {
       this.#listener.error(at, `rule ${failure.ruleId} failed on event ${failure.eventId}: ${(failure.error as Error)?.message ?? failure.error}`);
     }
@@ -82,6 +84,11 @@ export class Scanner {
       this.#seen.add(finding.id);
       this.stats.findings++;
       await this.#listener.finding(finding);
+    }
+    for (const finding of ignored) {
+      if (this.#seen.has(finding.id)) continue;
+      this.#seen.add(finding.id);
+      this.stats.ignored++;
     }
   }
 }

@@ -12,7 +12,7 @@ describe("Function: startProgress", () => {
 
   it("says nothing during the first second, then files, events and events/s, and clears its line at the end", () => {
     const { writes, stream: tty } = stream(true);
-    const stats = { files: 3, filesSkipped: 0, events: 0, skipped: 0, findings: 0 };
+    const stats = { files: 3, filesSkipped: 0, events: 0, skipped: 0, findings: 0, ignored: 0 };
     let now = 0;
     const stop = startProgress(stats, tty, () => now);
     now = 750;
@@ -28,7 +28,7 @@ describe("Function: startProgress", () => {
 
   it("never writes when stderr is not a terminal", () => {
     const { writes, stream: pipe } = stream(false);
-    const stop = startProgress({ files: 1, filesSkipped: 0, events: 10, skipped: 0, findings: 0 }, pipe, () => 5_000);
+    const stop = startProgress({ files: 1, filesSkipped: 0, events: 10, skipped: 0, findings: 0, ignored: 0 }, pipe, () => 5_000);
     vi.advanceTimersByTime(5_000);
     stop();
     expect(writes).toEqual([]);

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Finding } from "@vigil/core";
@@ -93,6 +94,45 @@ describe("CLI: vigil scan", () => {
     expect(result.stderr).toMatch(/Scanned 2 files, 2 events \(0 skipped\)/);
   });
 
+  it("follows symbolic links to files and directories in a walked directory, reading each real file once", async () => {
+    const archive = join(dir, "synced-archive");
+    const day = join(archive, "2026/11/20");
+    mkdirSync(day, { recursive: true });
+    writeFileSync(join(day, "a.json"), readFileSync(ROOT_LOGIN));
+    const walked = join(dir, "walked");
+    mkdirSync(walked);
+    symlinkSync(CREATE_USER, join(walked, "create-user.json"));
+    symlinkSync(archive, join(walked, "archive"));
+    symlinkSync(day, join(walked, "latest")); // the same day again: read once
+    symlinkSync(walked, join(walked, "loop")); // a cycle: walked once
+    symlinkSync(join(dir, "gone"), join(walked, "gone.json"));
+    const result = await runCli(["scan", walked, "--format", "json", "--store", "memory"]);
+    expect(result.code).toBe(0);
+    expect(ids(result.stdout)).toEqual(expect.arrayContaining(["iam-user-created", "root-console-login"]));
+    expect(result.stderr).toContain(`${join(walked, "gone.json")}: cannot follow the symbolic link (ENOENT)`);
+    expect(result.stderr).toMatch(/Scanned 2 files, 2 events \(0 skipped, 1 unreadable file\)/);
+  });
+
+  it("reports a directory it may not read and scans the rest", async () => {
+    // Root reads any directory whatever its mode, so as root the CLI runs as nobody to meet a real EACCES.
+    const asRoot = process.getuid?.() === 0;
+    const nobody = asRoot ? { uid: Number(execFileSync("id", ["-u", "nobody"], { encoding: "utf8" })), gid: Number(execFileSync("id", ["-g", "nobody"], { encoding: "utf8" })) } : {};
+    const root = tempDir();
+    chmodSync(root, 0o755);
+    writeFileSync(join(root, "a.json"), readFileSync(CREATE_USER));
+    const locked = join(root, "locked");
+    mkdirSync(locked);
+    writeFileSync(join(locked, "b.json"), readFileSync(ROOT_LOGIN));
+    chmodSync(locked, 0o000);
+    const result = await runCli(["scan", root, "--format", "json", "--store", "memory"], { cwd: root, env: { HOME: root }, ...nobody });
+    chmodSync(locked, 0o755);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${locked}: cannot read the directory (EACCES)`);
+    expect(ids(result.stdout)).toContain("iam-user-created");
+    expect(ids(result.stdout)).not.toContain("root-console-login");
+    expect(result.stderr).toMatch(/Scanned 1 file, 1 event \(0 skipped, 1 unreadable file\)/);
+  });
+
   it("reads standard input with -", async () => {
     const result = await runCli(["scan", "-", "--format", "json", "--store", "memory"], { stdin: gzipSync(readFileSync(CREATE_USER)) });
     expect(result.code).toBe(0);
@@ -107,6 +147,18 @@ describe("CLI: vigil scan", () => {
     expect(result.stderr).toContain(`${broken}: corrupt gzip`);
     expect(result.stderr).toMatch(/Scanned 1 file, 1 event \(0 skipped, 1 unreadable file\)/);
     expect(ids(result.stdout)).toContain("iam-user-created");
+  });
+
+  it("reports a file of arrays nested thousands deep and still prints and stores the other files' findings", async () => {
+    const deep = join(dir, "deep.json");
+    writeFileSync(deep, `${"[".repeat(5000)}${"]".repeat(5000)}`);
+    const store = join(dir, "deep-store");
+    const result = await runCli(["scan", deep, CREATE_USER, "--format", "json", "--store", store]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(`${deep}: $[0][0][0]`);
+    expect(result.stderr).toContain("arrays nested more than 32 deep");
+    expect(ids(result.stdout)).toContain("iam-user-created");
+    expect(result.stderr).toMatch(/Scanned 2 files, 1 event \(1 skipped\) in [\d.]+s: (\d+) findings? .*; \1 new in/);
   });
 
   it("--fail-on exits 1 at or above the level and 0 below it; --min-severity filters what is printed", async () => {
@@ -134,6 +186,24 @@ describe("CLI: vigil scan", () => {
     expect(result.stderr).toContain(message);
   });
 
+  it("checks every path exists before reading any, so a typo stores nothing", async () => {
+    const many = join(dir, "many");
+    mkdirSync(many);
+    const [user] = records(CREATE_USER) as { eventID: string }[];
+    // Ten files of 50 findings: more than a store batch, written while the next paths were still unchecked.
+    for (let file = 0; file < 10; file++) {
+      const batch = Array.from({ length: 50 }, (_, i) => ({ ...user, eventID: `user-${file}-${i}` }));
+      writeFileSync(join(many, `users-${file}.json`), JSON.stringify({ Records: batch }));
+    }
+    const store = join(dir, "typo-store");
+    const result = await runCli(["scan", many, "/no/such/dir", "--store", store, "--format", "json"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("/no/such/dir: no such file or directory");
+    expect(result.stdout).toBe("");
+    const listed = await runCli(["findings", "--store", store, "--format", "json"]);
+    expect(JSON.parse(listed.stdout)).toEqual([]);
+  });
+
   it("exits 2 on a bad config file, naming the key", async () => {
     const config = join(dir, "bad-config.json");
     writeFileSync(config, JSON.stringify({ rules: { "console-login-failures": { threshold: -1 } }, trustedAccounts: ["123"] }));
@@ -142,11 +212,30 @@ describe("CLI: vigil scan", () => {
     expect(result.stderr).toContain(`${config}: trustedAccounts.0: must be a 12-digit AWS account id`);
   });
 
+  it.each([["null"], ["[]"], ['"rules"']])("exits 2 on a config file holding %s instead of an object, naming the file", async (text) => {
+    const config = join(dir, "not-an-object.json");
+    writeFileSync(config, text);
+    const result = await runCli(["scan", ROOT_LOGIN, "--config", config, "--store", "memory"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${config}: expected a JSON object`);
+    expect(result.stdout).toBe("");
+  });
+
   it("applies a config file: a disabled rule stays quiet", async () => {
     const config = join(dir, "config.json");
     writeFileSync(config, JSON.stringify({ rules: { "root-console-login": { enabled: false } } }));
     const result = await runCli(["scan", ROOT_LOGIN, "--config", config, "--format", "json", "--store", "memory"]);
     expect(ids(result.stdout)).not.toContain("root-console-login");
+  });
+
+  it("says how many findings the configuration's ignore list silenced", async () => {
+    const config = join(dir, "ignore-ci.json");
+    writeFileSync(config, JSON.stringify({ ignore: [{ principal: "arn:aws:iam::*:user/ci-*", reason: "CI provisions users" }] }));
+    const silenced = await runCli(["scan", CREATE_USER, "--config", config, "--store", "memory"]);
+    expect(silenced.code).toBe(0);
+    expect(silenced.stdout).toMatch(/: 0 findings \(1 ignored by the configuration\)\n$/);
+    const mixed = await runCli(["scan", ROOT_LOGIN, CREATE_USER, "--config", config, "--store", "memory"]);
+    expect(mixed.stdout).toMatch(/: 1 finding \(1 CRITICAL; 1 ignored by the configuration\)\n$/);
   });
 
   it("keeps findings in the embedded store without duplicates across rescans, and lists them", async () => {

@@ -41,6 +41,19 @@ function getWithHost(url: string, host: string): Promise<{ status: number; body:
   });
 }
 
+/** An HTTP/1.0 request (no chunked answer) written byte for byte on a socket, so that the request target reaches the server unchanged. */
+function rawRequest(url: string, target: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let response = "";
+    socket.on("connect", () => socket.write(`GET ${target} HTTP/1.0\r\nHost: ${hostname}:${port}\r\n\r\n`));
+    socket.on("data", (chunk) => (response += chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(response)?.[1] ?? 0), body: response.slice(response.indexOf("\r\n\r\n") + 4) }));
+  });
+}
+
 function refusesConnection(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port, timeout: 2000 });
@@ -117,6 +130,20 @@ describe("CLI: vigil serve", () => {
     for (const host of [...others, ...(process.platform === "linux" ? ["127.0.0.2"] : [])]) {
       expect(await refusesConnection(host, Number(port)), host).toBe(true);
     }
+  });
+
+  it("answers 400 to a request target that is not a URL and goes on serving", async () => {
+    const malformed = await rawRequest(server.url, "//[");
+    expect(malformed.status).toBe(400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ message: expect.stringContaining("request target") });
+    expect(server.child.exitCode).toBeNull();
+    expect((await fetch(`${server.url}/summary`)).status).toBe(200);
+  });
+
+  it("refuses __proto__ as a query parameter like any other unknown one", async () => {
+    const response = await fetch(`${server.url}/findings?__proto__=x`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { issues: { parameter: string }[] }).issues.map((issue) => issue.parameter)).toEqual(["__proto__"]);
   });
 
   it("refuses to listen anywhere but on 127.0.0.1, and refuses a bad port", async () => {

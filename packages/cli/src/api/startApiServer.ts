@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ApiRequest, MAX_BODY_BYTES, type Router } from "@vigil/api";
+import { type ApiLogger, type ApiRequest, MAX_BODY_BYTES, type Router } from "@vigil/api";
 
 /** The only address the local API listens on: it authenticates no one, so it must not be reachable from elsewhere. */
 export const LOOPBACK = "127.0.0.1";
@@ -12,6 +12,8 @@ export interface ApiServerOptions {
   port: number;
   /** Every request is made as this caller (the local user). */
   actor: string;
+  /** Told of a request that failed outside the router; the server answers 500 and goes on. */
+  logger?: ApiLogger;
 }
 
 export interface RunningApiServer {
@@ -29,7 +31,17 @@ export interface RunningApiServer {
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   let allowedHosts: Set<string> = new Set();
   const server = createServer((incoming, outgoing) => {
-    void serve(incoming, outgoing, options, allowedHosts);
+    // No request may end the process: whatever one throws is answered (or its socket closed) here.
+    const requestId = randomUUID();
+    serve(incoming, outgoing, options, allowedHosts, requestId).catch((error: unknown) => {
+      try {
+        options.logger?.error("Internal error", { requestId, method: incoming.method, error });
+        if (outgoing.headersSent) outgoing.destroy();
+        else outgoing.writeHead(500, { "content-type": "application/json", "x-request-id": requestId }).end(JSON.stringify({ message: "Internal error", requestId }));
+      } catch {
+        outgoing.destroy();
+      }
+    });
   });
   await new Promise<void>((done, fail) => {
     server.once("error", fail);
@@ -50,8 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
   };
 }
 
-async function serve(incoming: IncomingMessage, outgoing: ServerResponse, options: ApiServerOptions, allowedHosts: ReadonlySet<string>): Promise<void> {
-  const requestId = randomUUID();
+async function serve(incoming: IncomingMessage, outgoing: ServerResponse, options: ApiServerOptions, allowedHosts: ReadonlySet<string>, requestId: string): Promise<void> {
   const reply = (statusCode: number, body: string, headers: Record<string, string> = { "content-type": "application/json" }) => {
     outgoing.writeHead(statusCode, { ...headers, "x-request-id": requestId });
     outgoing.end(body);
@@ -63,13 +74,21 @@ async function serve(incoming: IncomingMessage, outgoing: ServerResponse, option
   let body: string | undefined;
   try {
     body = await readBody(incoming);
-  } catch {
-    reply(413, JSON.stringify({ message: `the body is larger than ${MAX_BODY_BYTES} bytes`, requestId }));
+  } catch (error) {
+    // Past the size limit: say so. Anything else is the client going away mid-body: nobody to answer.
+    if (error instanceof RangeError) reply(413, JSON.stringify({ message: `the body is larger than ${MAX_BODY_BYTES} bytes`, requestId }));
     incoming.destroy();
     return;
   }
-  const url = new URL(incoming.url ?? "/", `http://${LOOPBACK}`);
-  const query: Record<string, string> = {};
+  let url: URL;
+  try {
+    url = new URL(incoming.url ?? "/", `http://${LOOPBACK}`);
+  } catch {
+    reply(400, JSON.stringify({ message: "the request target is not a valid URL path", requestId }));
+    return;
+  }
+  // No prototype: a parameter named __proto__ is kept as a parameter (and refused as unknown), not swallowed.
+  const query: Record<string, string> = Object.create(null) as Record<string, string>;
   // Repeated parameters are comma-joined, as API Gateway does.
   for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
   const request: ApiRequest = {

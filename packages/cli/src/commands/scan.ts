@@ -58,7 +58,9 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   if (sinceMs > 90 * 86_400_000) throw new UsageError("--since: LookupEvents keeps 90 days at most");
 
   const config = await loadConfig(values.config, catalogue);
-  const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex() });
+  // Every path is checked before the store opens: a typo in the last one must not leave the first ones half stored.
+  const sources = values["lookup-events"] ? undefined : await expandInputs(positionals, io.readStdin);
+  const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex(), reportIgnored: true });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
   const output = format === "json" ? new JsonFindingsWriter(io.stdout) : undefined;
@@ -88,11 +90,11 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const lookup = values["lookup-events"] ? await lookupClient(values.region) : undefined;
   let created = 0;
   try {
-    if (lookup) {
+    if (sources) {
+      ({ created } = await scan.run({ sources }));
+    } else if (lookup) {
       const endTime = new Date();
       ({ created } = await scan.run({ records: lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime }) }));
-    } else {
-      ({ created } = await scan.run({ sources: expandInputs(positionals, io.readStdin) }));
     }
   } finally {
     stopProgress();
@@ -110,7 +112,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const summary =
     `${read} (${stats.skipped} skipped${stats.filesSkipped ? `, ${plural(stats.filesSkipped, "unreadable file")}` : ""}) in ${seconds.toFixed(1)}s: ` +
     plural(total, "finding") +
-    (total ? ` (${counts.describe()})` : "") +
+    described([total ? counts.describe() : "", stats.ignored ? `${stats.ignored} ignored by the configuration` : ""]) +
     (shown < total ? `, ${shown} at or above ${minSeverity} shown` : "") +
     (opened ? `; ${created} new in ${opened.location}` : "");
   if (output) {
@@ -120,6 +122,12 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     io.stdout.write(`${summary}\n`);
   }
   return failed ? 1 : 0;
+}
+
+/** ` (a; b)` of the parts that say something, or nothing. */
+function described(parts: readonly string[]): string {
+  const said = parts.filter(Boolean);
+  return said.length > 0 ? ` (${said.join("; ")})` : "";
 }
 
 async function lookupClient(region: string | undefined): Promise<{ client: CloudTrailClient; region: string }> {

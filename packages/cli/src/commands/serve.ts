@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createRouter } from "@vigil/api";
+import { type ApiLogger, createRouter } from "@vigil/api";
 import { catalogue, postureChecks } from "@vigil/core";
 import { localActor } from "../api/localActor.ts";
 import { LOOPBACK, type RunningApiServer, startApiServer } from "../api/startApiServer.ts";
@@ -52,12 +52,9 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   const actor = localActor();
   let server: RunningApiServer;
   try {
-    const router = createRouter({
-      store: opened.store,
-      rules: { catalogue, checks: postureChecks, config },
-      logger: { error: (message, attributes) => io.stderr.write(`${message} (request ${String(attributes.requestId)}): ${describe(attributes.error)}\n`) },
-    });
-    server = await startApiServer({ router, port, actor });
+    const logger: ApiLogger = { error: (message, attributes) => io.stderr.write(`${message} (request ${String(attributes.requestId)}): ${describe(attributes.error)}\n`) };
+    const router = createRouter({ store: opened.store, rules: { catalogue, checks: postureChecks, config }, logger });
+    server = await startApiServer({ router, port, actor, logger });
   } catch (error) {
     await opened.close();
     throw error;

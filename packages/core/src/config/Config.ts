@@ -50,6 +50,8 @@ type ConfigOutput = z.output<typeof configSchema>;
  * ConfigError whose message names the key (`rules.console-login-failures.threshold`).
  */
 export function resolveConfig(input: unknown, catalogue: readonly AnyRule[], checks: readonly AnyPostureCheck[] = postureChecks): EffectiveConfig {
+  // No configuration (undefined) means the defaults; null or any other non-object is refused, never read as empty.
+  if (input !== undefined && (input === null || typeof input !== "object" || Array.isArray(input))) throw new ConfigError(`expected a JSON object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`);
   const parsed = configSchema.safeParse(input ?? {});
   if (!parsed.success) throw configError(parsed.error.issues);
   const config = parsed.data;

@@ -16,6 +16,13 @@ export interface EngineOptions {
   /** Injected clock: stamps `detectedAt`. */
   now: () => Date;
   actions?: ActionIndex;
+  /**
+   * Run the rules on ignored principals' events too, to hand back what the ignore list silenced
+   * (`ignored`). Off by default: it costs the rules' work and, for threshold rules, window writes,
+   * which a deployed monitor should not spend on principals it was told to ignore; `vigil scan`
+   * turns it on to say how many findings the configuration silenced.
+   */
+  reportIgnored?: boolean;
 }
 
 /** A rule that threw on an event: the event is kept, the error is reported, the other rules still run. */
@@ -28,7 +35,15 @@ export interface RuleFailure {
 export interface Evaluation {
   findings: Finding[];
   failures: RuleFailure[];
+  /** What the configuration's ignore list silenced: findings the rules made for an ignored principal, never to be reported as findings. */
+  ignored: Finding[];
 }
+
+/**
+ * Window keys of ignored principals' events live apart, so that counting what the ignore list
+ * silences never adds those events to anyone else's window (they never counted there).
+ */
+const IGNORED_WINDOW = "ignored\0";
 
 /** Evaluates validated CloudTrail events against the enabled rules. */
 export class Engine {
@@ -48,13 +63,16 @@ export class Engine {
   async evaluate(event: CloudTrailEvent): Promise<Evaluation> {
     const findings: Finding[] = [];
     const failures: RuleFailure[] = [];
+    const ignored: Finding[] = [];
     const candidates = this.#index.candidates(event);
-    if (candidates.length === 0) return { findings, failures };
+    if (candidates.length === 0) return { findings, failures, ignored };
 
     const { config, windows, now, actions } = this.#options;
     const account = eventAccount(event);
     for (const rule of candidates) {
-      if (this.#ignored(rule.meta.id, event)) continue;
+      const silenced = this.#ignored(rule.meta.id, event);
+      if (silenced && !this.#options.reportIgnored) continue;
+      const made = silenced ? ignored : findings;
       const ruleConfig = config.rules.get(rule.meta.id);
       const context: RuleContext<unknown> = {
         params: ruleConfig?.params ?? {},
@@ -66,23 +84,24 @@ export class Engine {
         if (rule.kind === "event") {
           const result = rule.evaluate(event, context);
           const matches = result === undefined ? [] : Array.isArray(result) ? result : [result as RuleMatch];
-          for (const match of matches) findings.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now()));
+          for (const match of matches) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now()));
         } else {
           const key = rule.key(event, context);
           const time = event.eventTime ? Date.parse(event.eventTime) : Number.NaN;
           if (key === undefined || Number.isNaN(time)) continue;
           const params = context.params as { threshold: number; windowMinutes: number };
-          const ids = await windows.record(`${rule.meta.id}\0${key}`, event.eventID, time, params.windowMinutes * 60_000, params.threshold);
+          const window = `${silenced ? IGNORED_WINDOW : ""}${rule.meta.id}\0${key}`;
+          const ids = await windows.record(window, event.eventID, time, params.windowMinutes * 60_000, params.threshold);
           if (ids) {
             const match = rule.describe(key, { count: ids.length, last: event }, context);
-            findings.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now()));
+            made.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now()));
           }
         }
       } catch (error) {
         failures.push({ ruleId: rule.meta.id, eventId: event.eventID, error });
       }
     }
-    return { findings, failures };
+    return { findings, failures, ignored };
   }
 
   #ignored(ruleId: string, event: CloudTrailEvent): boolean {

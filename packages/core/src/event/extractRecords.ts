@@ -14,9 +14,24 @@ const EVENTBRIDGE_CLOUDTRAIL_DETAIL_TYPES = new Set([
   "AWS Console Action via CloudTrail",
 ]);
 
-export function* extractRecords(value: unknown, at = "$"): Generator<Extracted> {
+/**
+ * How deep arrays may nest around the envelopes: far more than any export (one or two), few
+ * enough that a hostile `[[[[...]]]]` is reported where it passes the limit instead of
+ * exhausting the stack.
+ */
+const MAX_ARRAY_DEPTH = 32;
+
+export function extractRecords(value: unknown, at = "$"): Generator<Extracted> {
+  return extract(value, at, 0);
+}
+
+function* extract(value: unknown, at: string, depth: number): Generator<Extracted> {
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* extractRecords(value[i], `${at}[${i}]`);
+    if (depth >= MAX_ARRAY_DEPTH) {
+      yield { kind: "error", message: `arrays nested more than ${MAX_ARRAY_DEPTH} deep`, at };
+      return;
+    }
+    for (let i = 0; i < value.length; i++) yield* extract(value[i], `${at}[${i}]`, depth + 1);
     return;
   }
   if (value === null || typeof value !== "object") {

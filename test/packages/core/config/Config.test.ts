@@ -27,4 +27,10 @@ describe("Function: resolveConfig", () => {
     expect(entry?.pattern.test("arn:aws:iam::111122223333:role/BreakGlassAdmin")).toBe(true);
     expect(entry?.pattern.test("arn:aws:iam::111122223333:role/NotBreakGlass")).toBe(false);
   });
+
+  it("refuses a configuration that is not an object, and reads no configuration as the defaults", () => {
+    expect(() => resolveConfig(null, catalogue)).toThrow("expected a JSON object, got null");
+    expect(() => resolveConfig([], catalogue)).toThrow("expected a JSON object, got an array");
+    expect(resolveConfig(undefined, catalogue).ignore).toEqual([]);
+  });
 });

@@ -103,4 +103,42 @@ describe("Class: Engine", () => {
     expect(fired[0]).toMatchObject({ eventId: "d", eventIds: ["b", "c", "d"], summary: "3 calls by arn:aws:iam::111122223333:user/ci-deployer" });
     expect((await engine.evaluate(at("e", "2026-11-20T08:18:00Z"))).findings).toEqual([]); // the window started again
   });
+
+  it("hands back what the ignore list silenced, apart from the findings, when asked to (vigil scan); never runs the rule otherwise (the monitor)", async () => {
+    const rules = catalogue;
+    const config = resolveConfig({ ignore: [{ principal: "arn:aws:iam::*:user/ci-*", reason: "CI provisions users", rules: ["iam-user-created"] }] }, rules);
+    const record = (loadFixture(CREATE_USER) as { Records: unknown[] }).Records[0];
+    const reporting = new Engine({ rules, config, windows: new MemoryWindowStore(), now: () => FIXED_NOW, reportIgnored: true });
+    const quiet = new Engine({ rules, config, windows: new MemoryWindowStore(), now: () => FIXED_NOW });
+
+    const reported = await reporting.evaluate(parseEvent(record));
+    const skipped = await quiet.evaluate(parseEvent(record));
+
+    expect(reported.findings.filter((f) => f.ruleId === "iam-user-created")).toEqual([]);
+    expect(reported.ignored.map((f) => f.ruleId)).toEqual(["iam-user-created"]);
+    expect(skipped.findings.filter((f) => f.ruleId === "iam-user-created")).toEqual([]);
+    expect(skipped.ignored).toEqual([]);
+  });
+
+  it("counts an ignored principal's burst as silenced without adding its events to anyone else's window", async () => {
+    const burst = defineRule({
+      kind: "threshold",
+      meta: { ...catalogue[0]!.meta, id: "test-burst" },
+      selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["CreateUser"] }],
+      params: z.strictObject({ threshold: z.number().default(3), windowMinutes: z.number().default(10) }),
+      key: () => "every caller",
+      describe: (key, { count }) => ({ resource: key, summary: `${count} calls` }),
+    });
+    const config = resolveConfig({ ignore: [{ principal: "arn:aws:iam::*:user/ci-*", reason: "CI" }] }, [burst]);
+    const engine = new Engine({ rules: [burst], config, windows: new MemoryWindowStore(), now: () => FIXED_NOW, reportIgnored: true });
+    const record = (loadFixture(CREATE_USER) as { Records: Record<string, unknown>[] }).Records[0] as Record<string, unknown>;
+    const by = (arn: string, id: string) => parseEvent({ ...record, eventID: id, userIdentity: { ...(record.userIdentity as object), arn } });
+    const ci = "arn:aws:iam::111122223333:user/ci-deployer";
+    const maria = "arn:aws:iam::111122223333:user/maria";
+
+    const results = [];
+    for (const [arn, id] of [[ci, "a"], [ci, "b"], [maria, "c"], [ci, "d"]] as const) results.push(await engine.evaluate(by(arn, id)));
+    expect(results.flatMap((result) => result.findings)).toEqual([]); // maria's one call is no burst
+    expect(results.flatMap((result) => result.ignored).map((f) => f.eventIds)).toEqual([["a", "b", "d"]]);
+  });
 });

@@ -64,4 +64,10 @@ describe("Function: parseLogText", () => {
     expect([...parseLogText("42")]).toEqual([{ kind: "error", message: "expected a JSON object, got number", at: "$" }]);
     expect([...parseLogText('{"Records": {}}')]).toEqual([{ kind: "error", message: "Records: expected an array", at: "$" }]);
   });
+
+  it("reports arrays nested past any envelope's depth as one located error, without exhausting the stack", () => {
+    const items = [...parseLogText(`${"[".repeat(5000)}${JSON.stringify(record("deep"))}${"]".repeat(5000)}`)];
+    expect(items).toEqual([{ kind: "error", message: "arrays nested more than 32 deep", at: `$${"[0]".repeat(32)}` }]);
+    expect([...parseLogText(JSON.stringify([[record("a")], [[record("b")]]]))].map((item) => item.at)).toEqual(["$[0][0]", "$[1][0][0]"]);
+  });
 });
