@@ -2,7 +2,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import secretsManager from "@middy/secrets-manager";
 import { createRouter, fromApiGatewayV2, type Router, toApiGatewayV2 } from "@vigil/api";
 import { catalogue, postureChecks, resolveConfig } from "@vigil/core";
-import { createFindingStore } from "@vigil/store-dynamodb";
+import { FindingReader, FindingsTable, FindingTriage } from "@vigil/store-dynamodb";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { apiEnvironment } from "./api/environment.ts";
 import { documentClient } from "./shared/clients.ts";
@@ -22,8 +22,8 @@ let routerSecret: string | undefined;
 
 function routerFor(secret: string): Router {
   if (!router || routerSecret !== secret) {
-    const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, cursorSecret: secret, resolvedRetentionDays: env.RETENTION_DAYS });
-    router = createRouter({ store, rules, logger: apiLogger });
+    const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS });
+    router = createRouter({ store: { reader: new FindingReader(table, { cursorSecret: secret }), triage: new FindingTriage(table) }, rules, logger: apiLogger });
     routerSecret = secret;
   }
   return router;

@@ -3,7 +3,7 @@ import { catalogue, Engine, resolveConfig } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
 import { EventEvaluator, type EventOutcome, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { createFindingStore, DynamoWindowStore } from "@vigil/store-dynamodb";
+import { DeliveryOutbox, DynamoWindowStore, FindingsTable, FindingWriter } from "@vigil/store-dynamodb";
 import type { Context, SQSRecord } from "aws-lambda";
 import { evaluateEnvironment } from "./evaluate/environment.ts";
 import { documentClient } from "./shared/clients.ts";
@@ -18,7 +18,7 @@ import { vigilHandler } from "./shared/vigilHandler.ts";
 const env = readEnv(evaluateEnvironment);
 const now = () => new Date();
 const client = documentClient();
-const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
 const evaluator = new EventEvaluator({
   engine: new Engine({
     rules: catalogue,
@@ -27,9 +27,9 @@ const evaluator = new EventEvaluator({
     now,
     actions: lazyActionIndex(loadActionIndex),
   }),
-  store: store.writer,
+  store: new FindingWriter(table),
   delivery: new SnsDelivery({
-    outbox: store.outbox,
+    outbox: new DeliveryOutbox(table),
     publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
   }),
   loadPolicyRestorer: async () => (await import("./shared/policyRestorer.ts")).restorePolicy,

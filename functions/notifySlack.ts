@@ -2,7 +2,7 @@ import { SSMClient } from "@aws-sdk/client-ssm";
 import ssm from "@middy/ssm";
 import { SlackDelivery, type SlackOutcome } from "@vigil/monitor";
 import { SlackWebhook } from "@vigil/notify";
-import { createFindingStore } from "@vigil/store-dynamodb";
+import { DeliveryOutbox, FindingsTable } from "@vigil/store-dynamodb";
 import type { Context, SQSRecord } from "aws-lambda";
 import { notifySlackEnvironment } from "./notifySlack/environment.ts";
 import { documentClient } from "./shared/clients.ts";
@@ -14,7 +14,7 @@ import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv(notifySlackEnvironment);
 const now = () => new Date();
-const store = createFindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const outbox = new DeliveryOutbox(new FindingsTable({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now }));
 
 /** The webhook URL, decrypted by the ssm middleware into the context; it is a secret and never logged. */
 type SlackContext = Context & { slackWebhookUrl: string };
@@ -34,7 +34,7 @@ function reportOutcome(outcome: SlackOutcome): void {
 const postRecord = (context: SlackContext) => {
   let webhook: SlackWebhook | undefined;
   const delivery = new SlackDelivery({
-    outbox: store.outbox,
+    outbox,
     webhook: () => (webhook ??= new SlackWebhook({ url: context.slackWebhookUrl })),
   });
   return async (record: SQSRecord) => {

@@ -2,7 +2,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { createFindingStore } from "@vigil/store-dynamodb";
+import { DeliveryOutbox, FindingsTable, FindingTriage } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
 import { retryNotificationsEnvironment } from "./retryNotifications/environment.ts";
 import { RETRY_METRICS } from "./retryNotifications/metrics.ts";
@@ -15,9 +15,11 @@ import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv(retryNotificationsEnvironment);
 const now = () => new Date();
-const store = createFindingStore({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+// Only the parts it uses, so the bundle carries neither the writer's Finding schema nor the reader.
+const table = new FindingsTable({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const triage = new FindingTriage(table);
 const delivery = new SnsDelivery({
-  outbox: store.outbox,
+  outbox: new DeliveryOutbox(table),
   publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
 });
 
@@ -34,7 +36,7 @@ const sweep = async (_event: unknown, context: Context) => {
   const ageSeconds = report.oldestFailedDetectedAt === undefined ? 0 : Math.max(0, Math.round((Date.now() - Date.parse(report.oldestFailedDetectedAt)) / 1000));
   metrics.addMetric(RETRY_METRICS.oldestUndeliveredAge, MetricUnit.Seconds, ageSeconds);
   if (report.failed.length > 0) logger.warn("notifications still failing; next sweep retries them", { failed: failureSummary(report.failed) });
-  const reopened = await store.triage.reopenExpiredSuppressions();
+  const reopened = await triage.reopenExpiredSuppressions();
   count("SuppressionsExpired", reopened.length);
   if (reopened.length > 0) logger.info("suppressions ended; the findings are open again", { findingIds: reopened });
   return { delivered: report.delivered.length, failed: report.failed.length, suppressionsExpired: reopened.length };
