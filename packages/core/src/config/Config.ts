@@ -6,20 +6,26 @@ import type { AnyPostureCheck } from "../posture/PostureCheck.ts";
 import type { EffectiveConfig, EffectiveRuleConfig } from "../rules/EffectiveConfig.ts";
 import type { AnyRule } from "../rules/Rule.ts";
 import { globToRegExp } from "./glob.ts";
+import { hasNestedQuantifier } from "./nestedQuantifier.ts";
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source, "i");
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: "must be a valid regular expression" },
-);
+const regexSource = z
+  .string()
+  .refine(
+    (source) => {
+      try {
+        new RegExp(source, "i");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be a valid regular expression" },
+  )
+  .refine((source) => !hasNestedQuantifier(source), {
+    message: "repeats a group that itself repeats (such as (a+)+), which can take exponential time on a near miss; write it without the nested repeat",
+  });
 
 const ignoreEntry = z.strictObject({
   /** ARN pattern, `*` matching any run of characters: matches the caller's ARN or, for a role session, its role's ARN. */

@@ -35,10 +35,16 @@ export const userIdentitySchema = z.looseObject({
 
 const jsonObject = z.record(z.string(), z.unknown());
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
 export const cloudTrailEventSchema = z.looseObject({
   eventVersion: z.string().optional(),
   eventID: z.string().min(1),
-  eventTime: z.string().optional(),
+  /** CloudTrail writes `2026-11-20T08:40:51Z`; windows and sort order need an instant, so anything else is refused. */
+  eventTime: z
+    .string()
+    .refine((text) => ISO_INSTANT.test(text) && Number.isFinite(Date.parse(text)), "must be an ISO 8601 instant such as 2026-11-20T08:40:51Z")
+    .optional(),
   eventSource: z.string().min(1),
   eventName: z.string().min(1),
   eventType: z.string().optional(),

@@ -17,6 +17,7 @@ describe("Function: resolveConfig", () => {
     [{ ignore: [{ principal: "arn:aws:iam::*:role/BreakGlass" }] }, "ignore.0.reason"],
     [{ ignore: [{ principal: "arn:aws:iam::*:role/BreakGlass", reason: "x", rules: ["nope"] }] }, 'ignore.0.rules: unknown rule id "nope"'],
     [{ privilegedGroupPatterns: ["(unclosed"] }, "privilegedGroupPatterns.0: must be a valid regular expression"],
+    [{ privilegedGroupPatterns: ["admin", "^(a+)+$"] }, "privilegedGroupPatterns.1: repeats a group that itself repeats"],
   ])("rejects %j naming the key", (input, message) => {
     expect(() => resolveConfig(input, catalogue)).toThrow(ConfigError);
     expect(() => resolveConfig(input, catalogue)).toThrow(message);
