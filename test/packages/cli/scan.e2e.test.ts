@@ -172,6 +172,21 @@ describe("CLI: vigil scan", () => {
     expect(filtered.stderr).toMatch(/at or above HIGH shown/);
   });
 
+  it("with --fail-on, fails a scan that could not read all its input, however clean the rest: a gate never passes on data it did not read", async () => {
+    const damaged = join(dir, "damaged-input");
+    mkdirSync(damaged);
+    writeFileSync(join(damaged, "quiet.json"), readFileSync(QUIET));
+    writeFileSync(join(damaged, "truncated.json"), readFileSync(CREATE_USER, "utf8").slice(0, 200));
+
+    const gated = await runCli(["scan", damaged, "--fail-on", "CRITICAL", "--store", "memory"]);
+    const ungated = await runCli(["scan", damaged, "--store", "memory"]);
+
+    expect(gated.code).toBe(1);
+    expect(gated.stderr).toContain("--fail-on: 1 input could not be read (see above), so this scan cannot pass");
+    expect(ungated.code).toBe(0);
+    expect(ungated.stderr).not.toContain("cannot pass");
+  });
+
   it.each([
     [["scan"], "no PATH given"],
     [["scan", ROOT_LOGIN, "--format", "xml"], '--format: expected table or json, got "xml"'],

@@ -26,7 +26,8 @@ plain or gzip; a log file {"Records":[...]}, an EventBridge event, a record, or 
 Options:
   --format table|json     output format (default: table)
   --min-severity LEVEL    print findings at or above LEVEL (CRITICAL, HIGH, MEDIUM, LOW, INFO)
-  --fail-on LEVEL         exit 1 when any finding is at or above LEVEL
+  --fail-on LEVEL         exit 1 when any finding is at or above LEVEL, or when any input could
+                          not be read (a gate never passes on data it did not read)
   --config FILE           JSON configuration (rules, trusted accounts, ignored principals)
   --store DIR|memory      where findings are kept (default: ${DEFAULT_STORE_DIR}); memory keeps none
   --lookup-events         read events from the CloudTrail LookupEvents API instead of files
@@ -120,6 +121,12 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   } else {
     io.stdout.write(renderFindingsTable(tabled, styleFor(io.stdout)));
     io.stdout.write(`${summary}\n`);
+  }
+  // A pipeline gate that passed on a truncated or unreadable log would vouch for events it never saw.
+  const unread = stats.skipped + stats.filesSkipped;
+  if (failOn && unread > 0) {
+    io.stderr.write(`vigil scan: --fail-on: ${plural(unread, "input")} could not be read (see above), so this scan cannot pass\n`);
+    failed = true;
   }
   return failed ? 1 : 0;
 }
