@@ -10,6 +10,7 @@ import { count } from "./shared/countMetrics.ts";
 import { readEnv } from "./shared/env.ts";
 import { logger } from "./shared/observability.ts";
 import { sqsBatchHandler } from "./shared/sqsBatchHandler.ts";
+import { NOTIFICATION_FAILURES } from "./shared/metricNames.ts";
 import { vigilHandler } from "./shared/vigilHandler.ts";
 
 const env = readEnv(notifySlackEnvironment);
@@ -41,7 +42,7 @@ const postRecord = (context: SlackContext) => {
     try {
       reportOutcome(await delivery.deliver(record.body, `${context.awsRequestId}/${record.messageId}`));
     } catch (error) {
-      count("NotificationFailures");
+      count(NOTIFICATION_FAILURES);
       logger.error("slack delivery failed; the queue will retry it", { messageId: record.messageId, error: error as Error });
       throw error;
     }

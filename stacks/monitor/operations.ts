@@ -11,6 +11,7 @@ import type { Construct } from "constructs";
 import type { StageConfig } from "../stageConfig.ts";
 import { MAX_RECEIVE_COUNT } from "./queues.ts";
 import { createTopicKey } from "./topicKey.ts";
+import { METRICS_NAMESPACE, serviceName } from "./vigilFunction.ts";
 
 const CLOUDWATCH = "cloudwatch.amazonaws.com";
 
@@ -59,9 +60,9 @@ export function alarmOnFunction(scope: Construct, id: string, fn: IFunction, top
   ];
 }
 
-/** A metric a Vigil function emits (namespace Vigil, dimension `service` = `vigil-<service>`), as Powertools writes it. */
+/** A metric a Vigil function emits, with the namespace and `service` dimension Powertools gives it. */
 export function vigilMetric(service: string, metricName: string, statistic: "Sum" | "Maximum", period = Duration.minutes(5)): Metric {
-  return new Metric({ namespace: "Vigil", metricName, dimensionsMap: { service: `vigil-${service}` }, period, statistic });
+  return new Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap: { service: serviceName(service) }, period, statistic });
 }
 
 /** Alarms when `metric` stays above `threshold` for `periods` periods in a row: a condition that persists, not a blip. */

@@ -10,7 +10,12 @@ import type { StageConfig } from "../stageConfig.ts";
 const RUNTIME = "nodejs22.x";
 const ARCHITECTURE = "arm_64";
 /** Namespace of the metrics the handlers emit through Powertools. */
-const METRICS_NAMESPACE = "Vigil";
+export const METRICS_NAMESPACE = "Vigil";
+
+/** The Powertools service name of a function, which its logs carry and its metrics have as the `service` dimension. */
+export function serviceName(service: string): string {
+  return `vigil-${service}`;
+}
 
 export interface VigilFunctionProps {
   /** `functions/<file>.handler`: the stacks know handlers by path only. */
@@ -65,7 +70,7 @@ export function createVigilFunction(scope: Construct, id: string, props: VigilFu
     role,
     logGroup,
     environment: {
-      POWERTOOLS_SERVICE_NAME: `vigil-${props.service}`,
+      POWERTOOLS_SERVICE_NAME: serviceName(props.service),
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       LOG_LEVEL: "INFO",
       ...props.environment,

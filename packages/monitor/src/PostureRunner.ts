@@ -66,8 +66,9 @@ export interface PostureRunReport {
 const ROTATION_CHECK = "access-key-not-rotated";
 
 /**
- * One scheduled posture run of the function's own account: runPostureOnce (read the account, run the
- * checks, bring the stored findings in line), optionally deactivate old access keys, then notify: each CRITICAL new finding on its own, and one digest of the whole run.
+ * One scheduled posture run of the function's own account: runPostureOnce (read the account, run
+ * the checks, bring the stored findings in line), optionally deactivate old access keys, then
+ * notify: each CRITICAL new finding on its own, and one digest of the whole run.
  *
  * Every new finding is stored with its notification pending and held by this run. The CRITICAL ones
  * are published and marked delivered one by one; the others are marked delivered by the digest
