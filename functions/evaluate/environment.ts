@@ -7,4 +7,6 @@ export const evaluateEnvironment = {
   TOPIC_ARN: arn,
   VIGIL_CONFIG: json.default({}),
   RETENTION_DAYS: retentionDays,
+  /** Organization mode (`{ id, managementAccountId, auditRoleName, postureConcurrency }`); one account when absent. */
+  ORGANIZATION: json.optional(),
 };

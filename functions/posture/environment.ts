@@ -8,4 +8,8 @@ export const postureEnvironment = {
   RETENTION_DAYS: retentionDays,
   /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
   REMEDIATION: json.default({}),
+  /** Organization mode (`{ id, managementAccountId, auditRoleName, postureConcurrency }`); one account when absent. */
+  ORGANIZATION: json.optional(),
+  /** Organization mode: where the organization's inventory is kept. */
+  STATE_TABLE_NAME: tableName.optional(),
 };

@@ -12,7 +12,12 @@ export function readEnv<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEn
  * The variables of a handler's environment schema as the stack writes them, as text: a stack
  * module that leaves one out or names one the handler does not read fails type-checking.
  */
-export type EnvironmentVariables<T extends z.ZodRawShape> = { [Name in keyof T]: string };
+export type EnvironmentVariables<T extends z.ZodRawShape> = {
+  [Name in keyof T as T[Name] extends z.ZodOptional<z.ZodType> ? never : Name]: string;
+} & {
+  // A variable the handler reads as optional (organization mode only) may be left out.
+  [Name in keyof T as T[Name] extends z.ZodOptional<z.ZodType> ? Name : never]?: string;
+};
 
 export const tableName = z.string().min(1);
 export const arn = z.string().startsWith("arn:");

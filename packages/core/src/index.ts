@@ -20,3 +20,4 @@ export * from "./engine/WindowStore.ts";
 export * from "./engine/selectorIndex.ts";
 export * from "./policy/index.ts";
 export * from "./posture/index.ts";
+export * from "./organization/OrganizationInventory.ts";

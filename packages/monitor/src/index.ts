@@ -5,6 +5,7 @@ export * from "./SnsDelivery.ts";
 export * from "./EventEvaluator.ts";
 export * from "./SlackDelivery.ts";
 export * from "./remediationSettings.ts";
+export * from "./organizationSettings.ts";
 export * from "./runPostureOnce.ts";
 export * from "./PostureRunner.ts";
 export * from "./EventScan.ts";

@@ -1,5 +1,5 @@
 import type { AccountSnapshotRead, DeactivateOldAccessKeysOptions } from "@vigil/aws-iam";
-import type { Finding, RemediationAction } from "@vigil/core";
+import type { Finding, OrganizationInventory, RemediationAction } from "@vigil/core";
 import type {
   ClaimResult,
   CompleteOptions,
@@ -50,4 +50,15 @@ export interface AccountReader {
 /** Deactivates old access keys (the opt-in remediation), with IAM bound. */
 export interface KeyRemediator {
   deactivateOldAccessKeys(options: Omit<DeactivateOldAccessKeysOptions, "iam" | "sleep">): Promise<RemediationAction[]>;
+}
+
+/** Reads the organization's accounts and OUs from Organizations (a few calls per OU, never per event). */
+export interface OrganizationSource {
+  read(): Promise<OrganizationInventory>;
+}
+
+/** Keeps the last inventory read, so events are placed without calling Organizations (the state table's OrganizationInventoryStore). */
+export interface InventoryCache {
+  load(): Promise<OrganizationInventory | undefined>;
+  save(inventory: OrganizationInventory): Promise<void>;
 }

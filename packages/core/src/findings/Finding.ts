@@ -30,6 +30,9 @@ export const findingSchema = z.object({
   /** From the record; absent only when the record itself has no eventTime. */
   eventTime: z.string().optional(),
   account: z.string(),
+  /** In organization mode: the account's name and its place (`o-.../r-.../ou-.../`), from the organization's inventory. */
+  accountName: z.string().optional(),
+  ouPath: z.string().optional(),
   region: z.string(),
   /** ARN of who did it. */
   principal: z.string(),
