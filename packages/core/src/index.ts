@@ -21,3 +21,4 @@ export * from "./engine/selectorIndex.ts";
 export * from "./policy/index.ts";
 export * from "./posture/index.ts";
 export * from "./organization/OrganizationInventory.ts";
+export * from "./organization/membershipEvents.ts";
