@@ -43,7 +43,7 @@ const POSTURE_READS = [
   "iam:ListServerCertificates",
 ];
 
-function auditRole(template: Template): Resource {
+function auditRole(template: Template): Resource & { Condition?: string } {
   return only(template, "AWS::IAM::Role", "AuditRole")[1];
 }
 
