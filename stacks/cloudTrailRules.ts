@@ -8,7 +8,7 @@ import type { StageConfig } from "./stageConfig.ts";
 const MAX_DESCRIPTION = 512;
 
 /** The route of organization mode's membership events, which no rule owns (its id names the patterns serving it). */
-export const MEMBERSHIP_ROUTE: RoutedSelectors = { meta: { id: "organization-membership" }, selectors: [MEMBERSHIP_EVENTS] };
+const MEMBERSHIP_ROUTE: RoutedSelectors = { meta: { id: "organization-membership" }, selectors: [MEMBERSHIP_EVENTS] };
 
 /**
  * The patterns of the rules the stage leaves enabled: a disabled rule's events are not routed at

@@ -1,10 +1,10 @@
-import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
+import { Stack } from "aws-cdk-lib";
 import type { Alarm } from "aws-cdk-lib/aws-cloudwatch";
 import type { IEventBus, Rule } from "aws-cdk-lib/aws-events";
+import { EventBus as EventBusTarget } from "aws-cdk-lib/aws-events-targets";
 import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { ITopic } from "aws-cdk-lib/aws-sns";
 import type { Queue } from "aws-cdk-lib/aws-sqs";
-import { Stack } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { createCloudTrailRules } from "./cloudTrailRules.ts";
 import type { DerivedPattern } from "./eventPatterns.ts";
