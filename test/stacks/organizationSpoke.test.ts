@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { patternsFor } from "../../stacks/cloudTrailRules.ts";
 import { MAX_TEMPLATE_BODY_BYTES, synthesizeSpokeTemplate } from "../../stacks/organization/spokeTemplate.ts";
 import { parseStageConfig, type StageConfig } from "../../stacks/stageConfig.ts";
+import { synthesizeSpoke } from "../../stacks/synthesize.ts";
 import { TEST_ACCOUNT } from "../helpers/synth.ts";
 import { matchesPattern } from "./eventPatternMatcher.ts";
 import { arnOf, only, type Resource, resources, type Statement } from "./templateQueries.ts";
@@ -54,6 +55,11 @@ function auditStatements(template: Template): Statement[] {
 const actionsOf = (statements: readonly Statement[]) => [...new Set(statements.flatMap((statement) => [statement.Action].flat() as string[]))].sort();
 
 describe("Spoke template", () => {
+  it("is synthesized, as vigil-<stage>-spoke, for a stage in organization mode only", () => {
+    expect(synthesizeSpoke({ stage: "org-example", config })).toEqual({ stackName: "vigil-org-example-spoke", template: spoke.toJSON() });
+    expect(synthesizeSpoke({ stage: "test", config: parseStageConfig({}, "test", catalogue) })).toBeUndefined();
+  });
+
   it("fits a StackSet's TemplateBody with every rule enabled, and names no account of its own", () => {
     expect(config.enabledRules).toHaveLength(catalogue.length);
     const body = JSON.stringify(spoke.toJSON());
