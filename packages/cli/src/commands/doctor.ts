@@ -80,7 +80,7 @@ export async function doctorCommand(argv: string[], io: Io, deps?: DoctorDepende
       memberRole: values["member-role"],
       sample,
       random: deps?.random ?? Math.random,
-      rerun: `vigil doctor --stage ${stage}${values.config ? ` --config ${values.config}` : ""} --organization`,
+      rerun: `vigil doctor --stage ${stage}${values.config ? ` --config ${values.config}` : ""} --organization${profile ? ` --management-profile ${profile}` : ""}`,
     });
     io.stdout.write(values.json ? renderJson(report) : renderText(report, styleFor(io.stdout)));
     return exitCodeOf(report);

@@ -73,15 +73,21 @@ function judgeInstances(name: string, input: SpokeStackSetInput, instances: read
     const regions = byAccount.get(account.id) ?? new Map<string, StackInstanceSummary>();
     const missing = input.regions.filter((region) => !regions.has(region));
     const failed: string[] = [];
+    const failedRegions: string[] = [];
     const running: string[] = [];
+    let unit: string | undefined;
     for (const region of input.regions) {
       const instance = regions.get(region);
       if (!instance) continue;
+      unit ??= instance.OrganizationalUnitId;
       const detailed = instance.StackInstanceStatus?.DetailedStatus;
       if (instance.Status === "CURRENT") continue;
       const reason = instance.StatusReason ? `: ${instance.StatusReason}` : "";
       if (detailed === "PENDING" || detailed === "RUNNING") running.push(`${region} (${detailed})`);
-      else failed.push(`${instance.Status}${detailed ? `/${detailed}` : ""} in ${region}${reason}`);
+      else {
+        failed.push(`${instance.Status}${detailed && detailed !== instance.Status ? `/${detailed}` : ""} in ${region}${reason}`);
+        failedRegions.push(region);
+      }
     }
     const subject = `account ${account.id}${account.name ? ` (${account.name})` : ""}`;
     if (missing.length === 0 && failed.length === 0 && running.length === 0) {
@@ -94,7 +100,11 @@ function judgeInstances(name: string, input: SpokeStackSetInput, instances: read
         ...(missing.length
           ? [`add it (or its OU) to the StackSet's deployment targets: aws cloudformation create-stack-instances --stack-set-name ${name} --call-as ${input.callAs} --deployment-targets OrganizationalUnitIds=<its OU> --regions ${missing.join(" ")}`]
           : []),
-        ...(failed.length ? [`fix the cause named, then: aws cloudformation update-stack-instances --stack-set-name ${name} --call-as ${input.callAs} --deployment-targets OrganizationalUnitIds=<its OU>,Accounts=${account.id},AccountFilterType=INTERSECTION --regions <the regions>`] : []),
+        ...(failed.length
+          ? [
+              `fix the cause named, then: aws cloudformation update-stack-instances --stack-set-name ${name} --call-as ${input.callAs} --deployment-targets OrganizationalUnitIds=${unit ?? "<its OU>"},Accounts=${account.id},AccountFilterType=INTERSECTION --regions ${failedRegions.join(" ")}`,
+            ]
+          : []),
       ];
       checks.push(check("Organization", "problem", subject, parts.join("; "), actions.join("; ")));
     } else {
