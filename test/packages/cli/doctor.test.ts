@@ -220,6 +220,20 @@ describe("CLI: vigil doctor (single account)", () => {
     expect(aws.made).toEqual([]);
   });
 
+  it("reads config/<stage>.json by default, and without one takes the defaults a deploy would", async () => {
+    const cwd = process.cwd();
+    process.chdir(tempDir("vigil-doctor-cwd-"));
+    try {
+      const { io, out } = captureIo();
+      expect(await doctorCommand(["--stage", "prod"], io, aws.deps)).toBe(0);
+      expect(out.stdout).toContain("configuration from defaults (no config/prod.json)");
+      // The defaults send nothing to Slack.
+      expect(out.stdout).not.toContain("Slack");
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("refuses a stage configuration with a bad forwarder region, naming the file and key", async () => {
     config = stageConfig({ forwarderRegions: ["mars-1"] });
     await expect(doctor()).rejects.toThrow(`${config}: forwarderRegions.0: must be an AWS region such as eu-west-1`);
