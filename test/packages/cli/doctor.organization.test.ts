@@ -228,6 +228,17 @@ describe("CLI: vigil doctor --organization", () => {
     expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input.RoleArn)).toEqual(["200000000001", "200000000002", "200000000003"].map((id) => `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`));
   });
 
+  it("reads the management account's audit role with its profile, not through a member role it does not have", async () => {
+    // The last of the 35 candidates (the members, then the management account) is drawn.
+    const { io, out } = captureIo();
+    aws.on("iam", "us-east-1", MANAGEMENT_KEYS.accessKeyId).on(GetRoleCommand, { RoleName: "VigilAudit" }).resolves(loadFixture("doctor/get-role-audit.json"));
+    const argv = ["--stage", "prod", "--config", config, "--organization", "--management-profile", "org-management", "--member-role", "OrganizationAccountAccessRole", "--sample", "1"];
+    await doctorCommand(argv, io, { ...aws.deps, random: () => 0.999 });
+
+    expect(out.stdout).toContain(`  ok         audit role VigilAudit in ${MANAGEMENT} (management): exists and trusts the posture role\n`);
+    expect(aws.on("sts", "us-east-1", MANAGEMENT_KEYS.accessKeyId).commandCalls(AssumeRoleCommand)).toHaveLength(0);
+  });
+
   it("says it could not check an account whose member role it may not assume", async () => {
     const denied = `User: arn:aws:sts::${SECURITY}:assumed-role/SecurityAudit/alice is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::200000000001:role/OrganizationAccountAccessRole`;
     aws.on("sts", "us-east-1").on(AssumeRoleCommand).rejects(awsError("AccessDenied", denied, 403));

@@ -19,6 +19,8 @@ export interface AuditRolesInput {
   memberRole: string | undefined;
   /** What assumes the member role: the management account's credentials when given (OrganizationAccountAccessRole trusts that account), else the caller's. */
   assumeWith: Credentials | undefined;
+  /** Accounts whose IAM the doctor reads without a member role: the caller's own, the management account with its profile. */
+  readDirectly: ReadonlyMap<string, Credentials | undefined>;
   sample: number;
   random: () => number;
   rerun: string;
@@ -66,13 +68,18 @@ export async function checkAuditRoles(client: ClientFactory, input: AuditRolesIn
 async function checkOne(client: ClientFactory, account: MemberAccount, input: AuditRolesInput & { memberRole: string; postureRoleArn: string }): Promise<Check> {
   const subject = `audit role ${input.auditRoleName} in ${account.id}${account.name ? ` (${account.name})` : ""}`;
   const memberRoleArn = `arn:aws:iam::${account.id}:role/${input.memberRole}`;
-  let credentials: Credentials;
-  try {
-    const { Credentials: keys } = await client("sts", HOME_REGION, input.assumeWith).send(new AssumeRoleCommand({ RoleArn: memberRoleArn, RoleSessionName: "vigil-doctor", DurationSeconds: 900 }));
-    if (!keys?.AccessKeyId || !keys.SecretAccessKey) throw new Error("sts:AssumeRole answered no credentials");
-    credentials = { accessKeyId: keys.AccessKeyId, secretAccessKey: keys.SecretAccessKey, ...(keys.SessionToken ? { sessionToken: keys.SessionToken } : {}), ...(keys.Expiration ? { expiration: keys.Expiration } : {}) };
-  } catch (error) {
-    return check("Organization", "unchecked", subject, `could not check: sts:AssumeRole ${memberRoleArn}: ${describeError(error)}`, "pass --member-role a role you may assume in that account (with --management-profile, the management account assumes it)");
+  let credentials: Credentials | undefined;
+  if (input.readDirectly.has(account.id)) {
+    // No member role there to assume (OrganizationAccountAccessRole is made in member accounts only).
+    credentials = input.readDirectly.get(account.id);
+  } else {
+    try {
+      const { Credentials: keys } = await client("sts", HOME_REGION, input.assumeWith).send(new AssumeRoleCommand({ RoleArn: memberRoleArn, RoleSessionName: "vigil-doctor", DurationSeconds: 900 }));
+      if (!keys?.AccessKeyId || !keys.SecretAccessKey) throw new Error("sts:AssumeRole answered no credentials");
+      credentials = { accessKeyId: keys.AccessKeyId, secretAccessKey: keys.SecretAccessKey, ...(keys.SessionToken ? { sessionToken: keys.SessionToken } : {}), ...(keys.Expiration ? { expiration: keys.Expiration } : {}) };
+    } catch (error) {
+      return check("Organization", "unchecked", subject, `could not check: sts:AssumeRole ${memberRoleArn}: ${describeError(error)}`, "pass --member-role a role you may assume in that account (with --management-profile, the management account assumes it)");
+    }
   }
   try {
     const { Role } = await client("iam", HOME_REGION, credentials).send(new GetRoleCommand({ RoleName: input.auditRoleName }));

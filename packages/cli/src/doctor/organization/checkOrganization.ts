@@ -40,6 +40,10 @@ export async function checkOrganization(client: ClientFactory, input: Organizati
       monitorOutputsRead: input.monitorOutputs !== undefined,
       memberRole: input.memberRole,
       assumeWith: input.managementProfile?.credentials,
+      readDirectly: new Map<string, Credentials | undefined>([
+        [input.callerAccount, undefined],
+        ...(input.managementProfile && input.callerAccount !== management ? [[management, input.managementProfile.credentials] as const] : []),
+      ]),
       sample: input.sample,
       random: input.random,
       rerun: input.rerun,
