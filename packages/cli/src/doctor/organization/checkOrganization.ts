@@ -31,7 +31,7 @@ export async function checkOrganization(client: ClientFactory, input: Organizati
   }
   const callAs = input.callerAccount === management ? "SELF" : "DELEGATED_ADMIN";
   const [stackSet, managementSpoke, auditRoles] = await Promise.all([
-    checkSpokeStackSet(client, { stage: input.stage, regions: input.regions, callAs, accounts: facts.accounts, managementAccountId: management }),
+    checkSpokeStackSet(client, { stage: input.stage, regions: input.regions, callAs, accounts: facts.accounts, managementAccountId: management, homeAccountId: input.callerAccount }),
     checkManagementSpoke(client, { stage: input.stage, regions: input.regions, managementAccountId: management, callerAccount: input.callerAccount, profile: input.managementProfile, rerun: input.rerun }),
     checkAuditRoles(client, {
       accounts: facts.accounts,

@@ -17,6 +17,8 @@ export interface SpokeStackSetInput {
   accounts: readonly MemberAccount[] | undefined;
   /** Never a StackSet target: it gets a plain stack instead. */
   managementAccountId: string | undefined;
+  /** The security account the doctor reads the home stacks of: the StackSet leaves it out, since its own stacks route its events. */
+  homeAccountId: string;
 }
 
 /**
@@ -66,7 +68,7 @@ function judgeInstances(name: string, input: SpokeStackSetInput, instances: read
   }
   // Without the account list, the accounts that have instances are all the doctor can judge.
   const accounts = input.accounts ?? [...byAccount.keys()].sort().map((id) => ({ id, name: "" }));
-  const members = accounts.filter((account) => account.id !== input.managementAccountId);
+  const members = accounts.filter((account) => account.id !== input.managementAccountId && account.id !== input.homeAccountId);
   const checks: Check[] = [];
   let healthy = 0;
   for (const account of members) {
