@@ -1,5 +1,6 @@
 import { ConfigError } from "@vigil/core";
 import { InputError } from "@vigil/cloudtrail";
+import { DOCTOR_USAGE, doctorCommand } from "./commands/doctor.ts";
 import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
 import { POSTURE_USAGE, postureCommand } from "./commands/posture.ts";
 import { RULES_USAGE, rulesCommand } from "./commands/rules.ts";
@@ -18,9 +19,10 @@ Commands:
   findings          list, read and triage findings (the embedded store, or a deployed API)
   serve             serve the findings API over the embedded store on 127.0.0.1
   posture           run the posture checks once: the live account, or downloaded reports
+  doctor            check a deployed stage (stacks, subscriptions, Slack, organization spokes) and say what is wrong
 
 Run 'vigil <command> --help' for a command's options.
-Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage or configuration error, 3 failure.
+Exit codes: 0 done, 1 findings at or above --fail-on (doctor: a problem found), 2 usage or configuration error, 3 failure.
 `;
 
 const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; usage: string }> = {
@@ -29,6 +31,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   findings: { run: findingsCommand, usage: FINDINGS_USAGE },
   posture: { run: postureCommand, usage: POSTURE_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
