@@ -83,6 +83,19 @@ describe("Class: OrganizationTracker", () => {
     expect(reads()).toBe(2);
   });
 
+  it("does not read Organizations for a membership call that AWS refused: it moved nothing", async () => {
+    const { tracker, reads } = await setUp();
+    await tracker.track(eventIn("200000000001"));
+    clock += REFRESH_INTERVAL_MS;
+    const refused = parseEvent({ ...loadFixture<{ detail: Record<string, unknown> }>("organizations/move-account-eventbridge.json").detail, errorCode: "AccessDeniedException", errorMessage: "You don't have permissions to access this resource." });
+
+    const update = await tracker.track(refused);
+
+    expect(update).toMatchObject({ loaded: false });
+    expect(update).not.toHaveProperty("refreshed");
+    expect(reads()).toBe(1);
+  });
+
   it("goes on with the inventory it had when Organizations refuses the read, and reports why", async () => {
     const { tracker, mock } = await setUp();
     await tracker.track(eventIn("200000000001"));
