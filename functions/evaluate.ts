@@ -1,9 +1,20 @@
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { OrganizationsInventorySource } from "@vigil/aws-iam";
 import { catalogue, Engine, resolveConfig } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
-import { EventEvaluator, type EventOutcome, InvalidMessageError, readEventMessage, SnsDelivery } from "@vigil/monitor";
+import {
+  EventEvaluator,
+  type EventOutcome,
+  type InventoryUpdate,
+  InvalidMessageError,
+  OrganizationTracker,
+  parseOrganizationSettings,
+  readEventMessage,
+  SnsDelivery,
+} from "@vigil/monitor";
 import { SnsNotifier } from "@vigil/notify";
-import { DeliveryOutbox, DynamoWindowStore, FindingsTable, FindingWriter } from "@vigil/store-dynamodb";
+import { DeliveryOutbox, DynamoWindowStore, FindingsTable, FindingWriter, OrganizationInventoryStore } from "@vigil/store-dynamodb";
 import type { Context, SQSRecord } from "aws-lambda";
 import { evaluateEnvironment } from "./evaluate/environment.ts";
 import { documentClient } from "./shared/clients.ts";
@@ -19,6 +30,16 @@ const env = readEnv(evaluateEnvironment);
 const now = () => new Date();
 const client = documentClient();
 const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const organization = parseOrganizationSettings(env.ORGANIZATION, "environment: ORGANIZATION");
+// Organization mode: each container keeps the inventory (state table, Organizations when it is out of date); one account otherwise.
+const tracker =
+  organization &&
+  new OrganizationTracker({
+    organizationId: organization.id,
+    source: new OrganizationsInventorySource({ organizations: tracer.captureAWSv3Client(new OrganizationsClient({})), now }),
+    cache: new OrganizationInventoryStore({ client, tableName: env.STATE_TABLE_NAME }),
+    now,
+  });
 const evaluator = new EventEvaluator({
   engine: new Engine({
     rules: catalogue,
@@ -26,6 +47,7 @@ const evaluator = new EventEvaluator({
     windows: new DynamoWindowStore({ client, tableName: env.STATE_TABLE_NAME, now }),
     now,
     actions: lazyActionIndex(loadActionIndex),
+    ...(tracker ? { organization: () => tracker.directory } : {}),
   }),
   store: new FindingWriter(table),
   delivery: new SnsDelivery({
@@ -33,6 +55,7 @@ const evaluator = new EventEvaluator({
     publisher: new SnsNotifier({ client: tracer.captureAWSv3Client(new SNSClient({})), topicArn: env.TOPIC_ARN }),
   }),
   loadPolicyRestorer: async () => (await import("./shared/policyRestorer.ts")).restorePolicy,
+  ...(tracker ? { organization: tracker } : {}),
 });
 
 type Correlation = { correlation_id?: string };
@@ -43,12 +66,30 @@ function reportOutcome(outcome: EventOutcome, correlation: Correlation): void {
   for (const finding of outcome.created) countBy("Findings", "severity", finding.severity);
   reportNotificationFailures(outcome.notifications.failed, correlation);
   if (outcome.policyFetchError) logger.warn("omitted policy document could not be fetched", { ...correlation, reason: outcome.policyFetchError });
+  if (outcome.inventory) reportInventory(outcome.inventory, correlation);
   logger.info("event evaluated", {
     ...correlation,
     eventName: outcome.eventName,
     findings: outcome.findings.map((finding) => finding.id),
     created: outcome.created.length,
   });
+}
+
+/** Organization mode: reads of Organizations and failures to keep the inventory, counted and logged; evaluation went on either way. */
+function reportInventory(update: InventoryUpdate, correlation: Correlation): void {
+  if (update.refreshed) {
+    count("OrganizationRefreshes");
+    logger.info("organization inventory read anew", { ...correlation, reason: update.refreshed });
+  }
+  for (const failure of update.failures ?? []) {
+    count("OrganizationRefreshFailures");
+    logger.warn("organization inventory not brought up to date; evaluating with the one held", {
+      ...correlation,
+      stage: failure.stage,
+      ...(failure.reason ? { reason: failure.reason } : {}),
+      error: failure.error,
+    });
+  }
 }
 
 /** One queued event of the invocation: evaluated and reported, or counted, logged and thrown so the queue retries it alone. */

@@ -1,12 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { RemediationSettings } from "@vigil/monitor";
+import type { OrganizationSettings, RemediationSettings } from "@vigil/monitor";
 import { ACCOUNT, REGION } from "./lambdaEvents.ts";
 
 /**
@@ -15,7 +16,11 @@ import { ACCOUNT, REGION } from "./lambdaEvents.ts";
  * stack gives that function. A test's own reads of the store happen outside any handler and are
  * not recorded.
  */
-export type FunctionRole = { fn: "evaluate" | "notifySlack" | "retryNotifications" | "api" } | { fn: "posture"; remediation: RemediationSettings };
+export type FunctionRole =
+  | { fn: "notifySlack" | "retryNotifications" | "api" }
+  /** `organization` in organization mode: the role then also reads the organization's tree. */
+  | { fn: "evaluate"; organization?: OrganizationSettings }
+  | { fn: "posture"; remediation: RemediationSettings };
 
 export interface AwsRequest {
   /** The function that sent it, as the stack builds its role. */
@@ -47,6 +52,7 @@ const CLIENTS = [
   ["iam", IAMClient],
   ["cloudtrail", CloudTrailClient],
   ["sts", STSClient],
+  ["organizations", OrganizationsClient],
 ] as const;
 
 const WRAPPED = Symbol("vigil.recordsRequests");
@@ -65,7 +71,7 @@ function wrapClients(): void {
     if (send[WRAPPED]) continue;
     const recording = function (this: unknown, command: Command, ...rest: unknown[]) {
       const role = running.getStore();
-      if (role) requests.push({ role, ...authorization(service, command) });
+      if (role) requests.push({ role, ...authorization(service, command, role) });
       return send.call(this, command, ...rest);
     };
     prototype.send = Object.assign(recording, { [WRAPPED]: true as const });
@@ -87,7 +93,7 @@ const DOCUMENT_OPERATIONS: Record<string, string> = {
   BatchWrite: "BatchWriteItem",
 };
 
-function authorization(service: (typeof CLIENTS)[number][0], command: Command): Omit<AwsRequest, "role"> {
+function authorization(service: (typeof CLIENTS)[number][0], command: Command, role: FunctionRole): Omit<AwsRequest, "role"> {
   const name = command.constructor.name.replace(/Command$/, "");
   const input = command.input;
   const arn = (svc: string, resource: string, region = REGION) => `arn:aws:${svc}:${region}:${ACCOUNT}:${resource}`;
@@ -118,6 +124,14 @@ function authorization(service: (typeof CLIENTS)[number][0], command: Command): 
     }
     case "sts":
       return { action: `sts:${name}`, resources: ["*"] };
+    case "organizations": {
+      // A parent's ARN names the management account and the organization (Organizations' resource types "root" and "ou").
+      const parent: string | undefined = input.ParentId;
+      const organization = role.fn === "evaluate" ? role.organization : undefined;
+      if (!parent || !organization) return { action: `organizations:${name}`, resources: ["*"] };
+      const type = parent.startsWith("r-") ? "root" : "ou";
+      return { action: `organizations:${name}`, resources: [`arn:aws:organizations::${organization.managementAccountId}:${type}/${organization.id}/${parent}`] };
+    }
   }
 }
 

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { GetPolicyVersionCommand, IAMClient, IAMServiceException } from "@aws-sdk/client-iam";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, type PublishCommandInput, SNSClient, ThrottledException } from "@aws-sdk/client-sns";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { Finding } from "@vigil/core";
 import type { Deliveries } from "@vigil/store-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { rfc3986Encode } from "../packages/aws-iam/iamEncoding.ts";
 import {
   cloudTrailRecord,
@@ -21,6 +23,9 @@ import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
+const sts = mockClient(STSClient);
+// Without ORGANIZATION the handler never asks Organizations: any call would fail the test that made it.
+const organizations = mockClient(OrganizationsClient);
 // Every test also fails if a handler sent what its role would not allow (functionRoles.ts).
 holdHandlersToTheirRoles();
 
@@ -46,7 +51,17 @@ beforeEach(() => {
   logs = captureLogs();
   sns.reset();
   iam.reset();
+  sts.reset();
+  organizations.reset();
   sns.on(PublishCommand).callsFake(async () => ({ MessageId: randomUUID() }));
+  sts.on(GetCallerIdentityCommand).resolves({
+    UserId: "AROA6ON6E4XEEVALUATE1:vigil-prod-Evaluate",
+    Account: "111122223333",
+    Arn: "arn:aws:sts::111122223333:assumed-role/vigil-prod-EvaluateRole/vigil-prod-Evaluate",
+  });
+});
+afterEach(() => {
+  expect(organizations.calls(), "Organizations calls in single-account mode").toEqual([]);
 });
 
 describe("Function: evaluate handler", () => {
@@ -238,6 +253,7 @@ describe("Function: evaluate handler", () => {
       expect(stored.map((finding) => [finding.ruleId, finding.severity, finding.eventId, finding.resource])).toEqual([
         ["policy-grants-full-admin", "CRITICAL", OMITTED_CREATE_POLICY.eventID, "arn:aws:iam::111122223333:policy/billing-export"],
       ]);
+      expect(stored[0]).not.toHaveProperty("accountName");
       expect(publishedIds()).toEqual([stored[0]?.id]);
     });
 

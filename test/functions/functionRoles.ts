@@ -43,7 +43,7 @@ function build(role: FunctionRole): StatementJson[] {
   const statements = (() => {
     switch (role.fn) {
       case "evaluate":
-        return evaluateStatements(stack, { findingsTable, stateTable: table("StateTable"), topic, topicKey });
+        return evaluateStatements(stack, { findingsTable, stateTable: table("StateTable"), topic, topicKey, ...(role.organization ? { organization: role.organization } : {}) });
       case "notifySlack":
         return notifySlackStatements(stack, { findingsTable, webhookParameter: SLACK_WEBHOOK_PARAMETER });
       case "retryNotifications":

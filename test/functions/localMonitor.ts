@@ -1,5 +1,6 @@
 import type { PublishCommandInput } from "@aws-sdk/client-sns";
 import type { Finding } from "@vigil/core";
+import { parseOrganizationSettings } from "@vigil/monitor";
 import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, ensureStateTable, type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { vi } from "vitest";
@@ -97,7 +98,12 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     findingsTable,
     stateTable,
     store: createFindingStore({ client: monitor.dynalite.client, tableName: findingsTable }),
-    evaluate: async (overrides) => asFunction({ fn: "evaluate" }, (await container(() => import("../../functions/evaluate.ts"), overrides)).handler),
+    evaluate: async (overrides) => {
+      const handler = (await container(() => import("../../functions/evaluate.ts"), overrides)).handler;
+      // The module has validated ORGANIZATION by now: in organization mode the role also reads the organization's tree.
+      const organization = overrides?.ORGANIZATION === undefined ? undefined : parseOrganizationSettings(JSON.parse(overrides.ORGANIZATION));
+      return asFunction({ fn: "evaluate", ...(organization ? { organization } : {}) }, handler);
+    },
     retryNotifications: async (overrides) =>
       asFunction({ fn: "retryNotifications" }, (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler),
     notifySlack: async (overrides) => asFunction({ fn: "notifySlack" }, (await container(() => import("../../functions/notifySlack.ts"), overrides)).handler),

@@ -6,6 +6,8 @@ import {
   extractRecords,
   type Finding,
   MemoryWindowStore,
+  OrganizationDirectory,
+  type OrganizationInventory,
   parseEvent,
   resolveConfig,
 } from "@vigil/core";
@@ -18,15 +20,17 @@ const actions = loadActionIndex();
 /** Runs the real engine, with the full catalogue and the real action index, over any envelope. */
 export async function evaluateValue(
   value: unknown,
-  options: { config?: ConfigInput; rules?: readonly AnyRule[] } = {},
+  options: { config?: ConfigInput; rules?: readonly AnyRule[]; organization?: OrganizationInventory } = {},
 ): Promise<Finding[]> {
   const rules = options.rules ?? catalogue;
+  const directory = options.organization && new OrganizationDirectory(options.organization);
   const engine = new Engine({
     rules,
     config: resolveConfig(options.config ?? {}, rules),
     windows: new MemoryWindowStore(),
     now: () => FIXED_NOW,
     actions,
+    ...(directory ? { organization: () => directory } : {}),
   });
   const findings: Finding[] = [];
   for (const item of extractRecords(value)) {
@@ -38,11 +42,11 @@ export async function evaluateValue(
   return findings;
 }
 
-export function evaluateFixture(relativePath: string, options: { config?: ConfigInput } = {}): Promise<Finding[]> {
+export function evaluateFixture(relativePath: string, options: { config?: ConfigInput; organization?: OrganizationInventory } = {}): Promise<Finding[]> {
   return evaluateValue(loadFixture(relativePath), options);
 }
 
 /** Findings of one rule only. */
-export async function findingsOf(ruleId: string, relativePath: string, options: { config?: ConfigInput } = {}) {
+export async function findingsOf(ruleId: string, relativePath: string, options: { config?: ConfigInput; organization?: OrganizationInventory } = {}) {
   return (await evaluateFixture(relativePath, options)).filter((finding) => finding.ruleId === ruleId);
 }

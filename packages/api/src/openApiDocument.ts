@@ -28,7 +28,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
 
 const SCHEMAS = "#/components/schemas/";
 /** The contract's version: raise it when a route, parameter or response changes. */
-export const API_VERSION = "1.0.0";
+export const API_VERSION = "1.1.0";
 
 /**
  * The OpenAPI 3.1 document of the routes in OPERATIONS, generated from the zod schemas the router

@@ -83,7 +83,7 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: "getSummary",
     method: "GET",
     path: "/summary",
-    summary: "Counts of the live findings by severity, status and rule",
+    summary: "Counts of the live findings by severity, status, rule and account",
     responses: { 200: { description: "The counts", schema: summarySchema }, 400: error("An unknown parameter"), ...COMMON },
   },
   {

@@ -1,4 +1,4 @@
-import { FINDING_STATUSES, SEVERITIES } from "@vigil/core";
+import { FINDING_STATUSES, organizationalUnitIdSchema, SEVERITIES } from "@vigil/core";
 import { MAX_LIMIT, TRIAGE_ACTIONS } from "@vigil/store-dynamodb";
 import * as z from "zod";
 
@@ -35,6 +35,7 @@ export const listFindingsQuerySchema = z.strictObject({
   principal: text(2048).describe("Findings about what one principal (ARN) did").optional(),
   resource: text(2048).describe("Findings about one resource (ARN)").optional(),
   account: z.string().regex(/^\d{12}$/, "expected a 12-digit AWS account id").describe("Findings in one AWS account").optional(),
+  ou: organizationalUnitIdSchema.describe("Organization mode: findings of the accounts under one OU or root (ou-ab12-11111111, r-ab12), at any depth").optional(),
   since: instant("Findings whose time (eventTime, else detectedAt) is at or after this instant").optional(),
   until: instant("Findings whose time is before this instant").optional(),
   limit: wholeNumber.describe(`Page size, 1 to ${MAX_LIMIT}; 50 when absent`).optional(),

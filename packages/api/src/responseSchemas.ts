@@ -17,6 +17,8 @@ export const findingResponseSchema = findingSchema
     status: field.status.describe("As in effect now: a suppression past its expiry is open"),
     eventId: field.eventId.unwrap().describe("CloudTrail eventID; absent on posture findings").optional(),
     eventIds: field.eventIds.unwrap().describe("Every event behind a threshold finding").optional(),
+    accountName: field.accountName.unwrap().describe("Organization mode: the account's name in the organization, when it knew the account").optional(),
+    ouPath: field.ouPath.unwrap().describe("Organization mode: where the account sits, as aws:PrincipalOrgPaths writes it (o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/)").optional(),
     principal: field.principal.describe("ARN of who did it"),
     resource: field.resource.describe("What it was done to"),
     lastSeenAt: field.lastSeenAt.unwrap().describe("Posture findings: the last run that saw the condition").optional(),
@@ -57,6 +59,15 @@ export const summarySchema = z
     bySeverity: counts(SEVERITIES),
     byStatus: counts(FINDING_STATUSES),
     byRule: z.record(z.string(), z.number().int().min(0)).describe("Every known rule and posture check, 0 included"),
+    byAccount: z
+      .record(
+        z.string(),
+        z.object({
+          count: z.number().int().min(0),
+          accountName: z.string().describe("Organization mode: the account's name, from its newest finding that names it").optional(),
+        }),
+      )
+      .describe("Every AWS account with a live finding, by account id"),
   })
   .describe("Counts of the live findings, each status as in effect now") satisfies z.ZodType<FindingSummary>;
 

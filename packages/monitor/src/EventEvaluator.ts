@@ -1,6 +1,7 @@
 import type { RestoredEvent } from "@vigil/aws-iam";
 import { type CloudTrailEvent, type Engine, type Finding, omittedPolicyLookup } from "@vigil/core";
 import { RuleFailuresError } from "./errors.ts";
+import type { InventoryUpdate, OrganizationTracker } from "./OrganizationTracker.ts";
 import type { FindingRepository } from "./ports.ts";
 import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
 
@@ -17,6 +18,11 @@ export interface EventEvaluatorOptions {
    * omitted finding stands.
    */
   loadPolicyRestorer?: () => Promise<PolicyRestorer>;
+  /**
+   * Organization mode: brings the organization's inventory up to date before each event is
+   * evaluated; the engine reads its `directory`. Absent: one account.
+   */
+  organization?: Pick<OrganizationTracker, "track">;
 }
 
 export interface EventOutcome {
@@ -29,6 +35,8 @@ export interface EventOutcome {
   /** The policy document was fetched from IAM because CloudTrail omitted it. */
   policyFetched: boolean;
   policyFetchError?: string;
+  /** Organization mode: what tracking the event did about the inventory, when it did anything. */
+  inventory?: InventoryUpdate;
 }
 
 /**
@@ -46,7 +54,8 @@ export class EventEvaluator {
 
   /** `owner` identifies this attempt (e.g. the Lambda request id and message id) for the notification leases. */
   async evaluate(received: CloudTrailEvent, owner: string): Promise<EventOutcome> {
-    const { engine, store, delivery } = this.#options;
+    const { engine, store, delivery, organization } = this.#options;
+    const inventory = await organization?.track(received);
     const restored = await this.#restore(received);
     const { event } = restored;
     const { findings, failures } = await engine.evaluate(event);
@@ -63,6 +72,7 @@ export class EventEvaluator {
       notifications,
       policyFetched: restored.fetched,
       ...(restored.error ? { policyFetchError: restored.error.message } : {}),
+      ...(inventory ? { inventory } : {}),
     };
   }
 

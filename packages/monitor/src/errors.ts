@@ -23,3 +23,6 @@ export class RuleFailuresError extends MonitorError {
 
 /** Another invocation holds the lease on this delivery; the message is retried after the lease. */
 export class DeliveryBusyError extends MonitorError {}
+
+/** An organization inventory the monitor cannot use (one of another organization than it is configured for). */
+export class OrganizationInventoryError extends MonitorError {}

@@ -3,6 +3,7 @@ export * from "./ports.ts";
 export * from "./readEventMessage.ts";
 export * from "./SnsDelivery.ts";
 export * from "./EventEvaluator.ts";
+export * from "./OrganizationTracker.ts";
 export * from "./SlackDelivery.ts";
 export * from "./remediationSettings.ts";
 export * from "./organizationSettings.ts";

@@ -60,5 +60,6 @@ export interface OrganizationSource {
 /** Keeps the last inventory read, so events are placed without calling Organizations (the state table's OrganizationInventoryStore). */
 export interface InventoryCache {
   load(): Promise<OrganizationInventory | undefined>;
-  save(inventory: OrganizationInventory): Promise<void>;
+  /** False when the cache already holds a newer inventory and keeps it. */
+  save(inventory: OrganizationInventory): Promise<boolean>;
 }

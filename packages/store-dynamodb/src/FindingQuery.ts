@@ -1,4 +1,4 @@
-import { atLeast, FINDING_STATUSES, type Finding, type FindingStatus, SEVERITIES, type Severity } from "@vigil/core";
+import { atLeast, FINDING_STATUSES, type Finding, type FindingStatus, organizationalUnitIdSchema, SEVERITIES, type Severity } from "@vigil/core";
 import { InvalidQueryError } from "./errors.ts";
 import { isoInstant, parseInstant } from "./instant.ts";
 import { type AccessPattern, INDEX_NAMES, KEY_ATTRIBUTES } from "./tableDefinition.ts";
@@ -15,6 +15,8 @@ export interface FindingQuery {
   principal?: string;
   resource?: string;
   account?: string;
+  /** An OU or root id (`ou-ab12-11111111`, `r-ab12`): findings of the accounts under it, at any depth (organization mode). */
+  ou?: string;
   /** ISO instant: findings whose time (eventTime, else detectedAt) is at or after it. */
   since?: string;
   /** ISO instant: findings whose time is before it (so `until` of one window is `since` of the next). */
@@ -48,6 +50,8 @@ export type ItemFilter =
   | { kind: "status"; status: FindingStatus }
   | { kind: "severity"; severities: Severity[] }
   | { kind: "field"; field: "ruleId" | "principal" | "resource" | "account"; value: string }
+  /** The finding's ouPath holds the OU or root: `/<id>/` is in it. */
+  | { kind: "ou"; id: string }
   | { kind: "suppression"; expired: boolean };
 
 export interface PlannedPartition {
@@ -69,7 +73,7 @@ export interface QueryPlan {
 }
 
 const FILTERS = ["status", "severity", "ruleId", "principal", "resource", "account"] as const satisfies readonly AccessPattern[];
-const PARAMETERS: readonly string[] = [...FILTERS, "since", "until", "limit", "cursor"];
+const PARAMETERS: readonly string[] = [...FILTERS, "ou", "since", "until", "limit", "cursor"];
 
 /**
  * Which index serves a query: the first filter given in this order, the one whose partitions are
@@ -89,12 +93,14 @@ export function planQuery(query: FindingQuery): QueryPlan {
     throw new InvalidQueryError("limit", `expected a whole number from 1 to ${MAX_LIMIT}, got ${String(query.limit)}`);
   }
   const filters = checkFilters(query);
+  const ou = checkOu(query);
   const since = checkInstant(query, "since");
   const until = checkInstant(query, "until");
   if (since !== undefined && until !== undefined && until <= since) throw new InvalidQueryError("until", `expected an instant after since, got ${query.until}`);
 
   const driver = DRIVING_ORDER.find((pattern) => filters[pattern] !== undefined);
-  const others = itemFilters(filters, driver);
+  // No index has the OU: it is always a filter, on whatever partitions the other filters choose.
+  const others: ItemFilter[] = [...itemFilters(filters, driver), ...(ou === undefined ? [] : [{ kind: "ou" as const, id: ou }])];
   const partitions =
     driver === undefined
       ? severityPartitions("INFO").map((partition) => ({ partition, filters: others }))
@@ -104,7 +110,7 @@ export function planQuery(query: FindingQuery): QueryPlan {
           ? statusPartitions(filters.status!).map(({ partition, filters: own }) => ({ partition, filters: [...own, ...others] }))
           : [{ partition: partitionOf(driver, filters[driver]!), filters: others }];
   return {
-    parts: [...FILTERS.map((name) => filters[name] ?? null), since === undefined ? null : isoInstant(since), until === undefined ? null : isoInstant(until)],
+    parts: [...FILTERS.map((name) => filters[name] ?? null), ou ?? null, since === undefined ? null : isoInstant(since), until === undefined ? null : isoInstant(until)],
     partitions,
     ...(since === undefined ? {} : { lowerKey: isoInstant(since) }),
     // Every sort key below `until` starts with an earlier instant, and "$" sorts after the "#" that follows it.
@@ -126,6 +132,15 @@ function checkFilters(query: FindingQuery): Filters {
     (filters as Record<string, string>)[name] = value;
   }
   return filters;
+}
+
+function checkOu(query: FindingQuery): string | undefined {
+  const value: unknown = query.ou;
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !organizationalUnitIdSchema.safeParse(value).success) {
+    throw new InvalidQueryError("ou", `expected an OU id (ou-ab12-11111111) or a root id (r-ab12), got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function checkInstant(query: FindingQuery, name: "since" | "until"): number | undefined {

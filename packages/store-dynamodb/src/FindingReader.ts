@@ -93,29 +93,39 @@ export class FindingReader {
   }
 
   /**
-   * Counts of the live findings by severity, by status (as in effect now) and by the given rules,
-   * in one pass: a Query of each severity partition, never a Scan, reading only each finding's
-   * status, suppression end and rule, tallied here. It still reads every live finding (what a
+   * Counts of the live findings by severity, by status (as in effect now), by the given rules and
+   * by account, in one pass: a Query of each severity partition, never a Scan, reading only each
+   * finding's status, suppression end, rule, account and account name, tallied here. It still reads every live finding (what a
    * COUNT Query costs too), so call it for a dashboard, not per finding.
    */
   async summarize(options: SummaryOptions): Promise<FindingSummary> {
     const ruleIds = summaryRuleIds(options);
     const summary = emptySummary(ruleIds);
     const asked = new Set(ruleIds);
+    const names = new Map<string, string>();
     const clock = this.#table.clock();
     await mapConcurrent(SEVERITIES, this.#table.concurrency, async (severity) => {
       const partition: Partition = { indexName: INDEX_NAMES.severity, keyAttribute: KEY_ATTRIBUTES.severity, value: severity };
       const input = this.#queryInput(partition, keyCondition(partition, undefined, undefined) as Expression, filterExpression([], clock));
       const items = await this.#table.queryAll("summarizing findings", {
         ...input,
-        ProjectionExpression: "#s, #u, #r",
-        ExpressionAttributeNames: { ...input.ExpressionAttributeNames, "#s": "status", "#u": SUPPRESSED_UNTIL_ATTRIBUTE, "#r": "ruleId" },
+        ProjectionExpression: "#s, #u, #r, #a, #n, #t",
+        ExpressionAttributeNames: {
+          ...input.ExpressionAttributeNames,
+          "#s": "status",
+          "#u": SUPPRESSED_UNTIL_ATTRIBUTE,
+          "#r": "ruleId",
+          "#a": "account",
+          "#n": "accountName",
+          "#t": TIME,
+        },
       });
       for (const item of items) {
         summary.bySeverity[severity] += 1;
         summary.byStatus[effectiveStatus(item, clock.iso)] += 1;
         const ruleId = item.ruleId as string;
         if (asked.has(ruleId)) summary.byRule[ruleId] = (summary.byRule[ruleId] ?? 0) + 1;
+        countAccount(names, summary, item);
       }
     });
     return summary;
@@ -145,5 +155,22 @@ export class FindingReader {
       ExpressionAttributeNames: { ...key.names, ...filter.names },
       ExpressionAttributeValues: { ...key.values, ...filter.values },
     };
+  }
+}
+
+/**
+ * One finding in its account's count. An account renamed in Organizations has findings with both
+ * names: the newest finding's (by its sort key) is the one shown, the name the account has now.
+ */
+function countAccount(newest: Map<string, string>, summary: FindingSummary, item: Record<string, unknown>): void {
+  const account = item.account;
+  if (typeof account !== "string" || account === "") return;
+  const entry = (summary.byAccount[account] ??= { count: 0 });
+  entry.count += 1;
+  const name = item.accountName;
+  const time = item[TIME] as string;
+  if (typeof name === "string" && name !== "" && time >= (newest.get(account) ?? "")) {
+    newest.set(account, time);
+    entry.accountName = name;
   }
 }

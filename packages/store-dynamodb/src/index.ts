@@ -12,6 +12,6 @@ export * from "./DynamoWindowStore.ts";
 export { DELIVERY_CHANNELS, SWEPT_CHANNEL, type ClaimResult, type CompleteOptions, type Deliveries, type DeliveryChannel, type DeliveryState, type Lease, type ReleaseOptions } from "./outbox.ts";
 export { TRIAGE_ACTIONS, type HistoryAction, type HistoryEntry, type TriageAction } from "./history.ts";
 export { TRANSITIONS, allowedActions, type TransitionRequest, type TransitionResult } from "./triage.ts";
-export { MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
+export { type AccountCount, MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
 export * from "./PostureLifecycle.ts";
 export * from "./OrganizationInventoryStore.ts";

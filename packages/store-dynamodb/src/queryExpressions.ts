@@ -66,6 +66,12 @@ export function filterExpression(filters: readonly ItemFilter[], now: ReadClock)
         values[`:${filter.field}`] = filter.value;
         terms.push(`#${filter.field} = :${filter.field}`);
         break;
+      case "ou":
+        // Each id in a path is between slashes (`o-.../r-ab12/ou-ab12-11111111/`), so a shorter id never matches inside a longer one.
+        names["#ouPath"] = "ouPath";
+        values[":ou"] = `/${filter.id}/`;
+        terms.push("contains(#ouPath, :ou)");
+        break;
       case "suppression":
         useSuppression();
         terms.push(filter.expired ? EXPIRED_SUPPRESSION : RUNNING_SUPPRESSION);

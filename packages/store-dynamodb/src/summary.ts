@@ -15,6 +15,14 @@ export interface FindingSummary {
   bySeverity: Record<Severity, number>;
   byStatus: Record<FindingStatus, number>;
   byRule: Record<string, number>;
+  /** Every account with a live finding, by id: its count and, in organization mode, its name from the findings. */
+  byAccount: Record<string, AccountCount>;
+}
+
+export interface AccountCount {
+  count: number;
+  /** The name the account's newest-stored finding gave it; absent when none named it (one account, or an account the organization did not know). */
+  accountName?: string;
 }
 
 export const MAX_SUMMARY_RULES = 500;
@@ -26,7 +34,7 @@ export function summaryRuleIds(options: SummaryOptions): string[] {
 
 export function emptySummary(ruleIds: readonly string[]): FindingSummary {
   const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-  return { bySeverity: zeros(SEVERITIES), byStatus: zeros(FINDING_STATUSES), byRule: zeros(ruleIds) };
+  return { bySeverity: zeros(SEVERITIES), byStatus: zeros(FINDING_STATUSES), byRule: zeros(ruleIds), byAccount: {} };
 }
 
 function checkRuleIds(ruleIds: unknown): string[] {

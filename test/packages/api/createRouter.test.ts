@@ -36,6 +36,24 @@ const path = (id: string) => `/findings/${encodeURIComponent(id)}`;
 
 describe("Function: createRouter", () => {
   describe("GET /findings", () => {
+    it("lists the findings under an OU or root, with their account names and OU paths, combined with other filters", async () => {
+      const underOu = jsonOf<Page>(await router.handle(apiRequest("GET", "/findings", { query: { ou: "ou-ab12-workload" } })));
+      const underRoot = jsonOf<Page>(await router.handle(apiRequest("GET", "/findings", { query: { ou: "r-ab12", severity: "CRITICAL" } })));
+      const elsewhere = jsonOf<Page>(await router.handle(apiRequest("GET", "/findings", { query: { ou: "ou-ab12-sandbox1" } })));
+
+      expect(ids(underOu.items)).toEqual(ids(newestFirst(findings.filter((f) => f.account === "444455556666"))));
+      expect(underOu.items.every((f) => f.accountName === "workload-prod" && f.ouPath === "o-a1b2c3d4e5/r-ab12/ou-ab12-workload/")).toBe(true);
+      expect(ids(underRoot.items)).toEqual(ids(newestFirst(findings.filter((f) => f.account === "444455556666" && f.severity === "CRITICAL"))));
+      expect(elsewhere.items).toEqual([]);
+    });
+
+    it("refuses an ou that is no OU or root id, naming the parameter", async () => {
+      const response = await router.handle(apiRequest("GET", "/findings", { query: { ou: "Workloads" } }));
+
+      expect(response.statusCode).toBe(400);
+      expect(jsonOf<ErrorBody>(response).issues).toEqual([{ parameter: "ou", message: expect.stringContaining("OU id (ou-...)") }]);
+    });
+
     it("lists every finding newest first when no filter is given", async () => {
       const response = await router.handle(apiRequest("GET", "/findings"));
       expect(response.statusCode).toBe(200);
@@ -250,6 +268,15 @@ describe("Function: createRouter", () => {
       expect(summary.byRule["access-key-created"]).toBe(3);
       expect(summary.byRule["trust-policy-public"]).toBe(0);
       expect(Object.keys(summary.byRule)).toHaveLength(RULES.catalogue.length + RULES.checks.length);
+    });
+
+    it("counts the findings by account, naming the accounts the organization knew", async () => {
+      const { byAccount } = jsonOf<{ byAccount: Record<string, { count: number; accountName?: string }> }>(await router.handle(apiRequest("GET", "/summary")));
+
+      expect(byAccount).toEqual({
+        "111122223333": { count: findings.filter((f) => f.account === "111122223333").length },
+        "444455556666": { count: findings.filter((f) => f.account === "444455556666").length, accountName: "workload-prod" },
+      });
     });
 
     it("follows triage: a resolved finding moves from open to resolved", async () => {

@@ -110,7 +110,9 @@ describe("Function: openApiDocument", () => {
       if (schema.enum) return { valid: schema.enum, invalid: ["not-a-documented-value"] };
       if (schema.type === "integer") return { valid: [String(schema.minimum), String(schema.maximum)], invalid: [String(schema.minimum - 1), String(schema.maximum + 1), "1.5", "many"] };
       if (schema.format === "date-time") return { valid: ["2026-11-01T00:00:00Z", "2026-11-01T02:00:00.250+02:00"], invalid: ["2026-11-01", "yesterday"] };
-      if (schema.pattern) return { valid: [schema.pattern === "^\\d{12}$" ? "111122223333" : "x"], invalid: ["x".repeat(3)] };
+      if (schema.pattern === "^\\d{12}$") return { valid: ["111122223333"], invalid: ["x".repeat(3)] };
+      if (String(schema.pattern).includes("ou-")) return { valid: ["ou-ab12-11111111", "r-ab12"], invalid: ["x".repeat(3), "o-a1b2c3d4e5", "ou-ab12"] };
+      if (schema.pattern) return { valid: ["x"], invalid: ["x".repeat(3)] };
       return { valid: ["x", "x".repeat(schema.maxLength)], invalid: ["", "x".repeat(schema.maxLength + 1)] };
     }
 

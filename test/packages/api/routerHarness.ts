@@ -28,7 +28,7 @@ const MIX: readonly [string, Severity, FindingStatus, string][] = [
   ["access-key-created", "INFO", "open", "111122223333"],
 ];
 
-/** Twelve findings over rules, severities, statuses, accounts and two principals, one minute apart. */
+/** Twelve findings over rules, severities, statuses, accounts (one of them placed in an organization) and two principals, one minute apart. */
 export function seededFindings(): Finding[] {
   return MIX.map(([ruleId, severity, status, account], n) =>
     makeFinding(n, {
@@ -37,6 +37,8 @@ export function seededFindings(): Finding[] {
       severity,
       status,
       account,
+      // Organization mode: the organization knew 444455556666, not 111122223333 (its findings carry no placement).
+      ...(account === "444455556666" ? { accountName: "workload-prod", ouPath: "o-a1b2c3d4e5/r-ab12/ou-ab12-workload/" } : {}),
       principal: n % 3 === 0 ? `arn:aws:iam::${account}:root` : `arn:aws:iam::${account}:user/bob`,
     }),
   );

@@ -3,7 +3,7 @@ import { type FindingStore, InvalidRequestError } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore } from "./findingFactory.ts";
-import { dataset, RULES, seedFindings } from "./seedFindings.ts";
+import { ACCOUNTS, dataset, RULES, seedFindings } from "./seedFindings.ts";
 
 const NOW_MS = Date.parse("2026-11-15T00:00:00.000Z");
 const HOUR = 3_600_000;
@@ -36,13 +36,14 @@ const tally = (keys: readonly string[], of: (finding: Finding) => string) => Obj
 
 describe("Class: FindingStore", () => {
   describe("Method: summarize (3,000 findings)", () => {
-    it("counts the live findings by severity, by status in effect and by each rule asked for, a rule without findings as 0", async () => {
+    it("counts the live findings by severity, by status in effect, by each rule asked for (a rule without findings as 0) and by account", async () => {
       const summary = await store.reader.summarize({ ruleIds: [...RULES, "no-such-rule"] });
 
       expect(summary).toStrictEqual({
         bySeverity: tally(SEVERITIES, (finding) => finding.severity),
         byStatus: tally(FINDING_STATUSES, (finding) => finding.status),
         byRule: { ...tally(RULES, (finding) => finding.ruleId), "no-such-rule": 0 },
+        byAccount: Object.fromEntries(Object.entries(tally(ACCOUNTS, (finding) => finding.account)).map(([account, count]) => [account, { count }])),
       });
       expect(Object.values(summary.bySeverity).reduce((a, b) => a + b)).toBe(2880);
       expect(Object.values(summary.byStatus).reduce((a, b) => a + b)).toBe(2880);

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type Finding, parseSeverity } from "@vigil/core";
-import type { HistoryEntry, TriageAction } from "@vigil/store-dynamodb";
+import type { FindingSummary, HistoryEntry, TriageAction } from "@vigil/store-dynamodb";
 import { ApiCallError, type ApiClient } from "../api/ApiClient.ts";
 import { openLocalApi } from "../api/localApi.ts";
 import { remoteApi } from "../api/remoteApi.ts";
@@ -10,8 +10,10 @@ import type { Io } from "../Io.ts";
 import { DEFAULT_STORE_DIR } from "../openStore.ts";
 import { renderFindingDetail, renderFindingList, renderTransition } from "../output/findingsOutput.ts";
 import { styleFor } from "../output/style.ts";
+import { renderSummary } from "../output/summaryOutput.ts";
 
 export const FINDINGS_USAGE = `Usage: vigil findings [list] [filters] [options]
+       vigil findings summary [options]
        vigil findings get ID [options]
        vigil findings ack|suppress|resolve|reopen ID [--reason TEXT] [options]
 
@@ -28,9 +30,15 @@ List filters (any combination):
   --principal ARN     findings about what one principal did
   --resource ARN      findings about one resource
   --account ID        findings in one account
+  --ou ID             findings of the accounts under an OU or root (ou-..., r-...),
+                      at any depth (organization mode)
   --since WHEN        at or after WHEN: an ISO instant, or a duration back (12h, 7d)
   --until WHEN        before WHEN
   --limit N           at most N findings (default 50, at most 1000)
+
+Summary:
+  summary             counts of the live findings by severity, status, rule and
+                      account (with the account's name in organization mode)
 
 Triage:
   ack ID              acknowledge: someone is looking at it
@@ -49,7 +57,7 @@ Options:
 `;
 
 const ACTIONS: Record<string, TriageAction> = { ack: "acknowledge", acknowledge: "acknowledge", suppress: "suppress", resolve: "resolve", reopen: "reopen" };
-const FILTERS = ["severity", "status", "rule", "principal", "resource", "account", "since", "limit"] as const;
+const FILTERS = ["severity", "status", "rule", "principal", "resource", "account", "ou", "since", "limit"] as const;
 const MAX_LIST = 1000;
 const PAGE = 100;
 
@@ -61,6 +69,7 @@ const OPTION_OF: Record<string, string> = {
   principal: "--principal",
   resource: "--resource",
   account: "--account",
+  ou: "--ou",
   since: "--since",
   until: "--until",
   limit: "--limit",
@@ -79,6 +88,7 @@ export async function findingsCommand(argv: string[], io: Io, now: () => number 
       principal: { type: "string" },
       resource: { type: "string" },
       account: { type: "string" },
+      ou: { type: "string" },
       since: { type: "string" },
       until: { type: "string" },
       limit: { type: "string" },
@@ -96,16 +106,21 @@ export async function findingsCommand(argv: string[], io: Io, now: () => number 
   }
   const [subcommand = "list", ...ids] = positionals;
   const action = ACTIONS[subcommand];
-  if (subcommand !== "list" && subcommand !== "get" && !action) throw new UsageError(`unknown subcommand "${subcommand}"; expected list, get, ack, suppress, resolve or reopen`);
+  if (subcommand !== "list" && subcommand !== "summary" && subcommand !== "get" && !action) {
+    throw new UsageError(`unknown subcommand "${subcommand}"; expected list, summary, get, ack, suppress, resolve or reopen`);
+  }
   const format = values.format;
   if (format !== "table" && format !== "json") throw new UsageError(`--format: expected table or json, got "${format}"`);
   if (values.api !== undefined && values.store !== undefined) throw new UsageError("give --store or --api, not both");
   if (values.api === undefined && values.region !== undefined) throw new UsageError("--region goes with --api");
   if (values.store === "memory") throw new UsageError("--store memory holds nothing; give the directory a scan wrote to");
 
-  if (subcommand === "list") {
+  if (subcommand === "list" || subcommand === "summary") {
     if (ids.length > 0) throw new UsageError(`unexpected argument "${ids[0]}"`);
     if (values.reason !== undefined) throw new UsageError("--reason goes with ack, suppress, resolve or reopen");
+    // The summary counts every live finding: GET /summary takes no filter.
+    const misplaced = subcommand === "summary" ? (FILTERS.find((name) => values[name] !== undefined) ?? (values.until !== undefined ? "until" : undefined)) : undefined;
+    if (misplaced) throw new UsageError(`--${misplaced} does not go with summary`);
   } else {
     if (ids.length !== 1) throw new UsageError(`${subcommand}: expected one finding ID`);
     const misplaced = FILTERS.find((name) => values[name] !== undefined) ?? (values.until !== undefined && action !== "suppress" ? "until" : undefined);
@@ -121,6 +136,11 @@ export async function findingsCommand(argv: string[], io: Io, now: () => number 
       const { items, more } = await listAll(client, query, limit);
       if (format === "json") io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       else io.stdout.write(`${renderFindingList(items, style)}${items.length} finding${items.length === 1 ? "" : "s"} in ${client.location}${more ? " (more match: raise --limit or narrow the filters)" : ""}\n`);
+      return 0;
+    }
+    if (subcommand === "summary") {
+      const summary = await client.call<FindingSummary>({ method: "GET", path: "/summary" });
+      io.stdout.write(format === "json" ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary, client.location, style));
       return 0;
     }
     const path = `/findings/${encodeURIComponent(ids[0] as string)}`;
@@ -155,7 +175,7 @@ function listQuery(values: Values, now: () => number): Record<string, string> {
   if (values.severity !== undefined) query.severity = parseSeverity(values.severity) ?? values.severity;
   if (values.status !== undefined) query.status = values.status;
   if (values.rule !== undefined) query.ruleId = values.rule;
-  for (const name of ["principal", "resource", "account"] as const) if (values[name] !== undefined) query[name] = values[name];
+  for (const name of ["principal", "resource", "account", "ou"] as const) if (values[name] !== undefined) query[name] = values[name];
   if (values.since !== undefined) query.since = instant(values.since, "--since", now, -1);
   if (values.until !== undefined) query.until = instant(values.until, "--until", now, -1);
   return query;

@@ -20,7 +20,7 @@ export function renderFindingList(findings: readonly Finding[], style: Style): s
     for (const finding of group) {
       out.push(`  ${style.bold(finding.ruleId)}  ${finding.status}`);
       out.push(INDENT + wrap(finding.summary, WIDTH - INDENT.length, INDENT));
-      out.push(INDENT + style.dim([timeOf(finding), finding.account, finding.region, finding.eventName].filter(Boolean).join("  ")));
+      out.push(INDENT + style.dim([timeOf(finding), accountOf(finding), finding.region, finding.eventName].filter(Boolean).join("  ")));
       out.push(INDENT + style.dim(`id: ${finding.id}`));
     }
     out.push("");
@@ -38,7 +38,8 @@ export function renderFindingDetail(finding: Finding, history: readonly HistoryE
     ...field("id", finding.id),
     ...field("title", finding.title),
     ...field("time", timeOf(finding)),
-    ...field("account", `${finding.account}  ${finding.region}`),
+    ...field("account", `${accountOf(finding)}  ${finding.region}`),
+    ...field("ou", finding.ouPath),
     ...field("principal", finding.principal),
     ...field("resource", finding.resource),
     ...field("event", [finding.eventName, finding.eventSource, finding.eventId].filter(Boolean).join("  ")),
@@ -63,6 +64,11 @@ function describeEntry(entry: HistoryEntry, style: Style): string {
   const change = entry.from === null ? `${entry.action} -> ${entry.to}` : `${entry.action} ${entry.from} -> ${entry.to}`;
   const extra = [entry.until ? `until ${entry.until}` : "", entry.reason ? `"${entry.reason}"` : ""].filter(Boolean).join("  ");
   return `${style.dim(entry.at)}  ${entry.actor}  ${change}${extra ? `  ${extra}` : ""}`;
+}
+
+/** The account id, with its name beside it when the organization knew the account. */
+function accountOf(finding: Finding): string {
+  return finding.accountName ? `${finding.account} (${finding.accountName})` : finding.account;
 }
 
 function timeOf(finding: Finding): string {

@@ -3,6 +3,7 @@ import type { EventHeader } from "../event/EventHeader.ts";
 import { eventAccount, issuerArn, principalArn } from "../event/principal.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
+import type { AccountPlacement, OrganizationDirectory } from "../organization/OrganizationInventory.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
 import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
@@ -16,6 +17,12 @@ export interface EngineOptions {
   /** Injected clock: stamps `detectedAt`. */
   now: () => Date;
   actions?: ActionIndex;
+  /**
+   * Organization mode: the organization as last read, asked once per event so that the caller can
+   * swap in a newer inventory without a new engine. Findings then name their account's name and
+   * OU path, and the trust rules trust the organization's accounts. Absent (or undefined): one account.
+   */
+  organization?: () => OrganizationDirectory | undefined;
   /**
    * Run the rules on ignored principals' events too, to hand back what the ignore list silenced
    * (`ignored`). Off by default: it costs the rules' work and, for threshold rules, window writes,
@@ -69,6 +76,8 @@ export class Engine {
 
     const { config, windows, now, actions } = this.#options;
     const account = eventAccount(event);
+    const organization = this.#options.organization?.();
+    const placement = organization?.placement(account);
     for (const rule of candidates) {
       const silenced = this.#ignored(rule.meta.id, event);
       if (silenced && !this.#options.reportIgnored) continue;
@@ -79,12 +88,13 @@ export class Engine {
         settings: config.settings,
         account,
         ...(actions ? { actions } : {}),
+        ...(organization ? { organization } : {}),
       };
       try {
         if (rule.kind === "event") {
           const result = rule.evaluate(event, context);
           const matches = result === undefined ? [] : Array.isArray(result) ? result : [result as RuleMatch];
-          for (const match of matches) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now()));
+          for (const match of matches) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now(), placement));
         } else {
           const key = rule.key(event, context);
           const time = event.eventTime ? Date.parse(event.eventTime) : Number.NaN;
@@ -94,7 +104,7 @@ export class Engine {
           const ids = await windows.record(window, event.eventID, time, params.windowMinutes * 60_000, params.threshold);
           if (ids) {
             const match = rule.describe(key, { count: ids.length, last: event }, context);
-            made.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now()));
+            made.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now(), placement));
           }
         }
       } catch (error) {
@@ -118,9 +128,12 @@ export class Engine {
     eventIds: string[],
     match: RuleMatch,
     detectedAt: Date,
+    placement: AccountPlacement | undefined,
   ): Finding {
     const { meta } = rule;
     return {
+      // Placement stays out of the id: an account moved between OUs, or an inventory read anew
+      // between two deliveries of one event, must not turn the same event into a second finding.
       id: findingId(meta.id, eventIds, match.key ?? ""),
       ruleId: meta.id,
       title: meta.title,
@@ -132,6 +145,7 @@ export class Engine {
       eventSource: event.eventSource,
       ...(event.eventTime ? { eventTime: event.eventTime } : {}),
       account: eventAccount(event),
+      ...placement,
       region: event.awsRegion ?? "unknown",
       principal: principalArn(event),
       resource: match.resource,

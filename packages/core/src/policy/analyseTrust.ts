@@ -15,6 +15,11 @@ import { allowRestriction, denyPerimeter, isAccountId, type PrincipalRestriction
  *   assumed-role ARN, or pinned by a restricting condition (`aws:PrincipalAccount`,
  *   `aws:SourceAccount`, the account field of `aws:PrincipalArn` / `aws:SourceArn`). Service
  *   principals, federated providers and canonical users are not accounts.
+ * - Organizations: pinned by a restricting condition on `aws:PrincipalOrgID`,
+ *   `aws:PrincipalOrgPaths` (the path's first part) or their Source* equivalents, on an Allow or
+ *   on a Deny that fences a public Allow in. Every account of such an organization may assume the
+ *   role: whether that is inside the zone of trust is for the rule to judge, which knows the
+ *   monitor's own organization.
  * - Deny: an unconditional Deny for everyone (`"*"` / `{"AWS": "*"}`) of every assume action a
  *   statement allows cancels that statement. A Deny for everyone with exactly one negated
  *   restricting entry (`StringNotEquals aws:PrincipalOrgID`), or an unconditional Deny with
@@ -26,6 +31,8 @@ export interface TrustAnalysis {
   public: PublicTrust[];
   /** Account ids that may assume the role, sorted; includes the role's own account when named. */
   accounts: string[];
+  /** Organization ids whose accounts may assume the role, pinned by conditions, sorted. */
+  organizations: string[];
   /** Every principal the allowing statements name, with the account behind it when there is one. */
   principals: TrustedPrincipal[];
   /** AWS principal values that name no account: unique ids (`AROA...`) left by deleted principals. */
@@ -41,10 +48,12 @@ export interface PublicTrust {
 
 export interface TrustedPrincipal {
   statement: StatementRef;
-  /** `AWS`, `Service`, `Federated`, `CanonicalUser`, or `Condition` for an account pinned by a condition. */
+  /** `AWS`, `Service`, `Federated`, `CanonicalUser`, or `Condition` for an account or organization pinned by a condition. */
   type: string;
   value: string;
   account: string | undefined;
+  /** The organization a condition pins (`value` is then its id); absent for everything else. */
+  organization?: string;
 }
 
 export const ASSUME_ACTIONS = ["sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"] as const;
@@ -69,21 +78,27 @@ export function analyseTrust(policy: PolicyDocument): TrustAnalysis {
     } else if (deny.notPrincipal && deny.notPrincipal !== "*" && !conditional) {
       const named = (deny.notPrincipal.AWS ?? []).map(accountOf);
       if (named.length > 0 && named.every((account) => account !== undefined)) {
-        fences.push({ actions, spared: { keys: ["NotPrincipal"], accounts: [...new Set(named as string[])] } });
+        fences.push({ actions, spared: { keys: ["NotPrincipal"], accounts: [...new Set(named as string[])], organizations: [] } });
       }
     }
   }
   const covers = (denied: readonly string[], allowed: readonly string[]) => allowed.every((action) => denied.includes(action));
 
-  const result: TrustAnalysis = { public: [], accounts: [], principals: [], unresolved: [] };
+  const result: TrustAnalysis = { public: [], accounts: [], organizations: [], principals: [], unresolved: [] };
   const accounts = new Set<string>();
+  const organizations = new Set<string>();
   for (const allow of policy.statements.filter((s) => s.effect === "Allow")) {
     const actions = assumeActions(allow);
     if (actions.length === 0 || blockers.some((denied) => covers(denied, actions))) continue;
     const statement = { index: allow.index, sid: allow.sid };
     const fencing = fences.filter((fence) => covers(fence.actions, actions));
     const fenceAccounts = fencing.flatMap((fence) => fence.spared.accounts);
+    const fenceOrganizations = fencing.flatMap((fence) => fence.spared.organizations);
     const insideFence = (account: string) => fencing.every((fence) => fence.spared.accounts.length === 0 || fence.spared.accounts.includes(account));
+    // An organization an Allow names but a Deny's organization fence shuts out cannot come in; a
+    // fence on accounts alone says nothing of organizations, so it keeps them (errs towards reporting).
+    const insideOrganizationFence = (organization: string) =>
+      fencing.every((fence) => fence.spared.organizations.length === 0 || fence.spared.organizations.includes(organization));
     const restriction = allowRestriction(allow.condition);
 
     const via = publicVia(allow);
@@ -96,6 +111,11 @@ export function analyseTrust(policy: PolicyDocument): TrustAnalysis {
       if (!insideFence(account)) continue;
       accounts.add(account);
       result.principals.push({ statement, type: "Condition", value: account, account });
+    }
+    for (const organization of [...(restriction?.organizations ?? []), ...(via && !restriction ? fenceOrganizations : [])]) {
+      if (!insideOrganizationFence(organization)) continue;
+      organizations.add(organization);
+      result.principals.push({ statement, type: "Condition", value: organization, account: undefined, organization });
     }
     if (allow.principal && allow.principal !== "*") {
       for (const [type, values] of Object.entries(allow.principal)) {
@@ -111,6 +131,7 @@ export function analyseTrust(policy: PolicyDocument): TrustAnalysis {
     }
   }
   result.accounts = [...accounts].sort();
+  result.organizations = [...organizations].sort();
   return result;
 }
 

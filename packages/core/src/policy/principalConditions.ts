@@ -51,6 +51,17 @@ export interface PrincipalRestriction {
   keys: string[];
   /** Account ids those entries name, directly or inside ARNs. */
   accounts: string[];
+  /**
+   * Organization ids those entries name (`aws:PrincipalOrgID`, the first part of an
+   * `aws:PrincipalOrgPaths` path, and the Source* equivalents), lower-cased as Organizations writes them.
+   */
+  organizations: string[];
+}
+
+/** What one value of a restricting key pins: an account, an organization, or neither (an ARN without an account, a value no organization has). */
+interface Pin {
+  account?: string;
+  organization?: string;
 }
 
 /**
@@ -59,7 +70,7 @@ export interface PrincipalRestriction {
  */
 export function allowRestriction(condition: ConditionBlock | undefined): PrincipalRestriction | undefined {
   const keys: string[] = [];
-  const accounts: string[] = [];
+  const pins: Pin[] = [];
   for (const [operator, entries] of Object.entries(condition ?? {})) {
     const base = operator.toLowerCase().replace(/^foranyvalue:/, "");
     if (!POSITIVE.has(base)) continue;
@@ -67,10 +78,10 @@ export function allowRestriction(condition: ConditionBlock | undefined): Princip
       const found = restrictingValues(key, values);
       if (!found) continue;
       keys.push(key);
-      accounts.push(...found);
+      pins.push(...found);
     }
   }
-  return keys.length === 0 ? undefined : { keys, accounts: unique(accounts) };
+  return keys.length === 0 ? undefined : restriction(keys, pins);
 }
 
 /**
@@ -86,32 +97,42 @@ export function denyPerimeter(condition: ConditionBlock | undefined): PrincipalR
   const base = operator.toLowerCase().replace(/ifexists$/, "");
   if (!NEGATED.has(base)) return undefined;
   const found = restrictingValues(key, values);
-  return found ? { keys: [key], accounts: unique(found) } : undefined;
+  return found ? restriction([key], found) : undefined;
 }
 
-/** The account ids named when every value pins the key, else undefined. */
-function restrictingValues(key: string, values: readonly string[]): string[] | undefined {
+function restriction(keys: string[], pins: readonly Pin[]): PrincipalRestriction {
+  return {
+    keys,
+    accounts: unique(pins.flatMap((pin) => (pin.account ? [pin.account] : []))),
+    organizations: unique(pins.flatMap((pin) => (pin.organization ? [pin.organization] : []))),
+  };
+}
+
+/** What each value pins when every value pins the key, else undefined. */
+function restrictingValues(key: string, values: readonly string[]): Pin[] | undefined {
   const kind = RESTRICTING_KEYS[key.toLowerCase()];
   if (!kind) return undefined;
-  const accounts: string[] = [];
+  const pins: Pin[] = [];
   for (const value of values) {
-    const account = pinned(kind, value);
-    if (account === undefined) return undefined;
-    if (account) accounts.push(account);
+    const pin = pinned(kind, value);
+    if (pin === undefined) return undefined;
+    pins.push(pin);
   }
-  return accounts;
+  return pins;
 }
 
-/** undefined when the value does not pin the caller; otherwise the account it names ("" for none). */
-function pinned(kind: KeyKind, value: string): string | undefined {
+/** undefined when the value does not pin the caller; otherwise what it names (possibly nothing). */
+function pinned(kind: KeyKind, value: string): Pin | undefined {
   switch (kind) {
     case "account":
+      if (hasWildcard(value)) return undefined;
+      return isAccountId(value) ? { account: value } : {};
     case "org":
       if (hasWildcard(value)) return undefined;
-      return kind === "account" && isAccountId(value) ? value : "";
+      return organizationOf(value);
     case "orgPath": {
       const org = value.split("/")[0] ?? "";
-      return org !== "" && !hasWildcard(org) ? "" : undefined;
+      return org !== "" && !hasWildcard(org) ? organizationOf(org) : undefined;
     }
     case "arn": {
       const parts = value.split(":");
@@ -119,9 +140,19 @@ function pinned(kind: KeyKind, value: string): string | undefined {
       const account = parts[4] ?? "";
       if (hasWildcard(account)) return undefined;
       if (account === "" && hasWildcard(value)) return undefined;
-      return isAccountId(account) ? account : "";
+      return isAccountId(account) ? { account } : {};
     }
   }
+}
+
+/**
+ * A value shaped like an organization id names that organization. Organizations writes ids in
+ * lower case; an `...IgnoreCase` operator or a careless author may not, and the organization meant
+ * is the same. Anything else matches no caller: it restricts, but names no one to report.
+ */
+function organizationOf(value: string): Pin {
+  const id = value.toLowerCase();
+  return /^o-[a-z0-9]{10,32}$/.test(id) ? { organization: id } : {};
 }
 
 export function isAccountId(value: string): boolean {

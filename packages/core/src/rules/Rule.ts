@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import type { Reference } from "../findings/Reference.ts";
 import type { Severity } from "../findings/Severity.ts";
+import type { OrganizationDirectory } from "../organization/OrganizationInventory.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 
 /** What a rule is, for people: shown by `vigil rules`, the README table, and every finding. */
@@ -55,6 +56,8 @@ export interface RuleContext<P> {
   account: string;
   /** Real IAM action names for wildcard expansion; absent when the caller has none. */
   actions?: ActionIndex;
+  /** In organization mode, the organization the monitor watches: its accounts are the zone of trust. Absent in single-account mode. */
+  organization?: OrganizationDirectory;
 }
 
 interface RuleBase<P> {

@@ -1,8 +1,9 @@
-import { catalogue, defineRule, Engine, MemoryWindowStore, parseEvent, resolveConfig } from "@vigil/core";
+import { catalogue, defineRule, Engine, MemoryWindowStore, OrganizationDirectory, parseEvent, resolveConfig } from "@vigil/core";
 import * as z from "zod";
 import { describe, expect, it } from "vitest";
 import { evaluateFixture, evaluateValue, FIXED_NOW } from "../../../helpers/evaluate.ts";
 import { loadFixture } from "../../../helpers/fixtures.ts";
+import { INVENTORY, inventoryWithout } from "../../../helpers/inventory.ts";
 
 const ROOT_LOGIN = "rules/root-console-login/positive-without-mfa.json";
 const CREATE_USER = "rules/iam-user-created/positive-by-access-key.json";
@@ -34,6 +35,39 @@ describe("Class: Engine", () => {
       detectedAt: FIXED_NOW.toISOString(),
     });
     expect(finding?.references.map((reference) => reference.id)).toContain("4.3");
+  });
+
+  describe("in organization mode", () => {
+    it("names the account and its OU on each finding, and gives the same id as without the organization", async () => {
+      const [plain] = await evaluateFixture(CREATE_USER);
+      const [placed] = await evaluateFixture(CREATE_USER, { organization: INVENTORY });
+
+      expect(placed).toMatchObject({ account: "111122223333", accountName: "security", ouPath: "o-a1b2c3d4e5/r-ab12/ou-ab12-securit1/" });
+      expect(placed?.id).toBe(plain?.id);
+      expect(plain).not.toHaveProperty("accountName");
+      expect(plain).not.toHaveProperty("ouPath");
+    });
+
+    it("leaves name and OU out for an account the inventory does not know", async () => {
+      const [finding] = await evaluateFixture(CREATE_USER, { organization: inventoryWithout("111122223333") });
+
+      expect(finding?.account).toBe("111122223333");
+      expect(finding).not.toHaveProperty("accountName");
+      expect(finding).not.toHaveProperty("ouPath");
+    });
+
+    it("places each event with the inventory its getter hands back at that moment", async () => {
+      let directory = new OrganizationDirectory(inventoryWithout("111122223333"));
+      const engine = new Engine({ rules: catalogue, config: resolveConfig({}, catalogue), windows: new MemoryWindowStore(), now: () => FIXED_NOW, organization: () => directory });
+      const event = parseEvent((loadFixture(CREATE_USER) as { Records: unknown[] }).Records[0]);
+
+      const before = await engine.evaluate(event);
+      directory = new OrganizationDirectory(INVENTORY);
+      const after = await engine.evaluate(event);
+
+      expect(before.findings.map((finding) => finding.accountName)).toEqual([undefined]);
+      expect(after.findings.map((finding) => finding.accountName)).toEqual(["security"]);
+    });
   });
 
   it("applies configured severity and disabled rules", async () => {

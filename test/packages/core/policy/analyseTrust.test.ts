@@ -136,6 +136,54 @@ describe("Function: analyseTrust", () => {
       expect(trust.accounts).toEqual([]);
     });
   });
+
+  describe("organizations", () => {
+    it("records the organizations an Allow's conditions let in, by id or path, with the principal that names them", () => {
+      const trust = trustOf(
+        policy(
+          assume("*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-f9e8d7c6b5" } } }),
+          assume({ AWS: "*" }, { Condition: { "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/*"] } } }),
+        ),
+      );
+
+      expect(trust.public).toEqual([]);
+      expect(trust.accounts).toEqual([]);
+      expect(trust.organizations).toEqual(["o-a1b2c3d4e5", "o-f9e8d7c6b5"]);
+      expect(trust.principals.map((principal) => [principal.statement.index, principal.type, principal.value, principal.organization])).toEqual([
+        [0, "Condition", "o-f9e8d7c6b5", "o-f9e8d7c6b5"],
+        [1, "Condition", "o-a1b2c3d4e5", "o-a1b2c3d4e5"],
+      ]);
+    });
+
+    it("takes the organization a Deny fences a public Allow in to", () => {
+      const trust = trustOf(
+        policy(assume({ AWS: "*" }), { Effect: "Deny", Principal: "*", Action: "sts:AssumeRole", Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }),
+      );
+
+      expect(trust.public).toEqual([]);
+      expect(trust.organizations).toEqual(["o-a1b2c3d4e5"]);
+    });
+
+    it("drops an organization a Deny's organization fence shuts out", () => {
+      const trust = trustOf(
+        policy(assume("*", { Condition: { StringEquals: { "aws:PrincipalOrgID": "o-f9e8d7c6b5" } } }), {
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sts:AssumeRole",
+          Condition: { StringNotEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+        }),
+      );
+
+      expect(trust.organizations).toEqual([]);
+    });
+
+    it("records none for a condition that does not pin the organization", () => {
+      const trust = trustOf(policy(assume("*", { Condition: { StringLike: { "aws:PrincipalOrgID": "o-*" } } })));
+
+      expect(trust.public.map((grant) => grant.via)).toEqual(["Principal *"]);
+      expect(trust.organizations).toEqual([]);
+    });
+  });
 });
 
 describe("Function: externalAccounts", () => {

@@ -40,7 +40,22 @@ describe("Function: allowRestriction", () => {
   it("takes one restricting entry among others (entries are ANDed)", () => {
     const condition: ConditionBlock = { StringEquals: { "sts:ExternalId": ["x"], "aws:PrincipalOrgID": ["o-a1b2c3d4e5"] }, Bool: { "aws:SecureTransport": ["true"] } };
 
-    expect(allowRestriction(condition)).toEqual({ keys: ["aws:PrincipalOrgID"], accounts: [] });
+    expect(allowRestriction(condition)).toEqual({ keys: ["aws:PrincipalOrgID"], accounts: [], organizations: ["o-a1b2c3d4e5"] });
+  });
+
+  it.each([
+    ["StringEquals aws:PrincipalOrgID", one("StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5"), ["o-a1b2c3d4e5"]],
+    ["two organizations (values are ORed)", one("StringEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5", "o-f9e8d7c6b5"), ["o-a1b2c3d4e5", "o-f9e8d7c6b5"]],
+    ["aws:PrincipalOrgPaths, from the path's first part", one("ForAnyValue:StringLike", "aws:PrincipalOrgPaths", "o-f9e8d7c6b5/r-zz99/ou-zz99-22222222/*"), ["o-f9e8d7c6b5"]],
+    ["aws:SourceOrgID", one("StringEquals", "aws:SourceOrgID", "o-f9e8d7c6b5"), ["o-f9e8d7c6b5"]],
+    ["aws:SourceOrgPaths", one("StringLike", "aws:SourceOrgPaths", "o-f9e8d7c6b5/*"), ["o-f9e8d7c6b5"]],
+    ["an id written in upper case, as Organizations writes it", one("StringEqualsIgnoreCase", "aws:PrincipalOrgID", "O-F9E8D7C6B5"), ["o-f9e8d7c6b5"]],
+    ["a value no organization id has: restricts, names none", one("StringEquals", "aws:PrincipalOrgID", "example-org"), []],
+  ])("names the organizations of %s", (_name, condition, organizations) => {
+    const restriction = allowRestriction(condition);
+
+    expect(restriction?.organizations).toEqual(organizations);
+    expect(restriction?.accounts).toEqual([]);
   });
 });
 
@@ -51,6 +66,10 @@ describe("Function: denyPerimeter", () => {
     ["ArnNotLike aws:PrincipalArn", one("ArnNotLike", "aws:PrincipalArn", "arn:aws:iam::111122223333:role/*"), ["111122223333"]],
   ])("fences in: %s", (_name, condition, accounts) => {
     expect(denyPerimeter(condition)?.accounts).toEqual(accounts);
+  });
+
+  it("spares the organization a negated aws:PrincipalOrgID entry names", () => {
+    expect(denyPerimeter(one("StringNotEquals", "aws:PrincipalOrgID", "o-a1b2c3d4e5"))).toEqual({ keys: ["aws:PrincipalOrgID"], accounts: [], organizations: ["o-a1b2c3d4e5"] });
   });
 
   it.each([

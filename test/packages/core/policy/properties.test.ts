@@ -35,8 +35,34 @@ const principal = fc.oneof(
 const condition = fc.dictionary(
   fc.constantFrom("StringEquals", "StringLike", "StringNotEquals", "StringNotEqualsIfExists", "ForAllValues:StringEquals", "ForAnyValue:StringLike", "StringEqualsIfExists", "ArnLike", "Bool", "Null"),
   fc.dictionary(
-    fc.constantFrom("aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalArn", "aws:SourceAccount", "aws:SourceArn", "sts:ExternalId", "aws:SourceIp", "aws:MultiFactorAuthPresent"),
-    listOrOne(fc.constantFrom("*", "444455556666", "111122223333", "o-a1b2c3d4e5", "o-*", "arn:aws:iam::444455556666:role/*", "arn:aws:iam::*:role/x", "true", "x")),
+    fc.constantFrom(
+      "aws:PrincipalAccount",
+      "aws:PrincipalOrgID",
+      "aws:PrincipalOrgPaths",
+      "aws:SourceOrgID",
+      "aws:PrincipalArn",
+      "aws:SourceAccount",
+      "aws:SourceArn",
+      "sts:ExternalId",
+      "aws:SourceIp",
+      "aws:MultiFactorAuthPresent",
+    ),
+    listOrOne(
+      fc.constantFrom(
+        "*",
+        "444455556666",
+        "111122223333",
+        "o-a1b2c3d4e5",
+        "o-f9e8d7c6b5",
+        "o-*",
+        "o-a1b2c3d4e5/r-ab12/*",
+        "o-f9e8d7c6b5/r-zz99/ou-zz99-22222222/",
+        "arn:aws:iam::444455556666:role/*",
+        "arn:aws:iam::*:role/x",
+        "true",
+        "x",
+      ),
+    ),
     { maxKeys: 2 },
   ),
   { maxKeys: 2 },
@@ -87,7 +113,7 @@ function parsedOrUndefined(input: unknown): PolicyDocument | undefined {
 const SAMPLE_ACTIONS = [...escalationActions(), "s3:GetObject", "s3:DeleteBucket", "sts:AssumeRole", "ec2:DescribeInstances", "organizations:LeaveOrganization"];
 
 function trustVerdict(trust: TrustAnalysis) {
-  return { public: trust.public.map((grant) => grant.via).sort(), accounts: trust.accounts, unresolved: [...trust.unresolved].sort() };
+  return { public: trust.public.map((grant) => grant.via).sort(), accounts: trust.accounts, organizations: trust.organizations, unresolved: [...trust.unresolved].sort() };
 }
 
 function flipCase(text: string, seed: number): string {
@@ -184,8 +210,60 @@ describe("Properties: policy analysis", () => {
         if (trustAfter.public.length > 0) expect(trustBefore.public.length).toBeGreaterThan(0);
         // A public role already lets every account in; otherwise the accounts may only shrink.
         if (trustBefore.public.length === 0) expect(trustAfter.accounts.every((account) => trustBefore.accounts.includes(account))).toBe(true);
+        if (trustBefore.public.length === 0) expect(trustAfter.organizations.every((id) => trustBefore.organizations.includes(id))).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+const organizationId = fc.stringMatching(/^o-[a-z0-9]{10,32}$/);
+const orgPathTail = fc.constantFrom("", "*", "r-ab12/", "r-ab12/*", "r-ab12/ou-ab12-11111111/", "r-ab12/ou-ab12-11111111/*");
+/** Conditions the caller controls or that say how, not who: beside a restricting entry they change nothing of who may come in. */
+const nonRestricting = fc.dictionary(
+  fc.constantFrom("sts:ExternalId", "aws:SourceIp", "aws:MultiFactorAuthPresent", "aws:PrincipalTag/team"),
+  listOrOne(fc.constantFrom("vendor-7731", "203.0.113.0/24", "true", "platform")),
+  { maxKeys: 2 },
+);
+
+describe("Properties: organizations in trust policies", () => {
+  it("a role opened to everyone under an organization condition is never public and lets in exactly the organizations named", () => {
+    fc.assert(
+      fc.property(
+        fc.array(organizationId, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom("aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceOrgID", "aws:SourceOrgPaths"),
+        fc.constantFrom("StringEquals", "StringLike", "ForAnyValue:StringLike", "StringEqualsIgnoreCase"),
+        orgPathTail,
+        fc.constantFrom<unknown>("*", { AWS: "*" }),
+        nonRestricting,
+        (ids, key, operator, tail, principal, extra) => {
+          const values = ids.map((id) => (key.endsWith("Paths") ? `${id}/${tail}` : id));
+          const condition = { StringEquals: extra, [operator]: { ...(operator === "StringEquals" ? extra : {}), [key]: values } };
+          const trust = analyseTrust(parsePolicy(document([{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", Condition: condition }])));
+
+          expect(trust.public).toEqual([]);
+          expect(trust.organizations).toEqual([...new Set(ids)].sort());
+          expect(trust.accounts).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("a negated or absent-tolerant organization condition never names an organization on an Allow", () => {
+    fc.assert(
+      fc.property(
+        organizationId,
+        fc.constantFrom("StringNotEquals", "StringEqualsIfExists", "ForAllValues:StringEquals", "StringNotLike"),
+        fc.constantFrom("aws:PrincipalOrgID", "aws:SourceOrgID"),
+        (id, operator, key) => {
+          const trust = analyseTrust(parsePolicy(document([{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: { [operator]: { [key]: id } } }])));
+
+          expect(trust.organizations).toEqual([]);
+          expect(trust.public).toHaveLength(1);
+        },
+      ),
+      { numRuns: 100 },
     );
   });
 });

@@ -2,6 +2,7 @@ import { catalogue, type EventRule, parseEvent } from "@vigil/core";
 import { describe, expect, it } from "vitest";
 import { evaluateValue, findingsOf } from "../../../../helpers/evaluate.ts";
 import { loadFixture } from "../../../../helpers/fixtures.ts";
+import { INVENTORY, inventoryWithout } from "../../../../helpers/inventory.ts";
 import { policyFindings } from "../../../../helpers/policy.ts";
 
 const DIR = "rules/trust-policy-external-account";
@@ -68,5 +69,63 @@ describe("Rule: trust-policy-external-account", () => {
 
   it.each(["negative-own-account.json", "negative-federated-and-service.json"])("no policy rule fires on %s", async (file) => {
     expect(policyFindings(await evaluateValue(loadFixture(`${DIR}/${file}`)))).toEqual([]);
+  });
+
+  describe("in organization mode", () => {
+    const ORG_RESTRICTED = "rules/trust-policy-public/negative-org-restricted.json";
+    /** The fixture's role, open to everyone under `condition`. */
+    const conditioned = (condition: object) => {
+      const record = loadFixture<{ Records: Record<string, any>[] }>(ORG_RESTRICTED).Records[0] as Record<string, any>;
+      record.requestParameters.assumeRolePolicyDocument = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole", Condition: condition }],
+      });
+      return record;
+    };
+    const trustFindings = async (record: unknown, organization = INVENTORY) =>
+      (await evaluateValue(record, { organization })).filter((f) => f.ruleId === RULE || f.ruleId === "trust-policy-public");
+
+    it("trusts every account of the organization without listing it in trustedAccounts", async () => {
+      expect(await findingsOf(RULE, `${DIR}/positive-vendor-root.json`, { organization: INVENTORY })).toEqual([]);
+    });
+
+    it("still reports an account outside the organization", async () => {
+      const [finding] = await findingsOf(RULE, `${DIR}/positive-vendor-root.json`, { organization: inventoryWithout("444455556666") });
+
+      expect(finding?.details).toMatchObject({ accounts: ["444455556666"] });
+    });
+
+    it("is quiet on a condition on the organization's own id, and on a path inside it", async () => {
+      expect(await trustFindings(loadFixture(ORG_RESTRICTED))).toEqual([]);
+      expect(await trustFindings(conditioned({ "ForAnyValue:StringLike": { "aws:PrincipalOrgPaths": ["o-a1b2c3d4e5/r-ab12/ou-ab12-workload/*"] } }))).toEqual([]);
+    });
+
+    it("reports a condition on another organization's id, naming the organization", async () => {
+      const findings = await trustFindings(conditioned({ StringEquals: { "aws:PrincipalOrgID": "o-f9e8d7c6b5" } }));
+
+      expect(findings).toHaveLength(1);
+      expect(findings[0]).toMatchObject({
+        ruleId: RULE,
+        severity: "HIGH",
+        summary:
+          "arn:aws:sts::111122223333:assumed-role/ci-deployer/GitHubActions created the role arn:aws:iam::111122223333:role/org-readonly so that every account of organization o-f9e8d7c6b5 can assume it.",
+        details: { accounts: [], organizations: ["o-f9e8d7c6b5"], principals: [{ type: "Condition", value: "o-f9e8d7c6b5", organization: "o-f9e8d7c6b5" }] },
+      });
+    });
+
+    it("reports another organization's path, and a foreign organization beside an untrusted account", async () => {
+      const [byPath] = await trustFindings(conditioned({ StringLike: { "aws:SourceOrgPaths": "o-f9e8d7c6b5/r-zz99/*" } }));
+      const [both] = await trustFindings(conditioned({ StringEquals: { "aws:PrincipalOrgID": ["o-a1b2c3d4e5", "o-f9e8d7c6b5"], "aws:PrincipalAccount": "777788889999" } }));
+
+      expect(byPath?.details).toMatchObject({ organizations: ["o-f9e8d7c6b5"] });
+      expect(both?.summary).toMatch(/so that account 777788889999 and every account of organization o-f9e8d7c6b5 can assume it\.$/);
+    });
+  });
+
+  it("without an organization configured, takes an organization condition as restricting and reports nothing, whichever organization it names", async () => {
+    const record = loadFixture<{ Records: Record<string, any>[] }>("rules/trust-policy-public/negative-org-restricted.json").Records[0] as Record<string, any>;
+    record.requestParameters.assumeRolePolicyDocument = record.requestParameters.assumeRolePolicyDocument.replace("o-a1b2c3d4e5", "o-f9e8d7c6b5");
+
+    expect(policyFindings(await evaluateValue(record))).toEqual([]);
   });
 });
