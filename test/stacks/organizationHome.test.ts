@@ -11,6 +11,7 @@ import { loadStageConfig, type OrganizationStageSettings, type StageConfig } fro
 import { type SynthesizedTemplates, synthesizeForTest, TEST_ACCOUNT } from "../helpers/synth.ts";
 import { matchesPattern } from "./eventPatternMatcher.ts";
 import { HANDLERS, homeLookups } from "./monitorLookups.ts";
+import { INVENTORY } from "../helpers/inventory.ts";
 import { auditFindings, auditRecords, type TemplateUnderAudit, unauditedPolicies } from "./policyAudit.ts";
 import { arnOf, only, type Resource, ref, resources, roleOf, roleStatements, type Statement } from "./templateQueries.ts";
 
@@ -251,14 +252,15 @@ describe("Organization mode: self-audit", () => {
     ]);
   });
 
-  it("finds nothing above LOW in any of them once the home account is trusted, and without that only the audit role's trust of it", async () => {
+  it("finds nothing above LOW in any of them as the organization's own Vigil sees them, and outside the organization only the audit role's trust of the security account", async () => {
     const documents = audited().flatMap(auditRecords);
     const reported = (findings: Awaited<ReturnType<typeof auditFindings>>) =>
       findings.filter(above).map((finding) => `${finding.severity} ${finding.ruleId}: ${finding.document}: ${finding.summary}`);
-    // Run as the organization's own Vigil would see it: the security account is one of its accounts, trusted.
-    expect(reported(await auditFindings(documents, { trustedAccounts: [TEST_ACCOUNT] }))).toEqual([]);
-    const untrusted = (await auditFindings(documents)).filter(above);
-    expect(untrusted.map((finding) => [finding.ruleId, finding.document, finding.details?.accounts])).toEqual([
+    // The security account is one of the organization's accounts: the organization is the zone of trust.
+    expect(INVENTORY.accounts.map((account) => account.id)).toContain(TEST_ACCOUNT);
+    expect(reported(await auditFindings(documents, { organization: INVENTORY }))).toEqual([]);
+    const outside = (await auditFindings(documents)).filter(above);
+    expect(outside.map((finding) => [finding.ruleId, finding.document, finding.details?.accounts])).toEqual([
       ["trust-policy-external-account", "vigil-org-example-spoke (us-east-1)/AuditRole88E97C2A: trust policy", [TEST_ACCOUNT]],
       ["trust-policy-external-account", "vigil-org-example-spoke-remediating (us-east-1)/AuditRole88E97C2A: trust policy", [TEST_ACCOUNT]],
     ]);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ConfigInput, Finding } from "@vigil/core";
+import type { ConfigInput, Finding, OrganizationInventory } from "@vigil/core";
 import { evaluateValue } from "../helpers/evaluate.ts";
 
 /**
@@ -315,8 +315,11 @@ export function unauditedPolicies(audit: TemplateUnderAudit): string[] {
  * The findings the deployed rules make of the audited documents, each with the document's label;
  * `config` is the rule configuration they run with (none by default).
  */
-export async function auditFindings(documents: readonly AuditedDocument[], config?: ConfigInput): Promise<(Finding & { document: string })[]> {
+export async function auditFindings(
+  documents: readonly AuditedDocument[],
+  options: { config?: ConfigInput; organization?: OrganizationInventory } = {},
+): Promise<(Finding & { document: string })[]> {
   const byEvent = new Map(documents.map((document) => [document.record.eventID as string, document.label]));
-  const findings = await evaluateValue({ Records: documents.map((document) => document.record) }, config ? { config } : {});
+  const findings = await evaluateValue({ Records: documents.map((document) => document.record) }, options);
   return findings.map((finding) => ({ ...finding, document: byEvent.get(finding.eventId ?? "") ?? "(no event)" }));
 }
