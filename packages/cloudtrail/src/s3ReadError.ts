@@ -14,8 +14,9 @@ export function describeS3Error(error: unknown, action: S3Action): string {
   if ((name === "AccessDenied" || status === 403) && /\bkms\b/i.test(message)) {
     return `access denied by KMS: the object is encrypted with a KMS key the caller may not use for kms:Decrypt (${message})`;
   }
-  if (name === "AccessDenied" || status === 403) return `access denied (${action} refused${message && message !== name ? `: ${message}` : ""})`;
+  // S3 answers an archived object with 403 too: its code says more than its status.
   if (name === "InvalidObjectState") return "archived in a Glacier storage class: restore it before scanning";
+  if (name === "AccessDenied" || status === 403) return `access denied (${action} refused${message && message !== name ? `: ${message}` : ""})`;
   if (name === "NoSuchKey") return "gone: deleted after it was listed";
   if (name === "NoSuchBucket") return "no such bucket";
   if (nodeCode) return `cannot reach S3 (${nodeCode})${message ? `: ${message}` : ""}`;

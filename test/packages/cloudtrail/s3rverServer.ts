@@ -17,7 +17,9 @@ export interface S3rverHandle {
   client: S3Client;
   requests: RecordedRequest[];
   /** Keys S3 refuses to serve, with the error code and message it answers (s3rver has no bucket policy or KMS). */
-  refuse(bucket: string, key: string, code: string, message: string): void;
+  refuse(bucket: string, key: string, code: string, message: string, status?: number): void;
+  /** Prefixes S3 refuses to list, as a policy conditioned on s3:prefix would. */
+  refuseListing(bucket: string, prefix: string, code: string, message: string): void;
   put(bucket: string, files: readonly { key: string; body: Buffer }[]): Promise<void>;
   close(): Promise<void>;
 }
@@ -33,13 +35,15 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
   const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: tempDir("vigil-s3rver-"), configureBuckets: buckets.map((name) => ({ name })) });
   fixDelimitedListing(server);
   const requests: RecordedRequest[] = [];
-  const refused = new Map<string, { code: string; message: string }>();
+  const refused = new Map<string, { code: string; message: string; status?: number }>();
   server.middleware.unshift(async (ctx, next) => {
     const [bucket = "", ...key] = ctx.path.slice(1).split("/");
     const request = { method: ctx.method, key: decodeURIComponent(key.join("/")), query: new URLSearchParams(ctx.querystring) };
     requests.push(request);
-    const refusal = ctx.method === "GET" ? refused.get(`${bucket}/${request.key}`) : undefined;
-    if (refusal) throw new S3Error(refusal.code, refusal.message);
+    const listed = request.key === "" && request.query.get("list-type") === "2" ? `list:${bucket}/${request.query.get("prefix") ?? ""}` : `${bucket}/${request.key}`;
+    const refusal = ctx.method === "GET" ? refused.get(listed) : undefined;
+    // s3rver knows the status of S3's common codes; others (KMS.*) are given theirs.
+    if (refusal) throw Object.assign(new S3Error(refusal.code, refusal.message), refusal.status ? { status: refusal.status } : {});
     await next();
   });
   const { port } = await server.run();
@@ -50,7 +54,8 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
     env: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
     client,
     requests,
-    refuse: (bucket, key, code, message) => refused.set(`${bucket}/${key}`, { code, message }),
+    refuse: (bucket, key, code, message, status) => refused.set(`${bucket}/${key}`, { code, message, ...(status ? { status } : {}) }),
+    refuseListing: (bucket, prefix, code, message) => refused.set(`list:${bucket}/${prefix}`, { code, message }),
     put: async (bucket, files) => {
       for (let i = 0; i < files.length; i += 8) {
         await Promise.all(files.slice(i, i + 8).map(({ key, body }) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))));
