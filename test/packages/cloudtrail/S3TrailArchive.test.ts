@@ -1,4 +1,5 @@
-import { type InputSource, InputError, openTrailS3Client, S3TrailArchive, type TrailSelection } from "@vigil/cloudtrail";
+import { type InputSource, InputError } from "@vigil/cloudtrail";
+import { openTrailS3Client, S3TrailArchive, type TrailSelection } from "@vigil/cloudtrail/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logFile, logKey, ORG } from "./orgTrail.ts";
 import { type S3rverHandle, startS3rver } from "./s3rverServer.ts";

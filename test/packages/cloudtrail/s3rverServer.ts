@@ -12,6 +12,8 @@ export interface RecordedRequest {
 
 export interface S3rverHandle {
   endpoint: string;
+  /** Where s3rver keeps the objects. */
+  directory: string;
   /** The environment that points the CLI at this server with s3rver's fixed credentials. */
   env: Record<string, string>;
   client: S3Client;
@@ -32,7 +34,8 @@ export interface S3rverHandle {
  * or KMS key policy would have S3 answer.
  */
 export async function startS3rver(buckets: readonly string[]): Promise<S3rverHandle> {
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory: tempDir("vigil-s3rver-"), configureBuckets: buckets.map((name) => ({ name })) });
+  const directory = tempDir("vigil-s3rver-");
+  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })) });
   fixDelimitedListing(server);
   const requests: RecordedRequest[] = [];
   const refused = new Map<string, { code: string; message: string; status?: number }>();
@@ -51,6 +54,7 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
   const client = new S3Client({ endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
   return {
     endpoint,
+    directory,
     env: { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: "S3RVER", AWS_SECRET_ACCESS_KEY: "S3RVER", AWS_REGION: "us-east-1" },
     client,
     requests,

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore } from "@vigil/core";
-import { expandInputs, type InputSource, isS3Url, lookupEvents, openTrailS3Client, parseS3Url, S3TrailArchive, type TrailSelection } from "@vigil/cloudtrail";
+import { expandInputs, type InputSource, isS3Url, lookupEvents } from "@vigil/cloudtrail";
 import { loadActionIndex } from "@vigil/iam-actions";
 import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
@@ -87,7 +87,8 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   // Every path is checked, and every bucket listed down to its region folders, before the store
   // opens: a typo in the last one must not leave the first ones half stored.
   const local = values["lookup-events"] || paths.length === 0 ? undefined : await expandInputs(paths, io.readStdin);
-  const s3 = selection ? await openS3Archives(urls, selection, io) : undefined;
+  // Imported only for an S3 scan: the S3 client is a large load that other scans should not pay at start-up.
+  const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io) : undefined;
   const sources = local || s3 ? concat([...(local ? [local] : []), ...(s3?.archives.map((archive) => archive.sources()) ?? [])]) : undefined;
   const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex(), reportIgnored: true });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
@@ -158,28 +159,6 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     failed = true;
   }
   return failed ? 1 : 0;
-}
-
-/** Opens each bucket's archive (listing down to its region folders) and says on stderr what will be read. */
-async function openS3Archives(urls: readonly string[], selection: TrailSelection, io: Io): Promise<{ archives: S3TrailArchive[]; close(): void }> {
-  const client = await openTrailS3Client();
-  const archives: S3TrailArchive[] = [];
-  try {
-    for (const url of urls) {
-      const archive = await S3TrailArchive.open(client, parseS3Url(url), selection);
-      for (const note of archive.notes) io.stderr.write(`vigil scan: note: ${note}\n`);
-      io.stderr.write(
-        `Reading ${url}: ${plural(archive.regionFolders.length, "region folder")} ` +
-          `(${plural(new Set(archive.regionFolders.map((folder) => folder.split("/").at(-4))).size, "account")}), ` +
-          `log files delivered from ${selection.since.toISOString()} to ${selection.until.toISOString()}\n`,
-      );
-      archives.push(archive);
-    }
-  } catch (error) {
-    client.destroy();
-    throw error;
-  }
-  return { archives, close: () => client.destroy() };
 }
 
 async function* concat(iterables: readonly AsyncIterable<InputSource>[]): AsyncGenerator<InputSource> {

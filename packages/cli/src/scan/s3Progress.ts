@@ -1,4 +1,4 @@
-import type { S3ArchiveProgress } from "@vigil/cloudtrail";
+import type { S3ArchiveProgress } from "@vigil/cloudtrail/s3";
 import type { ScanStats } from "@vigil/monitor";
 
 /**

@@ -1,4 +1,5 @@
-import { ACCOUNT_ID, REGION, type TrailSelection } from "@vigil/cloudtrail";
+import { ACCOUNT_ID, REGION } from "@vigil/cloudtrail";
+import type { TrailSelection } from "@vigil/cloudtrail/s3";
 import { UsageError } from "../errors.ts";
 import { scanWindow } from "./timeRange.ts";
 
