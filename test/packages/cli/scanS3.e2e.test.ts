@@ -22,7 +22,8 @@ const comparable = (stdout: string) =>
   (JSON.parse(stdout) as Finding[]).map(({ detectedAt: _made, ...finding }) => finding).sort((a, b) => (a.id < b.id ? -1 : 1));
 const eventIds = (stdout: string) => [...new Set((JSON.parse(stdout) as Finding[]).map((finding) => finding.eventId))].sort();
 
-describe("CLI: vigil scan s3:// (an organization trail in its bucket, on s3rver)", () => {
+// Each spawned CLI takes seconds on a loaded 2-core machine, and some tests spawn two.
+describe("CLI: vigil scan s3:// (an organization trail in its bucket, on s3rver)", { timeout: 60_000 }, () => {
   let s3: S3rverHandle;
   let disk: string;
   let quietRoot: string;
