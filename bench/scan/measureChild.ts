@@ -23,10 +23,14 @@ const STDERR_TAIL = 16 * 1024;
  * 50 ms. VmHWM is the kernel's own high-water mark, so a peak between polls is still counted;
  * only growth in the last few milliseconds before exit can be missed.
  */
-export function measureChild(command: string, args: readonly string[], options: { cwd: string; keepStdout?: boolean }): Promise<ChildMeasurement> {
+export function measureChild(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; keepStdout?: boolean; env?: NodeJS.ProcessEnv },
+): Promise<ChildMeasurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"], ...(options.env ? { env: options.env } : {}) });
     let peakKb = 0;
     let wallSeconds = 0;
     let stdoutBytes = 0;

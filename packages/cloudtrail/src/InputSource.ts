@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { InputError } from "./errors.ts";
+import { holdsNoEvents } from "./trailLayout.ts";
 
 const gunzipAsync = promisify(gunzip);
 
@@ -13,13 +14,14 @@ export interface InputSource {
   read(): Promise<Buffer>;
 }
 
-/** File names a CloudTrail archive or an export holds; other files in a walked directory are not inputs. */
-const INPUT_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+/** File names a CloudTrail archive or an export holds; other files in a walked directory (or listed prefix) are not inputs. */
+export const INPUT_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 
 /**
  * Checks every path, then expands them into sources: `-` is standard input, a file is itself
  * (whatever its name), a directory is walked recursively for JSON inputs in name order, as
- * CloudTrail's `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout sorts by time.
+ * CloudTrail's `AWSLogs/[o-<org>/]<account>/CloudTrail/<region>/YYYY/MM/DD/` layout sorts by time.
+ * The trail's digest and Insights folders and files hold no events Vigil reads and are left out.
  *
  * A missing path throws here, before anything is read (or stored). Inside a walk, symbolic links
  * are followed (archives are often synced with them); each real directory is walked once and
@@ -47,7 +49,7 @@ export async function expandInputs(paths: readonly string[], stdin: () => Promis
 async function* sources(checked: readonly { path: string; directory: boolean }[], stdin: () => Promise<Buffer>): AsyncGenerator<InputSource> {
   const seen = new Set<string>();
   for (const { path, directory } of checked) {
-    if (path === "-") yield { name: "<stdin>", read: async () => decode("<stdin>", await stdin()) };
+    if (path === "-") yield { name: "<stdin>", read: async () => decodeInput("<stdin>", await stdin()) };
     else if (directory) yield* walk(path, seen);
     else if (firstVisit(seen, await realpath(path).catch(() => path))) yield fileSource(path);
   }
@@ -69,6 +71,7 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<InputSource
   for (const entry of entries) {
     if (entry.name.startsWith(".")) continue;
     const path = join(dir, entry.name);
+    if (holdsNoEvents(entry.name, entry.isDirectory() ? "directory" : "file")) continue;
     if (entry.isDirectory()) {
       yield* walk(path, seen);
       continue;
@@ -88,6 +91,7 @@ async function* walk(dir: string, seen: Set<string>): AsyncGenerator<InputSource
       if (entry.isSymbolicLink()) yield unreadable(path, `cannot follow the symbolic link (${(error as NodeJS.ErrnoException).code ?? error})`, error);
       continue;
     }
+    if (target.isDirectory() && holdsNoEvents(entry.name, "directory")) continue;
     if (target.isDirectory()) yield* walk(path, seen);
     else if (target.isFile() && INPUT_FILE.test(entry.name) && firstVisit(seen, targetReal)) yield fileSource(path);
   }
@@ -117,13 +121,13 @@ function fileSource(path: string): InputSource {
       } catch (error) {
         throw new InputError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`, { cause: error });
       }
-      return decode(path, buffer);
+      return decodeInput(path, buffer);
     },
   };
 }
 
 /** Gunzips by content (the magic bytes), not by name: CloudTrail files are gzip whatever a copy renamed them to. */
-async function decode(name: string, buffer: Buffer): Promise<Buffer> {
+export async function decodeInput(name: string, buffer: Buffer): Promise<Buffer> {
   if (buffer.length < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) return buffer;
   try {
     return await gunzipAsync(buffer);

@@ -3,8 +3,12 @@ import type { InputSource } from "@vigil/cloudtrail";
 import type { FindingRepository } from "./ports.ts";
 import { type ScanListener, Scanner, type ScanStats } from "./Scanner.ts";
 
-/** Where a scan's records come from: files as CloudTrail delivers them, or records one by one (LookupEvents). */
-export type ScanInput = { sources: AsyncIterable<InputSource> } | { records: AsyncIterable<{ value: unknown; at: string }> };
+/**
+ * Where a scan's records come from: files as CloudTrail delivers them, or records one by one
+ * (LookupEvents). `readConcurrency` is how many files are read ahead: more for a network source
+ * (S3), whose latency would otherwise idle the engine.
+ */
+export type ScanInput = { sources: AsyncIterable<InputSource>; readConcurrency?: number } | { records: AsyncIterable<{ value: unknown; at: string }> };
 
 export interface EventScanOptions {
   engine: Engine;
@@ -46,7 +50,7 @@ export class EventScan {
 
   /** Scans the input to its end and stores what is left; returns how many findings were new to the store. */
   async run(input: ScanInput): Promise<{ created: number }> {
-    if ("sources" in input) await this.#scanner.scanSources(input.sources);
+    if ("sources" in input) await this.#scanner.scanSources(input.sources, input.readConcurrency);
     else for await (const record of input.records) await this.#scanner.scanRecord(record.value, record.at);
     await this.#flush();
     return { created: this.#created };

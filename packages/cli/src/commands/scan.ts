@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore } from "@vigil/core";
-import { expandInputs, lookupEvents } from "@vigil/cloudtrail";
+import { expandInputs, type InputSource, isS3Url, lookupEvents } from "@vigil/cloudtrail";
 import { loadActionIndex } from "@vigil/iam-actions";
 import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
@@ -13,15 +13,25 @@ import { renderFindingsTable } from "../output/findingsTable.ts";
 import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
+import { startS3Progress } from "../scan/s3Progress.ts";
+import { trailSelection } from "../scan/s3Selection.ts";
 import { styleFor } from "../output/style.ts";
 import type { Io } from "../Io.ts";
 
 export const SCAN_USAGE = `Usage: vigil scan PATH... [options]
+       vigil scan s3://BUCKET[/PREFIX] [--since 7d] [--until TIME] [--account ID]... [--region R]... [options]
        vigil scan --lookup-events [--since 7d] [--region REGION] [options]
 
 Evaluates CloudTrail events against Vigil's rules and prints the findings.
 PATH is a file, a directory (walked recursively, as CloudTrail delivers logs) or - for stdin;
 plain or gzip; a log file {"Records":[...]}, an EventBridge event, a record, or JSON lines.
+Directories in the trail layout (AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/) may hold
+an organization trail; their CloudTrail-Digest and CloudTrail-Insight folders hold no events
+Vigil reads and are left out.
+s3://BUCKET[/PREFIX] reads a trail (organization or single-account) from its bucket with your
+AWS credentials: the bucket root, the trail's key prefix, AWSLogs/ or a folder below it (an
+organization, an account, a region). Only the day folders from --since to --until are listed.
+Set AWS_ENDPOINT_URL_S3 to read from an S3-compatible server (MinIO) instead of AWS.
 
 Options:
   --format table|json     output format (default: table)
@@ -32,8 +42,16 @@ Options:
   --store DIR|memory      where findings are kept (default: ${DEFAULT_STORE_DIR}); memory keeps none
   --lookup-events         read events from the CloudTrail LookupEvents API instead of files
   --since DURATION        with --lookup-events: how far back (30m, 12h, 7d; default 7d, at most 90d)
+                          with s3://: log files delivered since then (a duration, or an ISO day
+                          or time with its zone: 2026-11-20, 2026-11-20T08:35Z; default 7d)
+  --until TIME            with s3://: log files delivered until then (as --since; default now)
+  --account ID            with s3://: only these accounts (repeat, or comma-separated)
   --region REGION         with --lookup-events: the region to read (default: your AWS config)
+                          with s3://: only these regions (repeat, or comma-separated)
 `;
+
+/** Objects downloaded at once from S3: enough to hide its latency, few enough to keep memory flat. */
+const S3_READ_CONCURRENCY = 8;
 
 export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -44,7 +62,9 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
       store: { type: "string", default: DEFAULT_STORE_DIR },
       "lookup-events": { type: "boolean", default: false },
       since: { type: "string" },
-      region: { type: "string" },
+      until: { type: "string" },
+      account: { type: "string", multiple: true },
+      region: { type: "string", multiple: true },
     },
   });
   if (values.help) {
@@ -54,13 +74,22 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const { format, minSeverity, failOn } = findingsRunOutput(values);
   if (values["lookup-events"] && positionals.length > 0) throw new UsageError("give either PATHs or --lookup-events, not both");
   if (!values["lookup-events"] && positionals.length === 0) throw new UsageError("no PATH given (use - for stdin)");
-  if (!values["lookup-events"] && (values.since || values.region)) throw new UsageError("--since and --region go with --lookup-events");
-  const sinceMs = parseDuration(values.since ?? "7d", "--since");
+  const urls = positionals.filter(isS3Url);
+  const paths = positionals.filter((path) => !isS3Url(path));
+  if (!values["lookup-events"] && urls.length === 0 && (values.since || values.region)) throw new UsageError("--since and --region go with s3:// or --lookup-events");
+  if (urls.length === 0 && (values.until || values.account)) throw new UsageError("--until and --account go with s3://");
+  if (values["lookup-events"] && (values.region?.length ?? 0) > 1) throw new UsageError("--region: LookupEvents reads one region");
+  const sinceMs = values["lookup-events"] ? parseDuration(values.since ?? "7d", "--since") : 0;
   if (sinceMs > 90 * 86_400_000) throw new UsageError("--since: LookupEvents keeps 90 days at most");
+  const selection = urls.length > 0 ? trailSelection(values, new Date()) : undefined;
 
   const config = await loadConfig(values.config, catalogue);
-  // Every path is checked before the store opens: a typo in the last one must not leave the first ones half stored.
-  const sources = values["lookup-events"] ? undefined : await expandInputs(positionals, io.readStdin);
+  // Every path is checked, and every bucket listed down to its region folders, before the store
+  // opens: a typo in the last one must not leave the first ones half stored.
+  const local = values["lookup-events"] || paths.length === 0 ? undefined : await expandInputs(paths, io.readStdin);
+  // Imported only for an S3 scan: the S3 client is a large load that other scans should not pay at start-up.
+  const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io) : undefined;
+  const sources = local || s3 ? concat([...(local ? [local] : []), ...(s3?.archives.map((archive) => archive.sources()) ?? [])]) : undefined;
   const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex(), reportIgnored: true });
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
@@ -87,12 +116,12 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
       },
     },
   });
-  const stopProgress = startProgress(scan.stats, io.stderr);
-  const lookup = values["lookup-events"] ? await lookupClient(values.region) : undefined;
+  const stopProgress = s3 ? startS3Progress(scan.stats, s3.archives.map((archive) => archive.progress), io.stderr) : startProgress(scan.stats, io.stderr);
+  const lookup = values["lookup-events"] ? await lookupClient(values.region?.[0]) : undefined;
   let created = 0;
   try {
     if (sources) {
-      ({ created } = await scan.run({ sources }));
+      ({ created } = await scan.run({ sources, ...(s3 ? { readConcurrency: S3_READ_CONCURRENCY } : {}) }));
     } else if (lookup) {
       const endTime = new Date();
       ({ created } = await scan.run({ records: lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime }) }));
@@ -100,6 +129,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   } finally {
     stopProgress();
     output?.end();
+    s3?.close();
     await opened?.close();
   }
 
@@ -129,6 +159,10 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     failed = true;
   }
   return failed ? 1 : 0;
+}
+
+async function* concat(iterables: readonly AsyncIterable<InputSource>[]): AsyncGenerator<InputSource> {
+  for (const iterable of iterables) yield* iterable;
 }
 
 /** ` (a; b)` of the parts that say something, or nothing. */
