@@ -5,3 +5,6 @@ export * from "./restoreOmittedPolicy.ts";
 export { AwsCallError, THROTTLE_RETRIES } from "./posture/awsCall.ts";
 export * from "./posture/readAccountSnapshot.ts";
 export * from "./posture/deactivateOldAccessKeys.ts";
+export * from "./organization/AccountAccessError.ts";
+export * from "./organization/accountHandle.ts";
+export * from "./organization/AuditRoleAccess.ts";
