@@ -14,3 +14,4 @@ export { TRIAGE_ACTIONS, type HistoryAction, type HistoryEntry, type TriageActio
 export { TRANSITIONS, allowedActions, type TransitionRequest, type TransitionResult } from "./triage.ts";
 export { MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
 export * from "./PostureLifecycle.ts";
+export * from "./PostureReadLog.ts";
