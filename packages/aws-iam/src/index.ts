@@ -8,3 +8,5 @@ export * from "./posture/deactivateOldAccessKeys.ts";
 export * from "./organization/AccountAccessError.ts";
 export * from "./organization/accountHandle.ts";
 export * from "./organization/AuditRoleAccess.ts";
+export * from "./organization/readOrganizationInventory.ts";
+export * from "./organization/OrganizationsInventorySource.ts";

@@ -15,3 +15,4 @@ export { TRANSITIONS, allowedActions, type TransitionRequest, type TransitionRes
 export { MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
 export * from "./PostureLifecycle.ts";
 export * from "./PostureReadLog.ts";
+export * from "./OrganizationInventoryStore.ts";

@@ -32,8 +32,9 @@ export function errorCode(error: unknown): string | undefined {
 
 function isThrottle(error: unknown): boolean {
   const code = errorCode(error);
-  // IAM's query protocol answers `Throttling`; CloudTrail and the JSON protocols `ThrottlingException`.
-  if (code === "Throttling" || code === "ThrottlingException") return true;
+  // IAM's query protocol answers `Throttling`; CloudTrail and the JSON protocols `ThrottlingException`;
+  // Organizations `TooManyRequestsException`.
+  if (code === "Throttling" || code === "ThrottlingException" || code === "TooManyRequestsException") return true;
   return (error as { $retryable?: { throttling?: boolean } } | undefined)?.$retryable?.throttling === true;
 }
 
