@@ -25,8 +25,6 @@ export interface OrganizationPostureRunnerOptions {
   /** Where the inventory is kept for the event path, and read from when Organizations cannot be. */
   inventoryCache: InventoryCache;
   readLog: AccountReadLog;
-  /** The account Vigil runs in, read with the function's own credentials, not through an audit role. */
-  home: { account: string; opened: OpenedAccount };
   /** Every other account, through its audit role. */
   members: MemberAccountAccess;
   region: string;
@@ -48,6 +46,8 @@ export interface OrganizationPostureRunnerOptions {
 export interface OrganizationRunRequest {
   /** Identifies this run (the Lambda request id) for the notification leases. */
   owner: string;
+  /** The account Vigil runs in, read with the run's own credentials, not through an audit role. */
+  home: { account: string; opened: OpenedAccount };
   /** Time left to the run (the Lambda context's getRemainingTimeInMillis); no deadline when absent. */
   remainingMs?: () => number;
 }
@@ -119,7 +119,8 @@ export class OrganizationPostureRunner {
 
   /** @throws OrganizationUnreadableError when neither Organizations nor the cache lists the accounts. */
   async run(request: OrganizationRunRequest): Promise<OrganizationRunReport> {
-    const { organization, region, home, readLog, digests, outbox } = this.#options;
+    const { organization, region, readLog, digests, outbox } = this.#options;
+    const { home } = request;
     const now = this.#options.now();
     const runAt = now.toISOString();
     const warnings: string[] = [];
@@ -153,7 +154,7 @@ export class OrganizationPostureRunner {
     const startedAt: Record<string, string> = {};
     const leftOver = await runUntilDeadline(ordered, organization.postureConcurrency, mayStart, async (account) => {
       startedAt[account.id] = this.#options.now().toISOString();
-      const outcome = await this.#runAccount(account, directory, request.owner, now);
+      const outcome = await this.#runAccount(account, directory, request, now);
       if ("reason" in outcome) notRead.push(outcome);
       else read.push(outcome);
     });
@@ -196,8 +197,9 @@ export class OrganizationPostureRunner {
   }
 
   /** One account: read, checked and synced, its CRITICAL findings published, its keys remediated; or why not. */
-  async #runAccount(account: OrganizationAccount, directory: OrganizationDirectory, owner: string, now: Date): Promise<AccountRunReport | AccountNotRead> {
-    const { home, members, store, config, delivery } = this.#options;
+  async #runAccount(account: OrganizationAccount, directory: OrganizationDirectory, request: OrganizationRunRequest, now: Date): Promise<AccountRunReport | AccountNotRead> {
+    const { members, store, config, delivery } = this.#options;
+    const { home, owner } = request;
     const placement = directory.placement(account.id);
     let opened: OpenedAccount | undefined;
     let once;
