@@ -150,12 +150,12 @@ function newFindings(accounts: readonly OrganizationDigestAccount[]): Organizati
   }));
 }
 
-/** `3 new (highest CRITICAL), 2 resolved, 40 still open; 2 accounts not read` */
+/** `3 new (highest CRITICAL), 2 resolved, 40 still open; 2 not read` (accounts) */
 function headline(message: OrganizationDigestMessage): string {
   const { totals } = message;
   const added = total(totals.new) + total(totals.reopened);
   const highest = SEVERITIES.find((severity) => totals.new[severity] + totals.reopened[severity] > 0);
-  const notRead = totals.accountsNotRead === 0 ? "" : `; ${totals.accountsNotRead} account${totals.accountsNotRead === 1 ? "" : "s"} not read`;
+  const notRead = totals.accountsNotRead === 0 ? "" : `; ${totals.accountsNotRead} not read`;
   return `${added === 0 ? "no new findings" : `${added} new (highest ${highest})`}, ${total(totals.resolved)} resolved, ${total(totals.stillOpen)} still open${notRead}`;
 }
 
