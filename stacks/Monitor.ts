@@ -10,6 +10,8 @@ import { createOpsTopic } from "./monitor/operations.ts";
 import { createPostureFunction } from "./monitor/postureFunction.ts";
 import { createRetryNotificationsFunction } from "./monitor/retryNotificationsFunction.ts";
 import { createTable } from "./monitor/tables.ts";
+import { allowOrganizationOnHomeBus } from "./organization/homeBusPolicy.ts";
+import { createSpokeStackSet } from "./organization/spokeStackSet.ts";
 
 /**
  * The monitor, in the home region: CloudTrail events from the default bus (this region's and what
@@ -19,6 +21,10 @@ import { createTable } from "./monitor/tables.ts";
  * checks the account's state and publishes a digest. Dead letters, function errors and
  * throttles, and undeliverable events alarm on the ops topic. Each function, with its environment,
  * role, feed and alarms, is built in its own module under monitor/.
+ *
+ * In organization mode the home bus also takes events from the organization's accounts, which a
+ * StackSet gives a spoke (organization/): their rules forward to this bus, and the posture run
+ * assumes their audit role.
  */
 export function Monitor({ stack, app }: StackContext) {
   const config = stageConfigOf(app);
@@ -31,15 +37,21 @@ export function Monitor({ stack, app }: StackContext) {
   };
   const events = createEvaluateFunction(stack, monitor);
   createRetryNotificationsFunction(stack, monitor);
-  createPostureFunction(stack, monitor);
+  const postureRole = createPostureFunction(stack, monitor);
   const apis = createApiFunction(stack, monitor);
   if (config.slack) createNotifySlackFunction(stack, monitor, config.slack);
+  if (config.organization) {
+    allowOrganizationOnHomeBus(stack, config.organization);
+    createSpokeStackSet(stack, config, config.organization, postureRole);
+  }
 
   const { findingsTable, stateTable, findingsTopic, opsTopic } = monitor;
   stack.addOutputs({
     FindingsTableName: findingsTable.tableName,
     FindingsTopicArn: findingsTopic.topic.topicArn,
     OpsTopicArn: opsTopic.topicArn,
+    // The management account's spoke stack takes it as its PostureRoleArn parameter.
+    ...(config.organization ? { PostureRoleArn: postureRole.roleArn } : {}),
     ...Object.fromEntries(apis.map((httpApi) => [`${httpApi.node.id}Url`, httpApi.apiEndpoint])),
   });
   return { findingsTable, stateTable, topic: findingsTopic.topic, opsTopic, eventsQueue: events.queue };

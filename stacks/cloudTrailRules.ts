@@ -1,15 +1,24 @@
-import { catalogue } from "@vigil/core";
+import { catalogue, MEMBERSHIP_EVENTS } from "@vigil/core";
 import { CfnRule, type IRuleTarget, Rule } from "aws-cdk-lib/aws-events";
 import type { Construct } from "constructs";
-import { type DerivedPattern, deriveEventPatterns } from "./eventPatterns.ts";
+import { type DerivedPattern, deriveEventPatterns, type RoutedSelectors } from "./eventPatterns.ts";
 import type { StageConfig } from "./stageConfig.ts";
 
 /** EventBridge allows a rule description of 512 characters. */
 const MAX_DESCRIPTION = 512;
 
-/** The patterns of the rules the stage leaves enabled: a disabled rule's events are not routed at all. */
+/** The route of organization mode's membership events, which no rule owns (its id names the patterns serving it). */
+const MEMBERSHIP_ROUTE: RoutedSelectors = { meta: { id: "organization-membership" }, selectors: [MEMBERSHIP_EVENTS] };
+
+/**
+ * The patterns of the rules the stage leaves enabled: a disabled rule's events are not routed at
+ * all. In organization mode the membership events are routed too, whatever rules are enabled, so
+ * that evaluate reads the inventory anew when accounts join, leave or move. The home stack and the
+ * spoke both route with these.
+ */
 export function patternsFor(config: StageConfig): DerivedPattern[] {
-  return deriveEventPatterns(catalogue.filter((rule) => config.enabledRules.includes(rule.meta.id)));
+  const rules: RoutedSelectors[] = catalogue.filter((rule) => config.enabledRules.includes(rule.meta.id));
+  return deriveEventPatterns(config.organization ? [...rules, MEMBERSHIP_ROUTE] : rules);
 }
 
 /** One EventBridge rule on the default bus per derived pattern, all sending to `target`. */

@@ -8,3 +8,6 @@ export class EventPatternError extends VigilError {}
 
 /** A plain-data table definition the stack cannot build (a key that is not among its attributes). */
 export class TableDefinitionError extends VigilError {}
+
+/** A spoke template CloudFormation would refuse (too large for a StackSet's TemplateBody). */
+export class SpokeTemplateError extends VigilError {}

@@ -67,8 +67,11 @@ interface Route {
 
 const LIST_FIELDS = ["eventNames", "identityTypes", "errorCodes"] as const;
 
+/** What routing needs of a rule: its id and selectors. Organization mode routes membership events this way too, with no rule behind them. */
+export type RoutedSelectors = { meta: Pick<AnyRule["meta"], "id">; selectors: readonly EventSelector[] };
+
 /** The patterns that deliver every event the given rules select. */
-export function deriveEventPatterns(rules: readonly AnyRule[]): DerivedPattern[] {
+export function deriveEventPatterns(rules: readonly RoutedSelectors[]): DerivedPattern[] {
   let routes = prune(rules.flatMap((rule) => rule.selectors.map((selector) => toRoute(rule, selector))));
   // Merging event names can make a merged route cover another, so prune again until stable.
   for (;;) {
@@ -97,7 +100,7 @@ export function readOnlyForEventBridge(eventName: string): boolean {
   return /^(Describe|Get|List)/.test(eventName) && !CHANGE_EVENTS_NAMED_LIKE_READS.has(eventName);
 }
 
-function toRoute(rule: AnyRule, selector: EventSelector): Route {
+function toRoute(rule: RoutedSelectors, selector: EventSelector): Route {
   const { eventSource } = selector;
   if (eventSource !== undefined && !SERVICES[eventSource]) {
     throw new EventPatternError(

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type AnyRule, type ConfigInput, configSchema, resolveConfig, severitySchema } from "@vigil/core";
-import { REMEDIATION_OFF, type RemediationSettings, remediationSettingsSchema } from "@vigil/monitor";
+import { type AnyRule, type ConfigInput, configSchema, organizationalUnitIdSchema, resolveConfig, severitySchema } from "@vigil/core";
+import { type OrganizationSettings, organizationSettingsSchema, REMEDIATION_OFF, type RemediationSettings, remediationSettingsSchema } from "@vigil/monitor";
 import * as z from "zod";
 import { StageConfigError } from "./errors.ts";
 import { HOME_REGION } from "./home.ts";
@@ -34,6 +34,26 @@ const schedule = z
     /^(rate\((1 (minute|hour|day)|([2-9]|[1-9]\d+) (minutes|hours|days))\)|cron\(\S+( \S+){5}\))$/,
     "must be an EventBridge schedule expression such as rate(1 day) or cron(0 6 * * ? *)",
   ) as z.ZodType<`rate(${string})` | `cron(${string})`>;
+
+/** The part of a root or OU id that names its root: `ab12` of `r-ab12` and of `ou-ab12-11111111`. */
+const rootPart = (target: string) => target.split("-")[1];
+
+/**
+ * Organization mode: the organization's settings the functions get (organizationSettingsSchema)
+ * and where the StackSet deploys the spoke. An organization has one root, so targets under two
+ * roots name at least one OU of another organization, which StackSets would refuse after the
+ * home stack is half deployed.
+ */
+const organizationSchema = z.strictObject({
+  ...organizationSettingsSchema.shape,
+  deploymentTargets: z
+    .array(organizationalUnitIdSchema)
+    .min(1, "must name the root or at least one OU")
+    .refine((targets) => new Set(targets).size === targets.length, "must not repeat a target")
+    .refine((targets) => new Set(targets.map(rootPart)).size <= 1, "must all lie under one root: an organization has one, and each OU id names its root (ou-<root>-...)"),
+});
+
+export type OrganizationStageSettings = OrganizationSettings & { deploymentTargets: readonly string[] };
 
 const deploymentShape = {
   /** Receive every finding at or above `emailMinSeverity`. */
@@ -80,6 +100,8 @@ const deploymentShape = {
     .default({}),
   /** Production stages retain their tables on removal; defaults to true for the stages prod and production. */
   production: z.boolean().optional(),
+  /** Organization mode: one deployment covering every account of an AWS Organization; absent, one account. */
+  organization: organizationSchema.optional(),
 };
 
 // Vigil's own rule configuration (the `--config` file of the CLI) sits beside the deployment keys.
@@ -102,6 +124,8 @@ export interface StageConfig {
   vigil: ConfigInput;
   /** The ids of the rules the configuration leaves enabled: only their events are routed. */
   enabledRules: readonly string[];
+  /** Organization mode's settings, or undefined for one account. */
+  organization: OrganizationStageSettings | undefined;
 }
 
 /**
@@ -137,6 +161,7 @@ export function parseStageConfig(input: unknown, stage: string, catalogue: reado
     production: production ?? ["prod", "production"].includes(stage),
     ...deployment,
     slack: deployment.slack,
+    organization: deployment.organization,
     vigil,
     enabledRules: [...effective.rules].filter(([, rule]) => rule.enabled).map(([id]) => id),
   };

@@ -9,6 +9,8 @@ import { useProject } from "sst/project.js";
 import sstConfig from "../sst.config.ts";
 import { setStageConfig } from "./appConfig.ts";
 import { HOME_REGION } from "./home.ts";
+import { spokeStackName } from "./organization/names.ts";
+import { synthesizeSpokeTemplate } from "./organization/spokeTemplate.ts";
 import { loadStageConfig, type StageConfig } from "./stageConfig.ts";
 
 export interface SynthesizedStack {
@@ -18,6 +20,13 @@ export interface SynthesizedStack {
   template: Record<string, unknown>;
   /** The handler path of each SST function, by its logical id: the template only has SST's placeholder code. */
   handlers: Record<string, string>;
+}
+
+/** A stage's spoke: one template for every account and region of the organization. */
+export interface SynthesizedSpoke {
+  /** `vigil-<stage>-spoke`: the StackSet's name, and the management account's stack's. */
+  stackName: string;
+  template: Record<string, unknown>;
 }
 
 export interface SynthesizeOptions {
@@ -36,7 +45,7 @@ export interface SynthesizeOptions {
  */
 export async function synthesizeStage(options: SynthesizeOptions): Promise<SynthesizedStack[]> {
   const { stage, account } = options;
-  const config = options.config ?? loadStageConfig(join(useProject().paths.root, "config"), stage, catalogue);
+  const config = configOf(options);
   const { name } = await sstConfig.config();
   const stacks: SynthesizedStack[] = [];
   for (const region of [HOME_REGION, ...config.forwarderRegions]) {
@@ -61,4 +70,19 @@ export async function synthesizeStage(options: SynthesizeOptions): Promise<Synth
     }
   }
   return stacks;
+}
+
+/**
+ * The spoke template of a stage in organization mode, exactly as the home stack's StackSet carries
+ * it; undefined for a stage of one account. It names no account: the home account comes from its
+ * PostureRoleArn parameter.
+ */
+export function synthesizeSpoke(options: Omit<SynthesizeOptions, "account">): SynthesizedSpoke | undefined {
+  const config = configOf(options);
+  if (!config.organization) return undefined;
+  return { stackName: spokeStackName(options.stage), template: synthesizeSpokeTemplate(config, config.organization) };
+}
+
+function configOf(options: Pick<SynthesizeOptions, "stage" | "config">): StageConfig {
+  return options.config ?? loadStageConfig(join(useProject().paths.root, "config"), options.stage, catalogue);
 }

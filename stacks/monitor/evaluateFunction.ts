@@ -1,3 +1,4 @@
+import type { OrganizationSettings } from "@vigil/monitor";
 import { Duration, Stack } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
 import { SqsQueue } from "aws-cdk-lib/aws-events-targets";
@@ -11,6 +12,7 @@ import { createCloudTrailRules, patternsFor } from "../cloudTrailRules.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { publishFindingsStatements } from "./notifications.ts";
 import { alarmOnDeadLetters, alarmOnFunction, alarmOnRuleFailures } from "./operations.ts";
+import { organizationReadStatements, organizationVariable } from "./organizationReads.ts";
 import { createQueueWithDeadLetters, queueEventSource, type QueueWithDeadLetters } from "./queues.ts";
 import { createVigilFunction } from "./vigilFunction.ts";
 
@@ -21,14 +23,17 @@ export interface EvaluateResources {
   stateTable: ITable;
   topic: ITopic;
   topicKey: IKey;
+  /** Organization mode: evaluate reads the organization's tree anew on membership events (the inventory it keeps in the state table). */
+  organization?: OrganizationSettings;
 }
 
 /**
  * Stores findings (a conditional put; a read when it meets one already stored) and records their
  * delivery, keeps threshold windows in the state table (read, conditional put), publishes new
  * findings, and reads the IAM policies CloudTrail left out of a record (read-only calls, on this
- * account's identities and policies). The handler tests hold every request evaluate sends to
- * these statements (test/functions/functionRoles.ts).
+ * account's identities and policies); in organization mode also the Organizations reads of the
+ * inventory. The handler tests hold every request evaluate sends to these statements
+ * (test/functions/functionRoles.ts).
  */
 export function evaluateStatements(scope: Construct, resources: EvaluateResources): PolicyStatement[] {
   const stack = Stack.of(scope);
@@ -49,6 +54,7 @@ export function evaluateStatements(scope: Construct, resources: EvaluateResource
     new PolicyStatement({ sid: "ReadUserPolicies", actions: ["iam:GetUserPolicy"], resources: [iam("user")] }),
     new PolicyStatement({ sid: "ReadGroupPolicies", actions: ["iam:GetGroupPolicy"], resources: [iam("group")] }),
     new PolicyStatement({ sid: "ReadRolePolicies", actions: ["iam:GetRole", "iam:GetRolePolicy"], resources: [iam("role")] }),
+    ...(resources.organization ? organizationReadStatements(scope, resources.organization) : []),
   ];
 }
 
@@ -77,8 +83,15 @@ export function createEvaluateFunction(scope: Construct, monitor: MonitorResourc
         TOPIC_ARN: findingsTopic.topic.topicArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: String(config.retentionDays),
+        ...(config.organization ? { ORGANIZATION: organizationVariable(config.organization) } : {}),
       } satisfies EnvironmentVariables<typeof evaluateEnvironment>,
-      statements: evaluateStatements(scope, { findingsTable, stateTable, topic: findingsTopic.topic, topicKey: findingsTopic.key }),
+      statements: evaluateStatements(scope, {
+        findingsTable,
+        stateTable,
+        topic: findingsTopic.topic,
+        topicKey: findingsTopic.key,
+        ...(config.organization ? { organization: config.organization } : {}),
+      }),
     },
     config,
   );

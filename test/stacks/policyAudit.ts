@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Finding } from "@vigil/core";
+import type { ConfigInput, Finding } from "@vigil/core";
 import { evaluateValue } from "../helpers/evaluate.ts";
 
 /**
@@ -18,6 +18,8 @@ export interface TemplateUnderAudit {
   region: string;
   account: string;
   template: { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+  /** The values of the template's parameters, as a deploy would pass them. */
+  parameters?: Record<string, string>;
 }
 
 export interface AuditedDocument {
@@ -42,6 +44,8 @@ const RESOURCE_POLICIES: Record<string, string> = {
   "AWS::SecretsManager::ResourcePolicy": "ResourcePolicy",
 };
 const IDENTITY_TYPES = new Set(["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"]);
+/** Resource policies recorded by a builder of their own in auditRecords. */
+const BUILT_POLICIES = new Set(["AWS::Lambda::Permission", "AWS::Events::EventBusPolicy"]);
 
 /** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::Select and Fn::Split against one template. */
 export class IntrinsicResolver {
@@ -110,6 +114,8 @@ export class IntrinsicResolver {
       "AWS::StackName": stackName,
     };
     if (reference in pseudo) return pseudo[reference] as string;
+    const parameter = this.#audit.parameters?.[reference];
+    if (parameter !== undefined) return parameter;
     const type = this.#typeOf(reference);
     switch (type) {
       case "AWS::SNS::Topic":
@@ -224,6 +230,11 @@ function lambdaPermissionDocument(properties: Record<string, Json>): Document {
   };
 }
 
+/** An event bus policy in its Statement form, as the one statement of the bus's policy. */
+function eventBusPolicyDocument(properties: Record<string, Json>): Document | undefined {
+  return properties.Statement ? { Version: "2012-10-17", Statement: [properties.Statement] } : undefined;
+}
+
 /** Every policy document of a template, as CloudTrail records; throws on a document it does not know how to record. */
 export function auditRecords(audit: TemplateUnderAudit): AuditedDocument[] {
   const resolver = new IntrinsicResolver(audit);
@@ -267,7 +278,13 @@ export function auditRecords(audit: TemplateUnderAudit): AuditedDocument[] {
       default: {
         const field = RESOURCE_POLICIES[resource.Type];
         const document =
-          resource.Type === "AWS::Lambda::Permission" ? lambdaPermissionDocument(properties) : field ? (properties[field] as Document | undefined) : undefined;
+          resource.Type === "AWS::Lambda::Permission"
+            ? lambdaPermissionDocument(properties)
+            : resource.Type === "AWS::Events::EventBusPolicy"
+              ? eventBusPolicyDocument(properties)
+              : field
+                ? (properties[field] as Document | undefined)
+                : undefined;
         if (!document) break;
         const resolved = resolver.resolve(document) as Document;
         const name = `${resolver.name(logicalId)}-resource-policy`;
@@ -290,13 +307,16 @@ export function unauditedPolicies(audit: TemplateUnderAudit): string[] {
   const holdsStatement = (value: Json): boolean =>
     Array.isArray(value) ? value.some(holdsStatement) : typeof value === "object" && value !== null && ("Statement" in value || Object.values(value).some(holdsStatement));
   return Object.entries(audit.template.Resources ?? {})
-    .filter(([, resource]) => !IDENTITY_TYPES.has(resource.Type) && !RESOURCE_POLICIES[resource.Type] && holdsStatement(resource.Properties))
+    .filter(([, resource]) => !IDENTITY_TYPES.has(resource.Type) && !RESOURCE_POLICIES[resource.Type] && !BUILT_POLICIES.has(resource.Type) && holdsStatement(resource.Properties))
     .map(([logicalId, resource]) => `${audit.stackName}/${logicalId} (${resource.Type})`);
 }
 
-/** The findings the deployed rules make of the audited documents, each with the document's label. */
-export async function auditFindings(documents: readonly AuditedDocument[]): Promise<(Finding & { document: string })[]> {
+/**
+ * The findings the deployed rules make of the audited documents, each with the document's label;
+ * `config` is the rule configuration they run with (none by default).
+ */
+export async function auditFindings(documents: readonly AuditedDocument[], config?: ConfigInput): Promise<(Finding & { document: string })[]> {
   const byEvent = new Map(documents.map((document) => [document.record.eventID as string, document.label]));
-  const findings = await evaluateValue({ Records: documents.map((document) => document.record) });
+  const findings = await evaluateValue({ Records: documents.map((document) => document.record) }, config ? { config } : {});
   return findings.map((finding) => ({ ...finding, document: byEvent.get(finding.eventId ?? "") ?? "(no event)" }));
 }
