@@ -67,10 +67,14 @@ export function simulateAccounts(options: SimulatedAccountsOptions) {
   const cloudTrail = mockClient(CloudTrailClient);
   const stateOf = (account: string) => options.stateOf(account) ?? {};
 
-  /** The account a client reads, from its credentials. getClient() names the client of the latest send, so it is asked before any await. */
+  /**
+   * The account a client reads, from its credentials: getClient() names the client of the latest
+   * send, so it is asked before any await. A client with no credentials at all (a Lambda's default
+   * chain, in a test) is the home account's.
+   */
   const accountOf = async (getClient: () => { config: { credentials: () => Promise<{ accessKeyId: string }> } }) => {
     const credentials = getClient().config.credentials();
-    const { accessKeyId } = await credentials;
+    const accessKeyId = await credentials.then((identity) => identity.accessKeyId, () => "");
     return KEY_ID.exec(accessKeyId)?.[1] ?? options.homeAccount;
   };
 
