@@ -47,7 +47,7 @@ export interface SimulatedAccountsOptions {
   /** Each account's state, asked at every call (so a test may change it between runs); a clean account when undefined. */
   stateOf: (account: string) => SimulatedAccountState | undefined;
   region?: string;
-  /** Every call answers after this long (the benchmark's simulated latency); at once when absent. */
+  /** Every call answers after this long (the benchmark's simulated latency, read at each call); at once when absent. */
   latencyMs?: number;
   /** The credential report's GeneratedTime. */
   reportTime?: Date;
@@ -60,8 +60,10 @@ const DAY = 86_400_000;
 export function simulateAccounts(options: SimulatedAccountsOptions) {
   const region = options.region ?? "us-east-1";
   const reportTime = options.reportTime ?? new Date("2026-12-05T05:50:00Z");
-  const latency = options.latencyMs ?? 0;
-  const wait = () => (latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)) : Promise.resolve());
+  const wait = () => {
+    const latency = options.latencyMs ?? 0;
+    return latency > 0 ? new Promise((resolve) => setTimeout(resolve, latency)) : Promise.resolve();
+  };
   const sts = mockClient(STSClient);
   const iam = mockClient(IAMClient);
   const cloudTrail = mockClient(CloudTrailClient);
