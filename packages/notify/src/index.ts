@@ -20,3 +20,5 @@ export * from "./SnsDigestPublisher.ts";
 export * from "./organizationDigest.ts";
 export * from "./organizationDigestPublishInput.ts";
 export * from "./SnsOrganizationDigestPublisher.ts";
+export * from "./organizationDigestMessageSchema.ts";
+export * from "./slackOrganizationDigestMessage.ts";
