@@ -31,6 +31,8 @@ export type AccountTrouble =
   | "region-disabled"
   /** Every IAM and CloudTrail call is throttled, past any retry. */
   | "throttled"
+  /** AssumeRole is throttled, past any retry. */
+  | "sts-throttled"
   /** The role is assumed, every read refused. */
   | "reads-denied";
 
@@ -94,6 +96,7 @@ export function simulateAccounts(options: SimulatedAccountsOptions) {
         message: `User: ${caller} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
       });
     }
+    if (trouble === "sts-throttled") throw new STSServiceException({ name: "Throttling", $fault: "client", $metadata: { httpStatusCode: 400 }, message: "Rate exceeded" });
     if (trouble === "region-disabled") {
       throw new RegionDisabledException({ $metadata: { httpStatusCode: 403 }, message: `STS is not activated in this region for account:${account}. Your account administrator can activate STS in this region using the IAM Console.` });
     }
