@@ -1,5 +1,5 @@
 import { DescribeOrganizationCommand } from "@aws-sdk/client-organizations";
-import type { PublishCommandInput } from "@aws-sdk/client-sns";
+import { InternalErrorException, PublishCommand, type PublishCommandInput } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { OrganizationUnreadableError } from "@vigil/monitor";
 import type { OrganizationDigestMessage } from "@vigil/notify";
@@ -190,5 +190,23 @@ describe("OrganizationPostureRunner", () => {
     await expect(failure).rejects.toThrow(OrganizationUnreadableError);
     await expect(failure).rejects.toThrow(/Organizations could not be read \(organizations:DescribeOrganization: AccessDeniedException: .*\) and no inventory is cached yet/);
     expect(uncached.published).toEqual([]);
+  });
+
+  it("leaves the new findings the digest stood for to the retry sweep when the digest cannot be published", async () => {
+    // Prepare: a CRITICAL finding (published alone) and a MEDIUM one (left to the digest).
+    states.set("200000000002", { rootMfa: false, weakPasswordPolicy: true });
+    const deployment = await deployOrganization(dynalite(), simulatedOrganization(6), { now: RUN_1 });
+    deployment.sns.on(PublishCommand, { MessageAttributes: { kind: { DataType: "String", StringValue: "digest" } } }).rejects(new InternalErrorException({ message: "Request could not be completed", $metadata: { httpStatusCode: 500 } }));
+
+    // Act
+    const report = await deployment.run();
+
+    // Assess
+    expect(report.digest).toEqual({ published: false, error: expect.objectContaining({ name: "DigestPublishError" }) });
+    const created = report.accounts.flatMap((account) => account.created);
+    expect(created.map((finding) => finding.ruleId).sort()).toEqual(["password-policy-weak", "root-mfa-disabled"]);
+    deployment.clock.now = new Date(RUN_1.getTime() + 1);
+    const pending = await deployment.store.outbox.listUndelivered();
+    expect(pending.map((finding) => finding.ruleId)).toEqual(["password-policy-weak"]);
   });
 });

@@ -1,6 +1,6 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
+import { PublishCommand, type PublishCommandInput, SNSClient, type SNSClientResolvedConfig, type ServiceInputTypes, type ServiceOutputTypes } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
 import { AuditRoleAccess, accountHandle, OrganizationsInventorySource } from "@vigil/aws-iam";
 import { catalogue, resolveConfig } from "@vigil/core";
@@ -8,7 +8,7 @@ import { OrganizationPostureRunner, parseOrganizationSettings, SnsDelivery } fro
 import { SnsNotifier, SnsOrganizationDigestPublisher } from "@vigil/notify";
 import { type FindingStore, OrganizationInventoryStore, PostureReadLog } from "@vigil/store-dynamodb";
 import type { RunningDynalite } from "@vigil/store-dynamodb/local";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { MANAGEMENT_ACCOUNT_ID, mockOrganizations, ORGANIZATION_ID, type SimulatedOrganization } from "../../helpers/organization.ts";
 import { freshStateTable, freshStore } from "../store-dynamodb/findingFactory.ts";
 
@@ -24,6 +24,8 @@ export interface OrganizationDeployment {
   clock: { now: Date };
   organizations: ReturnType<typeof mockOrganizations>["mock"];
   published: PublishCommandInput[];
+  /** The findings topic's stub: a test may make it refuse. */
+  sns: AwsStub<ServiceInputTypes, ServiceOutputTypes, SNSClientResolvedConfig>;
   run(options?: { remainingMs?: () => number }): ReturnType<OrganizationPostureRunner["run"]>;
 }
 
@@ -73,6 +75,7 @@ export async function deployOrganization(dynalite: RunningDynalite, organization
     clock,
     organizations,
     published,
+    sns,
     run: (request = {}) => runner.run({ owner: `run-${++runs}`, home, ...request }),
   };
 }

@@ -40,6 +40,8 @@ export interface SimulatedAccountState {
   trouble?: AccountTrouble;
   /** Root has MFA (root-mfa-disabled, CRITICAL, when not). */
   rootMfa?: boolean;
+  /** A password policy of 8 characters (password-policy-weak, MEDIUM) instead of 14. */
+  weakPasswordPolicy?: boolean;
   /** IAM users besides root; 1 when absent. None of them is a finding. */
   users?: number;
 }
@@ -137,8 +139,8 @@ export function simulateAccounts(options: SimulatedAccountsOptions) {
     iamAnswer((account) => ({ Content: new TextEncoder().encode(credentialReport(account, stateOf(account), reportTime)), ReportFormat: "text/csv", GeneratedTime: reportTime })),
   );
   iam.on(GetAccountPasswordPolicyCommand).callsFake(
-    iamAnswer(() => ({
-      PasswordPolicy: { MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, AllowUsersToChangePassword: true, ExpirePasswords: false, PasswordReusePrevention: 24, HardExpiry: false },
+    iamAnswer((account) => ({
+      PasswordPolicy: { MinimumPasswordLength: stateOf(account).weakPasswordPolicy ? 8 : 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true, RequireLowercaseCharacters: true, AllowUsersToChangePassword: true, ExpirePasswords: false, PasswordReusePrevention: 24, HardExpiry: false },
     })),
   );
   iam.on(GetAccountSummaryCommand).callsFake(
