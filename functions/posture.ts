@@ -10,6 +10,7 @@ import {
   type InventoryCache,
   OrganizationPostureRunner,
   type OrganizationRunReport,
+  type OrganizationSettings,
   parseOrganizationSettings,
   parseRemediationSettings,
   type PostureRunReport,
@@ -57,7 +58,7 @@ const runner = new PostureRunner({
   digests: new SnsDigestPublisher({ client: sns, topicArn: env.TOPIC_ARN }),
   remediator: { deactivateOldAccessKeys: (options) => deactivateOldAccessKeys({ iam, ...options }) },
 });
-const organizationRunner = organization && organizationRunnerFor(organization.auditRoleName, stateTableName());
+const organizationRunner = organization && organizationRunnerFor(organization, stateTableName());
 
 /** Organization mode keeps its inventory and read log in the state table: refused at start without it. */
 function stateTableName(): string {
@@ -75,17 +76,17 @@ function inventoryCacheOf(store: OrganizationInventoryStore): InventoryCache {
   };
 }
 
-function organizationRunnerFor(auditRoleName: string, stateTable: string): OrganizationPostureRunner {
+function organizationRunnerFor(settings: OrganizationSettings, stateTable: string): OrganizationPostureRunner {
   const region = env.AWS_REGION;
   return new OrganizationPostureRunner({
     ...shared,
-    organization: organization as NonNullable<typeof organization>,
+    organization: settings,
     source: new OrganizationsInventorySource({ organizations: tracer.captureAWSv3Client(new OrganizationsClient({})), now }),
     inventoryCache: inventoryCacheOf(new OrganizationInventoryStore({ client, tableName: stateTable })),
     readLog: new PostureReadLog({ client, tableName: stateTable, now }),
     members: new AuditRoleAccess({
       sts: tracer.captureAWSv3Client(new STSClient({})),
-      roleName: auditRoleName,
+      roleName: settings.auditRoleName,
       region,
       clients: (credentials) => ({
         iam: tracer.captureAWSv3Client(new IAMClient({ region, credentials })),

@@ -13,6 +13,8 @@ import { cpus, loadavg } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -20,8 +22,6 @@ import { AuditRoleAccess, accountHandle, OrganizationsInventorySource } from "@v
 import { catalogue, resolveConfig } from "@vigil/core";
 import { OrganizationPostureRunner, parseOrganizationSettings, SnsDelivery } from "@vigil/monitor";
 import { SnsNotifier, SnsOrganizationDigestPublisher } from "@vigil/notify";
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { IAMClient } from "@aws-sdk/client-iam";
 import { mockClient } from "aws-sdk-client-mock";
 import { MANAGEMENT_ACCOUNT_ID, mockOrganizations, ORGANIZATION_ID, simulatedOrganization } from "../../test/helpers/organization.ts";
 import { simulateAccounts } from "../../test/packages/monitor/simulatedAccounts.ts";

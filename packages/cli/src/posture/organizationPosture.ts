@@ -1,3 +1,4 @@
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { atLeast, type EffectiveConfig, type Finding } from "@vigil/core";
 import type { Io } from "../Io.ts";
 import { openStore } from "../openStore.ts";
@@ -9,7 +10,6 @@ import { styleFor } from "../output/style.ts";
 import { configuredRegion } from "./readLiveSnapshot.ts";
 import { describeAccounts, organizationFindings } from "./organizationOutput.ts";
 import { readOrganizationPosture } from "./readOrganization.ts";
-import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 
 export interface OrganizationPostureCommand {
   region: string | undefined;
