@@ -127,7 +127,7 @@ describe("Function: posture handler", () => {
     const result = await handler(scheduledEvent(), postureContext());
 
     // Assess
-    expect(result.remediation).toBe(2);
+    expect(result).toMatchObject({ remediation: 2 });
     expect(iam.commandCalls(ListAccessKeysCommand).map((call) => call.args[0].input.UserName).sort()).toEqual(["backup-agent", "ci-deployer"]);
     expect(iam.commandCalls(UpdateAccessKeyCommand)).toHaveLength(0);
   });
@@ -141,7 +141,7 @@ describe("Function: posture handler", () => {
     const result = await handler(scheduledEvent(), postureContext());
 
     // Assess: the role check after this test holds both calls to the role the stack builds for these settings.
-    expect(result.remediation).toBe(2);
+    expect(result).toMatchObject({ remediation: 2 });
     expect(iam.commandCalls(UpdateAccessKeyCommand).map((call) => call.args[0].input)).toEqual([
       { UserName: "ci-deployer", AccessKeyId: "AKIA6ON6E4XECIOLD0001", Status: "Inactive" },
       { UserName: "backup-agent", AccessKeyId: "AKIA6ON6E4XEBACKUP001", Status: "Inactive" },

@@ -5,5 +5,8 @@ export * from "./restoreOmittedPolicy.ts";
 export { AwsCallError, THROTTLE_RETRIES } from "./posture/awsCall.ts";
 export * from "./posture/readAccountSnapshot.ts";
 export * from "./posture/deactivateOldAccessKeys.ts";
+export * from "./organization/AccountAccessError.ts";
+export * from "./organization/accountHandle.ts";
+export * from "./organization/AuditRoleAccess.ts";
 export * from "./organization/readOrganizationInventory.ts";
 export * from "./organization/OrganizationsInventorySource.ts";

@@ -1,9 +1,11 @@
 import type { SnapshotProblem } from "@vigil/aws-iam";
 import type { ActionIndex, AnyPostureCheck, EffectiveConfig, Finding, RemediationAction } from "@vigil/core";
 import { formatDigest, type PostureDigest } from "@vigil/notify";
-import { DeliveryLeaseLostError, type PostureSyncResult } from "@vigil/store-dynamodb";
+import type { PostureSyncResult } from "@vigil/store-dynamodb";
+import { type DigestOutcome, settleDigestCoverage } from "./digestCoverage.ts";
 import type { AccountReader, KeyRemediator, NotificationOutbox, PostureFindings } from "./ports.ts";
-import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";
+import { remediateOldKeys } from "./remediateOldKeys.ts";
+import type { RemediationSettings } from "./remediationSettings.ts";
 import { runPostureOnce } from "./runPostureOnce.ts";
 import type { DeliveryReport, SnsDelivery } from "./SnsDelivery.ts";
 
@@ -38,7 +40,7 @@ export interface PostureRunRequest {
   owner: string;
 }
 
-export type DigestOutcome = { published: true; messageId: string } | { published: false; error: unknown };
+export type { DigestOutcome };
 
 export interface PostureRunReport {
   account: string;
@@ -61,9 +63,6 @@ export interface PostureRunReport {
   notifications: DeliveryReport;
   digest: DigestOutcome;
 }
-
-/** The posture check whose findings name users with old active keys: the remediation's targets. */
-const ROTATION_CHECK = "access-key-not-rotated";
 
 /**
  * One scheduled posture run of the function's own account: runPostureOnce (read the account, run
@@ -102,7 +101,7 @@ export class PostureRunner {
     const sync = once.sync as PostureSyncResult;
     const critical = sync.created.filter((finding) => finding.severity === "CRITICAL");
     const notifications = await delivery.deliverClaimed(critical, owner);
-    const remediation = await this.#remediate(sync, account, now);
+    const remediation = await remediateOldKeys({ sync, account, now, settings: this.#options.remediation, config, store, remediator: this.#options.remediator });
 
     const digest = formatDigest({
       account,
@@ -123,10 +122,7 @@ export class PostureRunner {
     } catch (error) {
       outcome = { published: false, error };
     }
-    for (const finding of covered) {
-      if (outcome.published) await this.#complete(finding.id, owner, outcome.messageId);
-      else await outbox.releaseDelivery(finding.id, "sns", { owner, error: outcome.error });
-    }
+    await settleDigestCoverage(outbox, covered, owner, outcome);
 
     return {
       account,
@@ -141,46 +137,5 @@ export class PostureRunner {
       notifications,
       digest: outcome,
     };
-  }
-
-  /** The digest notified the finding: it leaves the outbox, the digest's MessageId as its reference. */
-  async #complete(findingId: string, owner: string, messageId: string): Promise<void> {
-    try {
-      await this.#options.outbox.completeDelivery(findingId, "sns", { owner, reference: messageId });
-    } catch (error) {
-      // The lease ran out and the sweep took the finding: it publishes it on its own, which is no loss.
-      if (!(error instanceof DeliveryLeaseLostError)) throw error;
-    }
-  }
-
-  /**
-   * Deactivates (or, in a dry run, lists) the old active keys of the users the rotation check
-   * reported, except where the finding is suppressed (someone accepted it) or the user is ignored
-   * by any entry of the configuration. Each finding keeps what was done about its user.
-   */
-  async #remediate(sync: PostureSyncResult, account: string, now: Date): Promise<{ dryRun: boolean; actions: RemediationAction[] } | undefined> {
-    const settings = this.#options.remediation ?? REMEDIATION_OFF;
-    if (!settings.enabled) return undefined;
-    const { config, store, remediator } = this.#options;
-    // stillOpen leaves out suppressed findings; an age below the limit needs no ListAccessKeys.
-    const targets = [...sync.created, ...sync.reopened, ...sync.stillOpen].filter(
-      (finding) => finding.ruleId === ROTATION_CHECK && !(typeof finding.details?.ageDays === "number" && finding.details.ageDays < settings.olderThanDays),
-    );
-    if (targets.length === 0) return { dryRun: settings.dryRun, actions: [] };
-    const actions = await remediator.deactivateOldAccessKeys({
-      account,
-      userArns: [...new Set(targets.map((finding) => finding.resource))],
-      olderThanDays: settings.olderThanDays,
-      now,
-      dryRun: settings.dryRun,
-      // Never touched whatever rules the entry names: being ignored anywhere is a reason to leave a principal alone.
-      ignore: (arn) => config.ignore.some((entry) => entry.pattern.test(arn)),
-    });
-    for (const finding of targets) {
-      const keyId = finding.details?.accessKeyId;
-      const own = actions.filter((action) => action.arn === finding.resource && (keyId === undefined || action.accessKeyId === undefined || action.accessKeyId === keyId));
-      if (own.length > 0) await store.recordRemediation(finding.id, { at: now.toISOString(), dryRun: settings.dryRun, actions: own.map((action) => ({ ...action })) });
-    }
-    return { dryRun: settings.dryRun, actions };
   }
 }

@@ -1,5 +1,16 @@
 import type { Finding } from "@vigil/core";
-import { DIGEST_KIND, KIND_ATTRIBUTE, parseDigestMessage, parseFindingMessage, parseSnsEnvelope, type SlackWebhook, slackDigestMessage, slackMessage } from "@vigil/notify";
+import {
+  DIGEST_KIND,
+  KIND_ATTRIBUTE,
+  parseDigestMessage,
+  parseFindingMessage,
+  parseOrganizationDigestMessage,
+  parseSnsEnvelope,
+  type SlackWebhook,
+  slackDigestMessage,
+  slackMessage,
+  slackOrganizationDigestMessage,
+} from "@vigil/notify";
 import { DeliveryBusyError } from "./errors.ts";
 import type { NotificationOutbox } from "./ports.ts";
 
@@ -12,6 +23,7 @@ export interface SlackDeliveryOptions {
 
 export type SlackOutcome =
   | { kind: "finding"; finding: Finding; result: "posted" | "already-posted" | "not-stored" }
+  /** `account` is the organization's id for an organization's digest. */
   | { kind: "digest"; account: string; runAt: string; result: "posted" };
 
 /**
@@ -31,6 +43,12 @@ export class SlackDelivery {
   async deliver(body: string, owner: string): Promise<SlackOutcome> {
     const { outbox, webhook, leaseMs } = this.#options;
     const notification = parseSnsEnvelope(body);
+    // An organization's digest carries `organization` where an account's carries `account`.
+    if (notification.attributes[KIND_ATTRIBUTE] === DIGEST_KIND && notification.attributes.organization !== undefined) {
+      const digest = parseOrganizationDigestMessage(notification.message);
+      await webhook().post(slackOrganizationDigestMessage(digest));
+      return { kind: "digest", account: digest.organizationId, runAt: digest.runAt, result: "posted" };
+    }
     if (notification.attributes[KIND_ATTRIBUTE] === DIGEST_KIND) {
       const digest = parseDigestMessage(notification.message);
       await webhook().post(slackDigestMessage(digest));

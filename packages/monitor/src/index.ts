@@ -11,3 +11,6 @@ export * from "./runPostureOnce.ts";
 export * from "./PostureRunner.ts";
 export * from "./EventScan.ts";
 export type { ScanListener, ScanStats } from "./Scanner.ts";
+export * from "./organizationPorts.ts";
+export * from "./refreshInventory.ts";
+export * from "./OrganizationPostureRunner.ts";

@@ -1,4 +1,4 @@
-import { type ActionIndex, type AnyPostureCheck, type EffectiveConfig, type Finding, type SkippedCheck, postureChecks, runPostureChecks } from "@vigil/core";
+import { type AccountPlacement, type ActionIndex, type AnyPostureCheck, type EffectiveConfig, type Finding, type SkippedCheck, postureChecks, runPostureChecks } from "@vigil/core";
 import type { Lease, PostureSyncResult } from "@vigil/store-dynamodb";
 import type { AccountRead, AccountReader, PostureFindings } from "./ports.ts";
 
@@ -19,6 +19,8 @@ export interface PostureOnceOptions {
   checks?: readonly AnyPostureCheck[];
   /** The sns lease the new findings are born with, when the caller notifies them itself. */
   claimFor?: Lease;
+  /** In an organization, the account's name and OU path, which its findings carry. */
+  placement?: AccountPlacement;
 }
 
 export interface PostureOnceOutcome {
@@ -43,14 +45,16 @@ export async function runPostureOnce(options: PostureOnceOptions): Promise<Postu
   const read = await options.reader.read();
   const actions = read.snapshot.customerPolicies && options.loadActions ? options.loadActions() : undefined;
   const run = runPostureChecks(read.snapshot, { config, now, checks, ...(actions ? { actions } : {}) });
+  const { placement } = options;
+  const findings = placement ? run.findings.map((finding) => ({ ...finding, accountName: placement.accountName, ouPath: placement.ouPath })) : run.findings;
   const skippedIds = new Set(run.skipped.map((entry) => entry.checkId));
   const checksRun = checks.map((check) => check.meta.id).filter((id) => config.checks.get(id)?.enabled !== false && !skippedIds.has(id));
   const sync = await options.store?.syncPostureRun({
     account: read.snapshot.account,
     checkIds: checksRun,
-    findings: run.findings,
+    findings,
     now,
     ...(options.claimFor ? { claimFor: options.claimFor } : {}),
   });
-  return { read, findings: run.findings, skipped: run.skipped, checksRun, ...(sync ? { sync } : {}) };
+  return { read, findings, skipped: run.skipped, checksRun, ...(sync ? { sync } : {}) };
 }

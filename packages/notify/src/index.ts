@@ -17,3 +17,8 @@ export * from "./digestMessageSchema.ts";
 export * from "./digestPublishInput.ts";
 export * from "./subscriptionFilterPolicies.ts";
 export * from "./SnsDigestPublisher.ts";
+export * from "./organizationDigest.ts";
+export * from "./organizationDigestPublishInput.ts";
+export * from "./SnsOrganizationDigestPublisher.ts";
+export * from "./organizationDigestMessageSchema.ts";
+export * from "./slackOrganizationDigestMessage.ts";

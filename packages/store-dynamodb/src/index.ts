@@ -14,4 +14,5 @@ export { TRIAGE_ACTIONS, type HistoryAction, type HistoryEntry, type TriageActio
 export { TRANSITIONS, allowedActions, type TransitionRequest, type TransitionResult } from "./triage.ts";
 export { type AccountCount, MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
 export * from "./PostureLifecycle.ts";
+export * from "./PostureReadLog.ts";
 export * from "./OrganizationInventoryStore.ts";

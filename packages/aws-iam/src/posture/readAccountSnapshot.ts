@@ -130,7 +130,7 @@ function problemOf(part: SnapshotPart, error: unknown): SnapshotProblem {
 }
 
 /** The partition of a region's ARNs (AWS managed policies live at `arn:<partition>:iam::aws:policy/...`). */
-function partitionOf(region: string): string {
+export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   return "aws";

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { atLeast, catalogue, type Finding } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
-import { type AccountRead, runPostureOnce } from "@vigil/monitor";
+import { type AccountRead, DEFAULT_AUDIT_ROLE_NAME, runPostureOnce } from "@vigil/monitor";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
@@ -11,12 +11,14 @@ import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { describeProblems, describeSkipped } from "../posture/describeSkipped.ts";
 import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
-import { nowOption, regionOption } from "../posture/options.ts";
+import { concurrencyOption, nowOption, regionOption, roleNameOption } from "../posture/options.ts";
+import { organizationPosture } from "../posture/organizationPosture.ts";
 import { readLiveSnapshot } from "../posture/readLiveSnapshot.ts";
 import { readSnapshotFiles } from "../posture/readSnapshotFiles.ts";
 import { styleFor } from "../output/style.ts";
 
 export const POSTURE_USAGE = `Usage: vigil posture [--region REGION] [options]
+       vigil posture --organization [--role-name NAME] [--concurrency N] [--region REGION] [options]
        vigil posture --credential-report FILE [--password-policy FILE|none] [--account-summary FILE]
                      [--account ID] [--now TIME] [options]
 
@@ -27,6 +29,11 @@ with --credential-report it reads files downloaded with the AWS CLI instead:
   aws iam get-account-password-policy > policy.json
   aws iam get-account-summary > summary.json
 Checks whose input is missing are skipped and listed on stderr.
+With --organization it checks every ACTIVE account of your AWS Organization (run it with the
+management account's or a delegated administrator's credentials): your own account with your
+credentials, each other one through the role --role-name names, which must trust you (Vigil's
+VigilAudit trusts only the deployed posture function; OrganizationAccountAccessRole is a common
+choice from the management account). Accounts that cannot be read are listed with the reason.
 
 Options:
   --format table|json       output format (default: table)
@@ -42,6 +49,9 @@ Options:
   --account ID              with --credential-report: the account (default: the report's ARNs)
   --now TIME                with --credential-report: the instant ages are measured from (ISO 8601;
                             default: now), so a run over the same files is reproducible
+  --organization            check every account of the organization (see above)
+  --role-name NAME          with --organization: the role to assume in each account (default: ${DEFAULT_AUDIT_ROLE_NAME})
+  --concurrency N           with --organization: accounts read at once, 1 to 100 (default: 10)
 `;
 
 /** IAM is global; its CloudTrail events are recorded in us-east-1, so offline findings say that. */
@@ -66,6 +76,9 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
       "account-summary": { type: "string" },
       account: { type: "string" },
       now: { type: "string" },
+      organization: { type: "boolean", default: false },
+      "role-name": { type: "string" },
+      concurrency: { type: "string" },
     },
   });
   if (values.help) {
@@ -77,8 +90,21 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   const reportFile = values["credential-report"];
   const offlineOnly = (["password-policy", "account-summary", "account", "now"] as const).filter((option) => values[option] !== undefined);
   if (reportFile === undefined && offlineOnly.length > 0) throw new UsageError(`${offlineOnly.map((option) => `--${option}`).join(", ")} go${offlineOnly.length === 1 ? "es" : ""} with --credential-report`);
+  const organizationOnly = (["role-name", "concurrency"] as const).filter((option) => values[option] !== undefined);
+  if (!values.organization && organizationOnly.length > 0) throw new UsageError(`${organizationOnly.map((option) => `--${option}`).join(", ")} go${organizationOnly.length === 1 ? "es" : ""} with --organization`);
+  if (values.organization && reportFile !== undefined) throw new UsageError("--organization reads the accounts live; it does not go with --credential-report");
   const now = nowOption(values.now);
   const config = await loadConfig(values.config, catalogue);
+  if (values.organization) {
+    return organizationPosture(io, {
+      region,
+      roleName: roleNameOption(values["role-name"]),
+      concurrency: concurrencyOption(values.concurrency),
+      store: values.store,
+      config,
+      output: { format, minSeverity, failOn },
+    });
+  }
 
   const started = Date.now();
   let source: Source;

@@ -32,7 +32,8 @@ export async function readLiveSnapshot(region: string | undefined): Promise<Acco
   }
 }
 
-async function configuredRegion(client: CloudTrailClient): Promise<string> {
+/** The region the SDK's configuration names. @throws UsageError when none does. */
+export async function configuredRegion(client: CloudTrailClient): Promise<string> {
   try {
     return await client.config.region();
   } catch {
@@ -40,7 +41,8 @@ async function configuredRegion(client: CloudTrailClient): Promise<string> {
   }
 }
 
-async function callerAccount(sts: STSClient): Promise<string> {
+/** The account the caller's credentials belong to. @throws AccountReadError when STS cannot say. */
+export async function callerAccount(sts: STSClient): Promise<string> {
   let account: string | undefined;
   try {
     account = (await sts.send(new GetCallerIdentityCommand({}))).Account;
