@@ -7,7 +7,6 @@ import { AuditRoleAccess, accountHandle, deactivateOldAccessKeys, OrganizationsI
 import { catalogue, ConfigError, resolveConfig } from "@vigil/core";
 import { loadActionIndex } from "@vigil/iam-actions";
 import {
-  type InventoryCache,
   OrganizationPostureRunner,
   type OrganizationRunReport,
   type OrganizationSettings,
@@ -66,23 +65,13 @@ function stateTableName(): string {
   return env.STATE_TABLE_NAME;
 }
 
-/** The store answers whether its write was the newest; the run only needs it kept (an older inventory never replaces a newer one either way). */
-function inventoryCacheOf(store: OrganizationInventoryStore): InventoryCache {
-  return {
-    load: () => store.load(),
-    save: async (inventory) => {
-      await store.save(inventory);
-    },
-  };
-}
-
 function organizationRunnerFor(settings: OrganizationSettings, stateTable: string): OrganizationPostureRunner {
   const region = env.AWS_REGION;
   return new OrganizationPostureRunner({
     ...shared,
     organization: settings,
     source: new OrganizationsInventorySource({ organizations: tracer.captureAWSv3Client(new OrganizationsClient({})), now }),
-    inventoryCache: inventoryCacheOf(new OrganizationInventoryStore({ client, tableName: stateTable })),
+    inventoryCache: new OrganizationInventoryStore({ client, tableName: stateTable }),
     readLog: new PostureReadLog({ client, tableName: stateTable, now }),
     members: new AuditRoleAccess({
       sts: tracer.captureAWSv3Client(new STSClient({})),

@@ -82,7 +82,7 @@ async function timedRun(count: number, concurrency: number) {
   const runner = new OrganizationPostureRunner({
     organization: parseOrganizationSettings({ id: ORGANIZATION_ID, managementAccountId: MANAGEMENT_ACCOUNT_ID, postureConcurrency: concurrency }) as NonNullable<ReturnType<typeof parseOrganizationSettings>>,
     source: new OrganizationsInventorySource({ organizations: organizationsClient, now }),
-    inventoryCache: { load: async () => undefined, save: () => delay(latencyMs) },
+    inventoryCache: { load: async () => undefined, save: async () => (await delay(latencyMs), true) },
     readLog: { load: async () => ({}), record: () => delay(latencyMs) },
     members: new AuditRoleAccess({ sts: new STSClient({ region: REGION }), roleName: "VigilAudit", region: REGION }),
     region: REGION,

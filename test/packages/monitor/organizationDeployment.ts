@@ -51,7 +51,7 @@ export async function deployOrganization(dynalite: RunningDynalite, organization
   const runner = new OrganizationPostureRunner({
     organization: parseOrganizationSettings({ id: ORGANIZATION_ID, managementAccountId: MANAGEMENT_ACCOUNT_ID, postureConcurrency: options.concurrency ?? 10 }) as NonNullable<ReturnType<typeof parseOrganizationSettings>>,
     source: new OrganizationsInventorySource({ organizations: organizationsClient, now, sleep: noWait }),
-    inventoryCache: { load: () => inventoryStore.load(), save: async (inventory) => void (await inventoryStore.save(inventory)) },
+    inventoryCache: inventoryStore,
     readLog: new PostureReadLog({ client: dynalite.client, tableName: stateTable, now }),
     members: new AuditRoleAccess({ sts: new STSClient({ region: REGION }), roleName: "VigilAudit", region: REGION, sleep: noWait, now: () => clock.now.getTime() }),
     region: REGION,
