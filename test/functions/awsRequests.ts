@@ -20,7 +20,10 @@ export type FunctionRole =
   | { fn: "notifySlack" | "retryNotifications" | "api" }
   /** `organization` in organization mode: the role then also reads the organization's tree. */
   | { fn: "evaluate"; organization?: OrganizationSettings }
-  | { fn: "posture"; remediation: RemediationSettings };
+  /** `organization` in organization mode: the role then also reads the organization and assumes the audit roles. */
+  | { fn: "posture"; remediation: RemediationSettings; organization?: OrganizationSettings }
+  /** The spoke's audit role in a member account, whose credentials the posture function reads that account with. */
+  | { fn: "audit"; account: string; remediation: RemediationSettings };
 
 export interface AwsRequest {
   /** The function that sent it, as the stack builds its role. */
@@ -71,11 +74,33 @@ function wrapClients(): void {
     if (send[WRAPPED]) continue;
     const recording = function (this: unknown, command: Command, ...rest: unknown[]) {
       const role = running.getStore();
+      if (role?.fn === "posture" && role.organization && (service === "iam" || service === "cloudtrail")) {
+        // In organization mode the posture function reads member accounts with their audit role's
+        // credentials: those requests are held to that role, not the function's.
+        const client = this as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+        return client.config
+          .credentials()
+          .then((identity) => identity.accessKeyId, () => "")
+          .then((accessKeyId) => {
+            const member = auditAccountOf(accessKeyId);
+            const as: FunctionRole = member ? { fn: "audit", account: member, remediation: role.remediation } : role;
+            requests.push({ role: as, ...authorization(service, command, as) });
+            return send.call(this, command, ...rest);
+          });
+      }
       if (role) requests.push({ role, ...authorization(service, command, role) });
       return send.call(this, command, ...rest);
     };
     prototype.send = Object.assign(recording, { [WRAPPED]: true as const });
   }
+}
+
+/**
+ * The member account whose audit role issued these credentials: the simulated organization's STS
+ * (test/packages/monitor/simulatedAccounts.ts) hands out access key ids `ASIA<account>AUDT`.
+ */
+function auditAccountOf(accessKeyId: string): string | undefined {
+  return /^ASIA(\d{12})AUDT$/.exec(accessKeyId)?.[1];
 }
 
 interface Command {
@@ -110,7 +135,8 @@ function authorization(service: (typeof CLIENTS)[number][0], command: Command, r
     case "secretsmanager":
       return { action: `secretsmanager:${name}`, resources: [input.SecretId] };
     case "iam": {
-      const iam = (resource: string) => `arn:aws:iam::${ACCOUNT}:${resource}`;
+      const account = role.fn === "audit" ? role.account : ACCOUNT;
+      const iam = (resource: string) => `arn:aws:iam::${account}:${resource}`;
       if (input.PolicyArn) return { action: `iam:${name}`, resources: [input.PolicyArn] };
       if (input.RoleName) return { action: `iam:${name}`, resources: [iam(`role/${input.RoleName}`)] };
       if (input.GroupName) return { action: `iam:${name}`, resources: [iam(`group/${input.GroupName}`)] };
@@ -123,11 +149,12 @@ function authorization(service: (typeof CLIENTS)[number][0], command: Command, r
       return { action: `cloudtrail:${name}`, resources: [trail.startsWith("arn:") ? trail : arn("cloudtrail", `trail/${trail}`)] };
     }
     case "sts":
-      return { action: `sts:${name}`, resources: ["*"] };
+      // AssumeRole is authorized on the role it assumes; GetCallerIdentity on nothing.
+      return { action: `sts:${name}`, resources: [input.RoleArn ?? "*"] };
     case "organizations": {
       // A parent's ARN names the management account and the organization (Organizations' resource types "root" and "ou").
       const parent: string | undefined = input.ParentId;
-      const organization = role.fn === "evaluate" ? role.organization : undefined;
+      const organization = role.fn === "evaluate" || role.fn === "posture" ? role.organization : undefined;
       if (!parent || !organization) return { action: `organizations:${name}`, resources: ["*"] };
       const type = parent.startsWith("r-") ? "root" : "ou";
       return { action: `organizations:${name}`, resources: [`arn:aws:organizations::${organization.managementAccountId}:${type}/${organization.id}/${parent}`] };

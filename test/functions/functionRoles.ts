@@ -7,7 +7,7 @@ import { Topic } from "aws-cdk-lib/aws-sns";
 import { apiStatements } from "../../stacks/monitor/apiFunction.ts";
 import { evaluateStatements } from "../../stacks/monitor/evaluateFunction.ts";
 import { notifySlackStatements } from "../../stacks/monitor/notifySlackFunction.ts";
-import { postureStatements } from "../../stacks/monitor/postureFunction.ts";
+import { accountReadStatements, postureStatements } from "../../stacks/monitor/postureFunction.ts";
 import { retryStatements } from "../../stacks/monitor/retryNotificationsFunction.ts";
 import { afterEach, expect } from "vitest";
 import { type AwsRequest, type FunctionRole, recordAwsRequests } from "./awsRequests.ts";
@@ -35,7 +35,8 @@ interface StatementJson {
 const built = new Map<string, StatementJson[]>();
 
 function build(role: FunctionRole): StatementJson[] {
-  const stack = new Stack(new App(), "Roles", { env: { account: ACCOUNT, region: REGION } });
+  // The audit role's statements are scoped to its own account, as the spoke builds them there.
+  const stack = new Stack(new App(), "Roles", { env: { account: role.fn === "audit" ? role.account : ACCOUNT, region: REGION } });
   const table = (name: string) => Table.fromTableArn(stack, name, `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${name}`);
   const findingsTable = table("FindingsTable");
   const topic = Topic.fromTopicArn(stack, "Topic", TOPIC_ARN);
@@ -51,7 +52,9 @@ function build(role: FunctionRole): StatementJson[] {
       case "api":
         return apiStatements(findingsTable, Secret.fromSecretCompleteArn(stack, "CursorSecret", CURSOR_SECRET_ARN) as Secret);
       case "posture":
-        return postureStatements(stack, { findingsTable, topic, topicKey }, role.remediation);
+        return postureStatements(stack, { findingsTable, topic, topicKey }, role.remediation, role.organization && { settings: role.organization, stateTable: table("StateTable") });
+      case "audit":
+        return accountReadStatements(stack, role.remediation);
     }
   })();
   // An ARN from formatArn holds the partition as a token: resolved in the stack, then made a string.

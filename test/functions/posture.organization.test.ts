@@ -2,20 +2,24 @@ import { randomUUID } from "node:crypto";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { AssumeRoleCommand } from "@aws-sdk/client-sts";
+import { REMEDIATION_OFF } from "@vigil/monitor";
 import type { OrganizationDigestMessage } from "@vigil/notify";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { MANAGEMENT_ACCOUNT_ID, mockOrganizations, ORGANIZATION_ID, simulatedOrganization } from "../helpers/organization.ts";
 import { type SimulatedAccountState, simulateAccounts } from "../packages/monitor/simulatedAccounts.ts";
 import { ACCOUNT, lambdaContext, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
+import { asFunction } from "./awsRequests.ts";
+import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 import { captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
 
 type PostureModule = typeof import("../../functions/posture.ts");
 
 /**
- * The posture function in organization mode. Its requests are not held to its role here: the role
- * check (functionRoles.ts) knows the single-account role only, and would count the member accounts'
- * reads, made with their audit role's credentials, as the function's own.
+ * The posture function in organization mode. Its requests are held to the roles the stacks build:
+ * its own account's reads, the organization's tree, the inventory and the AssumeRole calls to the
+ * function's role in organization mode, and each member account's reads (made with that account's
+ * audit role credentials) to the spoke's audit role in that account.
  */
 const organization = simulatedOrganization(40);
 // The function's own account is the security account, in the Security OU.
@@ -25,7 +29,9 @@ const states = new Map<string, SimulatedAccountState>();
 const simulated = simulateAccounts({ homeAccount: ACCOUNT, stateOf: (account) => states.get(account) });
 const sns = mockClient(SNSClient);
 const RUN_AT = new Date("2026-12-05T06:00:00.000Z");
-const ORGANIZATION = JSON.stringify({ id: ORGANIZATION_ID, managementAccountId: MANAGEMENT_ACCOUNT_ID, auditRoleName: "VigilAudit", postureConcurrency: 5 });
+const SETTINGS = { id: ORGANIZATION_ID, managementAccountId: MANAGEMENT_ACCOUNT_ID, auditRoleName: "VigilAudit", postureConcurrency: 5 };
+const ORGANIZATION = JSON.stringify(SETTINGS);
+holdHandlersToTheirRoles();
 
 const scheduledEvent = () => ({
   version: "0",
@@ -69,7 +75,8 @@ async function posture(deployment: Deployment, overrides: Record<string, string 
   const environment = { FINDINGS_TABLE_NAME: deployment.findingsTable, TOPIC_ARN, VIGIL_CONFIG: "{}", RETENTION_DAYS: "90", ORGANIZATION, STATE_TABLE_NAME: deployment.stateTable, ...overrides };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   vi.resetModules();
-  return (await import("../../functions/posture.ts")).handler;
+  const { handler } = await import("../../functions/posture.ts");
+  return asFunction({ fn: "posture", remediation: REMEDIATION_OFF, organization: SETTINGS }, handler);
 }
 
 describe("Function: posture handler, organization mode", () => {
