@@ -12,13 +12,21 @@ export interface Email {
 export const SUBJECT_MAX = 99;
 const ACCOUNT_MAX = 24;
 
-/** `[Vigil HIGH] Root user signed in to the console (111122223333)`, the title cut to fit. */
+/**
+ * `[Vigil HIGH] Root user signed in to the console (111122223333)`, the title cut to fit; in
+ * organization mode the account's name, which a reader of a thousand accounts' alerts knows it by.
+ */
 function subject(finding: Finding): string {
   const prefix = `[Vigil ${finding.severity}] `;
-  const account = toAscii(singleLine(finding.account));
+  const account = toAscii(singleLine(finding.accountName || finding.account));
   const suffix = account ? ` (${clip(account, ACCOUNT_MAX)})` : "";
   const title = toAscii(singleLine(finding.title)) || finding.ruleId;
   return `${prefix}${clip(title, SUBJECT_MAX - prefix.length - suffix.length)}${suffix}`;
+}
+
+/** `111122223333 (workload-prod)` in organization mode, the id alone otherwise. */
+export function accountLabel(finding: Pick<Finding, "account" | "accountName">): string {
+  return finding.accountName ? `${finding.account} (${finding.accountName})` : finding.account;
 }
 
 /** `Label:     value`, the value on one line. */
@@ -46,7 +54,8 @@ export function formatEmail(finding: Finding): Email {
     line("Who", finding.principal),
     ...(finding.sourceIPAddress ? [line("Source IP", finding.sourceIPAddress)] : []),
     line("What", finding.resource),
-    line("Where", `account ${finding.account}, region ${finding.region}`),
+    line("Where", `account ${accountLabel(finding)}, region ${finding.region}`),
+    ...(finding.ouPath ? [line("OU path", finding.ouPath)] : []),
     line("When", finding.eventTime || `not recorded (detected ${finding.detectedAt})`),
     ...(finding.eventId ? [line("Event", `${finding.eventName} (${finding.eventSource}), event id ${finding.eventId}`)] : []),
     ...(eventIds.length > 1 ? [line("Events", eventIds.join(", "))] : []),

@@ -1,3 +1,4 @@
+import { accountLabel } from "./email.ts";
 import { type Finding, formatReference, type Severity } from "@vigil/core";
 import { consoleLink } from "./consoleUrl.ts";
 import { escapeClipped, escapeMrkdwn } from "./mrkdwn.ts";
@@ -45,7 +46,7 @@ export function slackMessage(finding: Finding): SlackPayload {
   const fields = [
     field("Principal", finding.principal),
     field("Resource", finding.resource),
-    field("Account / region", `${finding.account} / ${finding.region}`),
+    field("Account / region", `${accountLabel(finding)} / ${finding.region}`),
     field("Time", finding.eventTime || `not recorded (detected ${finding.detectedAt})`),
     ...(finding.sourceIPAddress ? [field("Source IP", finding.sourceIPAddress)] : []),
     ...(finding.eventName ? [field("Event", `${finding.eventName} (${finding.eventSource})`)] : []),

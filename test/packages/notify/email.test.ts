@@ -17,6 +17,19 @@ describe("Function: formatEmail", () => {
       expect(subject).toBe(`[Vigil ${finding.severity}] Root user signed in to the console (111122223333)`);
     });
 
+    it("names a member account of the organization by its name, and gives its id and OU path in the body", async () => {
+      // Prepare
+      const finding = { ...(await rootLogin()), account: "444455556666", accountName: "workload-prod", ouPath: "o-a1b2c3d4e5/r-ab12/ou-ab12-workload/" };
+
+      // Act
+      const { subject, text } = formatEmail(finding);
+
+      // Assess
+      expect(subject).toBe(`[Vigil ${finding.severity}] Root user signed in to the console (workload-prod)`);
+      expect(text).toContain("Where:      account 444455556666 (workload-prod), region us-east-1\n");
+      expect(text).toContain("OU path:    o-a1b2c3d4e5/r-ab12/ou-ab12-workload/\n");
+    });
+
     it("cuts a long title at a word, keeping the severity and the account", () => {
       // Prepare
       const title = "Policy allows every action on every resource through a chain of role assumptions across several accounts";

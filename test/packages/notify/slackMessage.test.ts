@@ -52,6 +52,11 @@ describe("Function: slackMessage", () => {
     expect(payload.text).toBe(`HIGH: ${finding.title}. ${finding.summary}`);
   });
 
+  it("names a member account of the organization beside its id", async () => {
+    const finding = { ...(await rootLogin()), account: "444455556666", accountName: "workload-prod" };
+    expect(fieldsOf(slackMessage(finding))).toContain(`*Account / region*\n444455556666 (workload-prod) / ${finding.region}`);
+  });
+
   it("escapes hostile strings so they cannot mention a channel, a user or fake a link", () => {
     // Act
     const payload = slackMessage(hostileFinding());
