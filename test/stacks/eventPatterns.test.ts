@@ -133,7 +133,7 @@ describe("deriveEventPatterns", () => {
     expect(deliveredBy(patterns, federation).map((derived) => derived.id)).toEqual(["sts-iamuser"]);
   });
 
-  it("asks for read-only management events exactly where a pattern can match one: the root pattern and the denied-call pattern", () => {
+  it("asks for read-only management events exactly where a pattern can match one: root, denied calls, key checks and sign-in tokens", () => {
     for (const derived of patterns) {
       const names = derived.pattern.detail.eventName;
       const canMatchReads = names === undefined || names.some(readOnlyForEventBridge);
@@ -148,6 +148,11 @@ describe("deriveEventPatterns", () => {
     // A read-only denial, the bulk of an enumeration attempt, would otherwise never arrive.
     const deniedList = onTheBus({ eventSource: "s3.amazonaws.com", eventName: "ListBuckets", userIdentity: { type: "IAMUser" }, errorCode: "AccessDenied" });
     expect(deliveredBy(patterns, deniedList)).toEqual(denied);
+    // A scanner's key check is a read-only GetCallerIdentity; GetSigninToken is named like a read.
+    const keyCheck = onTheBus({ eventSource: "sts.amazonaws.com", eventName: "GetCallerIdentity", userIdentity: { type: "IAMUser" } });
+    expect(deliveredBy(patterns, keyCheck).map((derived) => [derived.id, derived.state])).toEqual([["sts-reads", ALL_MANAGEMENT_EVENTS]]);
+    const signinToken = onTheBus({ eventSource: "signin.amazonaws.com", eventName: "GetSigninToken", userIdentity: { type: "FederatedUser" }, eventType: "AwsConsoleSignIn" });
+    expect(deliveredBy(patterns, signinToken).map((derived) => [derived.id, derived.state])).toEqual([["signin-reads", ALL_MANAGEMENT_EVENTS]]);
   });
 
   it("merges the selectors of one source into one pattern, each within EventBridge's size limit", () => {
@@ -179,7 +184,8 @@ describe("deriveEventPatterns", () => {
   });
 
   it("routes only the rules a stage leaves enabled", () => {
-    const config = parseStageConfig({ rules: { "root-activity": { enabled: false }, "unauthorized-api-calls": { enabled: false } } }, "dev", catalogue);
+    const readers = ["root-activity", "unauthorized-api-calls", "leaked-key-validation", "console-session-from-access-keys"];
+    const config = parseStageConfig({ rules: Object.fromEntries(readers.map((id) => [id, { enabled: false }])) }, "dev", catalogue);
     const enabled = patternsFor(config);
     expect(enabled.some((derived) => derived.state === ALL_MANAGEMENT_EVENTS)).toBe(false);
     // The root's console sign-in still arrives, through the sign-in pattern.

@@ -10,3 +10,4 @@ export * from "./principalConditions.ts";
 export * from "./analyseTrust.ts";
 export * from "./policyChange.ts";
 export * from "./omittedPolicy.ts";
+export * from "./oidcTrust.ts";

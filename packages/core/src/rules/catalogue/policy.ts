@@ -5,6 +5,7 @@ import { policyNotActionAllow } from "./policy-notaction-allow.ts";
 import { policyPrivilegeEscalation } from "./policy-privilege-escalation.ts";
 import { policyWildcardAction } from "./policy-wildcard-action.ts";
 import { trustPolicyExternalAccount } from "./trust-policy-external-account.ts";
+import { trustPolicyOidcUnrestricted } from "./trust-policy-oidc-unrestricted.ts";
 import { trustPolicyPublic } from "./trust-policy-public.ts";
 
 /** Rules that read policy documents (permission and trust policies). */
@@ -15,5 +16,6 @@ export const policyRules: readonly AnyRule[] = [
   policyPrivilegeEscalation,
   trustPolicyPublic,
   trustPolicyExternalAccount,
+  trustPolicyOidcUnrestricted,
   policyDocumentOmitted,
 ];
