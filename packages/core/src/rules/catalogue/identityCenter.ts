@@ -1,7 +1,9 @@
 import type { AnyRule } from "../Rule.ts";
+import { ssoAccountAssignmentCreated } from "./sso-account-assignment-created.ts";
 import { ssoPermissionSetChanged } from "./sso-permission-set-changed.ts";
 
 /** Access granted outside IAM's own calls: Identity Center's identity source, permission sets and assignments, and Roles Anywhere. */
 export const identityCenterRules: readonly AnyRule[] = [
   ssoPermissionSetChanged,
+  ssoAccountAssignmentCreated,
 ];
