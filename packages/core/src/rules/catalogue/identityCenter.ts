@@ -1,9 +1,11 @@
 import type { AnyRule } from "../Rule.ts";
 import { ssoAccountAssignmentCreated } from "./sso-account-assignment-created.ts";
+import { ssoIdentitySourceChanged } from "./sso-identity-source-changed.ts";
 import { ssoPermissionSetChanged } from "./sso-permission-set-changed.ts";
 
 /** Access granted outside IAM's own calls: Identity Center's identity source, permission sets and assignments, and Roles Anywhere. */
 export const identityCenterRules: readonly AnyRule[] = [
+  ssoIdentitySourceChanged,
   ssoPermissionSetChanged,
   ssoAccountAssignmentCreated,
 ];
