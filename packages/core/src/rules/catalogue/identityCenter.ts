@@ -1,4 +1,5 @@
 import type { AnyRule } from "../Rule.ts";
+import { rolesAnywhereTrustAnchorChanged } from "./roles-anywhere-trust-anchor-changed.ts";
 import { ssoAccountAssignmentCreated } from "./sso-account-assignment-created.ts";
 import { ssoIdentitySourceChanged } from "./sso-identity-source-changed.ts";
 import { ssoPermissionSetChanged } from "./sso-permission-set-changed.ts";
@@ -8,4 +9,5 @@ export const identityCenterRules: readonly AnyRule[] = [
   ssoIdentitySourceChanged,
   ssoPermissionSetChanged,
   ssoAccountAssignmentCreated,
+  rolesAnywhereTrustAnchorChanged,
 ];
