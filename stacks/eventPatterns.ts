@@ -26,6 +26,11 @@ const SERVICES: Readonly<Record<string, { source: string; detailType: string }>>
   "signin.amazonaws.com": { source: "aws.signin", detailType: DETAIL_TYPES.signIn },
   "cloudtrail.amazonaws.com": { source: "aws.cloudtrail", detailType: DETAIL_TYPES.apiCall },
   "organizations.amazonaws.com": { source: "aws.organizations", detailType: DETAIL_TYPES.apiCall },
+  // EventBridge names a CloudTrail service's events `aws.` + the event source's prefix (its events
+  // reference lists e.g. aws.sso-oauth for sso-oauth.amazonaws.com), all as API calls.
+  "sso.amazonaws.com": { source: "aws.sso", detailType: DETAIL_TYPES.apiCall },
+  "sso-directory.amazonaws.com": { source: "aws.sso-directory", detailType: DETAIL_TYPES.apiCall },
+  "rolesanywhere.amazonaws.com": { source: "aws.rolesanywhere", detailType: DETAIL_TYPES.apiCall },
 };
 
 /** A selector with no event source can match any CloudTrail event a principal causes. */

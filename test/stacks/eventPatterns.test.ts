@@ -57,6 +57,9 @@ const SERVICE_DETAIL_TYPE: Record<string, string> = {
   "sts.amazonaws.com": "AWS API Call via CloudTrail",
   "cloudtrail.amazonaws.com": "AWS API Call via CloudTrail",
   "organizations.amazonaws.com": "AWS API Call via CloudTrail",
+  "sso.amazonaws.com": "AWS API Call via CloudTrail",
+  "sso-directory.amazonaws.com": "AWS API Call via CloudTrail",
+  "rolesanywhere.amazonaws.com": "AWS API Call via CloudTrail",
   "signin.amazonaws.com": "AWS Console Sign In via CloudTrail",
 };
 

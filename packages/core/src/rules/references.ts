@@ -46,6 +46,7 @@ export const ATTACK = {
   applicationAccessToken: attack("T1550.001", "Use Alternate Authentication Material: Application Access Token"),
   cloudInfrastructureDiscovery: attack("T1580", "Cloud Infrastructure Discovery"),
   modifyAuthenticationProcess: attack("T1556", "Modify Authentication Process"),
+  hybridIdentity: attack("T1556.007", "Modify Authentication Process: Hybrid Identity"),
   unsecuredCredentials: attack("T1552", "Unsecured Credentials"),
   tenantPolicyModification: attack("T1484", "Domain or Tenant Policy Modification"),
   modifyCloudResourceHierarchy: attack("T1666", "Modify Cloud Resource Hierarchy"),
