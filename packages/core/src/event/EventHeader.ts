@@ -5,6 +5,11 @@
 export interface EventHeader {
   eventSource: string;
   eventName: string;
-  userIdentity: { type: string };
+  /** Absent type: an AWS service event; absent identity: an Insights event. */
+  userIdentity?: { type?: string | undefined } | undefined;
   errorCode?: string | undefined;
+  eventType?: string | undefined;
 }
+
+/** CloudTrail Insights records: a statistic about a burst of calls, not a call (see selectorIndex). */
+export const INSIGHT_EVENT_TYPE = "AwsCloudTrailInsight";
