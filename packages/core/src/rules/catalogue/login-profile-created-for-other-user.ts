@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -16,10 +17,13 @@ export const loginProfileCreatedForOtherUser = defineRule({
   },
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["CreateLoginProfile", "UpdateLoginProfile"] }],
   evaluate(event) {
-    const userName = requestString(event, "userName");
-    // Without a user name the call acts on the caller. A role session is another principal even when
-    // its session name matches the user: callers choose session names, so it would be a free pass.
-    if (!succeeded(event) || !userName || userName === callerUserName(event)) return undefined;
+    if (!succeeded(event)) return undefined;
+    // Without a user name the call acts on the caller, which only an IAM user can be: for anyone else a
+    // record without it is a request CloudTrail did not show. A role session is another principal even
+    // when its session name matches the user: callers choose session names, so it would be a free pass.
+    const caller = callerUserName(event);
+    const userName = requestString(event, "userName") ?? (caller ? undefined : need(event, "requestParameters.userName", "whose console password was set"));
+    if (!userName || userName === caller) return undefined;
     const verb = event.eventName === "CreateLoginProfile" ? "created a console password" : "changed the console password";
     const resetRequired = event.requestParameters?.passwordResetRequired;
     return {
