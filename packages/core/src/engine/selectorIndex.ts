@@ -1,4 +1,4 @@
-import { type EventHeader, INSIGHT_EVENT_TYPE } from "../event/EventHeader.ts";
+import { type EventHeader, INSIGHT_EVENT_TYPE, NETWORK_ACTIVITY_CATEGORY } from "../event/EventHeader.ts";
 import type { AnyRule, EventSelector } from "../rules/Rule.ts";
 
 /**
@@ -30,9 +30,10 @@ export class SelectorIndex {
   /** Rules whose selectors match, each once, in catalogue order of first match. */
   candidates(event: EventHeader): AnyRule[] {
     const found: AnyRule[] = [];
-    // An Insight counts calls (say, a burst of CreateAccessKey) but is none of them: a rule that
-    // selects the call would read its absent request as a call it cannot judge.
-    if (event.eventType === INSIGHT_EVENT_TYPE) return found;
+    // An Insight counts calls (say, a burst of CreateAccessKey) but is none of them, and a network
+    // activity record repeats, without its request, a call whose own event the rules judge: either
+    // would be read as a call the rule cannot judge, or reported twice.
+    if (event.eventType === INSIGHT_EVENT_TYPE || event.eventCategory === NETWORK_ACTIVITY_CATEGORY) return found;
     for (const entry of this.#byName.get(`${event.eventSource}\0${event.eventName}`) ?? []) {
       if (matchesSelector(event, entry.selector) && !found.includes(entry.rule)) found.push(entry.rule);
     }

@@ -9,7 +9,11 @@ export interface EventHeader {
   userIdentity?: { type?: string | undefined } | undefined;
   errorCode?: string | undefined;
   eventType?: string | undefined;
+  eventCategory?: string | undefined;
 }
 
 /** CloudTrail Insights records: a statistic about a burst of calls, not a call (see selectorIndex). */
 export const INSIGHT_EVENT_TYPE = "AwsCloudTrailInsight";
+
+/** Network activity records: a call seen at a VPC endpoint, which its management or data event records in full. */
+export const NETWORK_ACTIVITY_CATEGORY = "NetworkActivity";
