@@ -63,3 +63,10 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
+
+/** The request parameters, for a rule that judges them as a whole; throws MissingFieldError when CloudTrail left them out. */
+export function needRequest(event: CloudTrailEvent, cannotTell: string): Record<string, unknown> {
+  const params = event.requestParameters;
+  if (params) return params;
+  throw new MissingFieldError([{ field: "requestParameters", found: params === null ? "null" : "absent" }], cannotTell);
+}

@@ -1,5 +1,5 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
-import { need } from "../../event/needField.ts";
+import { need, needRequest } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, responseString, succeeded } from "../../event/principal.ts";
 import { atLeast, type Severity } from "../../findings/Severity.ts";
 import { ATTACK, CIS } from "../references.ts";
@@ -124,6 +124,7 @@ export const cloudTrailTampering = defineRule({
     const caller = principalArn(event);
     const stops = event.eventName === "StopLogging" || event.eventName === "DeleteTrail";
     // A change that keeps coverage is quiet whatever the trail is called, so the name is needed only to report.
+    if (!stops) needRequest(event, "what the trail records now");
     const reductions = stops ? [] : event.eventName === "UpdateTrail" ? updateTrailReductions(event) : selectorReductions(event);
     if (!stops && reductions.length === 0) return undefined;
     const trail = trailArn(event);
