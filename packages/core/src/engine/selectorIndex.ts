@@ -1,4 +1,4 @@
-import { type EventHeader, INSIGHT_EVENT_TYPE, NETWORK_ACTIVITY_CATEGORY } from "../event/EventHeader.ts";
+import { type EventHeader, isInsight, NETWORK_ACTIVITY_CATEGORY } from "../event/EventHeader.ts";
 import type { AnyRule, EventSelector } from "../rules/Rule.ts";
 
 /**
@@ -33,7 +33,7 @@ export class SelectorIndex {
     // An Insight counts calls (say, a burst of CreateAccessKey) but is none of them, and a network
     // activity record repeats, without its request, a call whose own event the rules judge: either
     // would be read as a call the rule cannot judge, or reported twice.
-    if (event.eventType === INSIGHT_EVENT_TYPE || event.eventCategory === NETWORK_ACTIVITY_CATEGORY) return found;
+    if (isInsight(event) || event.eventCategory === NETWORK_ACTIVITY_CATEGORY) return found;
     for (const entry of this.#byName.get(`${event.eventSource}\0${event.eventName}`) ?? []) {
       if (matchesSelector(event, entry.selector) && !found.includes(entry.rule)) found.push(entry.rule);
     }

@@ -12,8 +12,18 @@ export interface EventHeader {
   eventCategory?: string | undefined;
 }
 
-/** CloudTrail Insights records: a statistic about a burst of calls, not a call (see selectorIndex). */
-export const INSIGHT_EVENT_TYPE = "AwsCloudTrailInsight";
+/**
+ * CloudTrail Insights records: a statistic about a burst of calls, not a call (see selectorIndex).
+ * Trails mark them with eventType, event data stores also with eventCategory, and only they carry
+ * insightDetails; any one of the three will do.
+ */
+export function isInsight(record: { eventType?: unknown; eventCategory?: unknown; insightDetails?: unknown }): boolean {
+  return (
+    record.eventType === "AwsCloudTrailInsight" ||
+    record.eventCategory === "Insight" ||
+    (typeof record.insightDetails === "object" && record.insightDetails !== null)
+  );
+}
 
 /** Network activity records: a call seen at a VPC endpoint, which its management or data event records in full. */
 export const NETWORK_ACTIVITY_CATEGORY = "NetworkActivity";

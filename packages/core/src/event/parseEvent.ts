@@ -1,6 +1,6 @@
 import { InvalidInputError } from "../errors.ts";
 import { type CloudTrailEvent, cloudTrailEventSchema } from "./CloudTrailEvent.ts";
-import { type EventHeader, INSIGHT_EVENT_TYPE } from "./EventHeader.ts";
+import { type EventHeader, isInsight } from "./EventHeader.ts";
 
 /** Validates one CloudTrail record; the error names the first bad field. */
 export function parseEvent(value: unknown, source?: string): CloudTrailEvent {
@@ -21,7 +21,7 @@ function liftInsight(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
   const details = record.insightDetails as Record<string, unknown> | null | undefined;
-  if (record.eventType !== INSIGHT_EVENT_TYPE || typeof details !== "object" || details === null) return value;
+  if (!isInsight(record) || typeof details !== "object" || details === null) return value;
   return { eventSource: details.eventSource, eventName: details.eventName, ...record };
 }
 
