@@ -67,7 +67,7 @@ describe("CLI: vigil scan", () => {
 
   it("reads JSON lines, reports a malformed line and a malformed record with their location, and keeps the rest", async () => {
     const file = join(dir, "events.jsonl");
-    const bad = { ...(records(CREATE_USER)[0] as object), eventID: "bad-record", userIdentity: { arn: "x" } };
+    const bad = { ...(records(CREATE_USER)[0] as object), eventID: "bad-record", userIdentity: "x" };
     writeFileSync(
       file,
       [JSON.stringify(records(ROOT_LOGIN)[0]), "{this is not json", JSON.stringify(bad), readFileSync(ROOT_LOGIN_EB, "utf8").replace(/\n\s*/g, "")].join("\n"),
@@ -75,7 +75,7 @@ describe("CLI: vigil scan", () => {
     const result = await runCli(["scan", file, "--format", "json", "--store", "memory"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`${file}: line 2: invalid JSON`);
-    expect(result.stderr).toContain(`${file}: line 3: invalid record: userIdentity.type: required field is missing`);
+    expect(result.stderr).toContain(`${file}: line 3: invalid record: userIdentity: Invalid input: expected object, received string`);
     expect(result.stderr).toMatch(/Scanned 1 file, 3 events \(2 skipped\)/);
     const severities = (JSON.parse(result.stdout) as Finding[]).filter((f) => f.ruleId === "root-console-login").map((f) => f.severity);
     expect(severities.sort()).toEqual(["CRITICAL", "HIGH"]);

@@ -17,6 +17,14 @@ function thrown(body: string): InvalidMessageError {
 }
 
 describe("Function: readEventMessage", () => {
+  it("reads an AWS service event, whose identity carries no type, instead of sending it to the dead-letter queue", () => {
+    const record = cloudTrailRecord("records/aws-service-event-secretsmanager.json");
+
+    const event = readEventMessage(JSON.stringify(eventBridgeEvent(record)));
+
+    expect(event).toMatchObject({ eventName: "StartSecretVersionDelete", userIdentity: { invokedBy: "secretsmanager.amazonaws.com" } });
+  });
+
   it("returns the CloudTrail record of an EventBridge event", () => {
     // Prepare
     const body = JSON.stringify(eventBridgeEvent(RECORD));
@@ -58,7 +66,7 @@ describe("Function: readEventMessage", () => {
   it.each([
     ["eventID", (record: Record<string, unknown>) => delete record.eventID, "$.detail: eventID: required field is missing"],
     ["eventSource", (record: Record<string, unknown>) => (record.eventSource = 42), /^\$\.detail: eventSource: /],
-    ["userIdentity.type", (record: Record<string, unknown>) => delete (record.userIdentity as Record<string, unknown>).type, /^\$\.detail: userIdentity\.type: /],
+    ["userIdentity.type", (record: Record<string, unknown>) => ((record.userIdentity as Record<string, unknown>).type = ["IAMUser"]), /^\$\.detail: userIdentity\.type: /],
   ])("names the record field %s when it is missing or malformed", (_field, spoil, message) => {
     // Prepare
     const record = structuredClone(RECORD) as Record<string, unknown>;

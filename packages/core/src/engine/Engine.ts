@@ -1,5 +1,6 @@
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import type { EventHeader } from "../event/EventHeader.ts";
+import { MissingFieldError } from "../event/needField.ts";
 import { eventAccount, issuerArn, principalArn } from "../event/principal.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
@@ -51,6 +52,19 @@ export interface Evaluation {
  * silences never adds those events to anyone else's window (they never counted there).
  */
 const IGNORED_WINDOW = "ignored\0";
+
+/**
+ * A rule that selected the event but could not read what it needs reports that, at its own
+ * severity: a security monitor that stays quiet on a record it cannot read fails silent.
+ */
+function unreadable(event: CloudTrailEvent, error: MissingFieldError): RuleMatch {
+  return {
+    resource: "unknown",
+    key: `unreadable:${error.fields.map((missing) => missing.field).join(",")}`,
+    summary: `${event.eventName} by ${principalArn(event)}: Vigil ${error.message}.`,
+    details: { missing: error.fields },
+  };
+}
 
 /** Evaluates validated CloudTrail events against the enabled rules. */
 export class Engine {
@@ -108,7 +122,8 @@ export class Engine {
           }
         }
       } catch (error) {
-        failures.push({ ruleId: rule.meta.id, eventId: event.eventID, error });
+        if (error instanceof MissingFieldError) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], unreadable(event, error), now(), placement));
+        else failures.push({ ruleId: rule.meta.id, eventId: event.eventID, error });
       }
     }
     return { findings, failures, ignored };

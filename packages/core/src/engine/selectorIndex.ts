@@ -1,4 +1,4 @@
-import type { EventHeader } from "../event/EventHeader.ts";
+import { type EventHeader, isInsight, NETWORK_ACTIVITY_CATEGORY } from "../event/EventHeader.ts";
 import type { AnyRule, EventSelector } from "../rules/Rule.ts";
 
 /**
@@ -30,6 +30,10 @@ export class SelectorIndex {
   /** Rules whose selectors match, each once, in catalogue order of first match. */
   candidates(event: EventHeader): AnyRule[] {
     const found: AnyRule[] = [];
+    // An Insight counts calls (say, a burst of CreateAccessKey) but is none of them, and a network
+    // activity record repeats, without its request, a call whose own event the rules judge: either
+    // would be read as a call the rule cannot judge, or reported twice.
+    if (isInsight(event) || event.eventCategory === NETWORK_ACTIVITY_CATEGORY) return found;
     for (const entry of this.#byName.get(`${event.eventSource}\0${event.eventName}`) ?? []) {
       if (matchesSelector(event, entry.selector) && !found.includes(entry.rule)) found.push(entry.rule);
     }
@@ -43,7 +47,7 @@ export class SelectorIndex {
 export function matchesSelector(event: EventHeader, selector: EventSelector): boolean {
   if (selector.eventSource !== undefined && selector.eventSource !== event.eventSource) return false;
   if (selector.eventNames !== undefined && !selector.eventNames.includes(event.eventName)) return false;
-  if (selector.identityTypes !== undefined && !selector.identityTypes.includes(event.userIdentity.type)) return false;
+  if (selector.identityTypes !== undefined && !selector.identityTypes.includes(event.userIdentity?.type ?? "")) return false;
   if (selector.errorCodes !== undefined && !selector.errorCodes.includes(event.errorCode ?? "")) return false;
   return true;
 }

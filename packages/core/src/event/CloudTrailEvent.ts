@@ -12,8 +12,12 @@ export const sessionIssuerSchema = z.looseObject({
   userName: z.string().optional(),
 });
 
+/**
+ * `type` is optional: AWS service events (eventType AwsServiceEvent) carry only `accountId` and
+ * `invokedBy`, e.g. Secrets Manager's StartSecretVersionDelete.
+ */
 export const userIdentitySchema = z.looseObject({
-  type: z.string(),
+  type: z.string().optional(),
   principalId: z.string().optional(),
   arn: z.string().optional(),
   accountId: z.string().optional(),
@@ -48,10 +52,15 @@ export const cloudTrailEventSchema = z.looseObject({
   eventSource: z.string().min(1),
   eventName: z.string().min(1),
   eventType: z.string().optional(),
+  eventCategory: z.string().optional(),
   awsRegion: z.string().optional(),
   sourceIPAddress: z.string().optional(),
   userAgent: z.string().optional(),
-  userIdentity: userIdentitySchema,
+  /**
+   * Insights events carry no caller at all. An absent identity reads as `{}` so that every consumer
+   * sees "no type, no ARN" the same way instead of each guarding the object itself.
+   */
+  userIdentity: userIdentitySchema.default(() => ({})),
   requestParameters: jsonObject.nullable().optional(),
   responseElements: jsonObject.nullable().optional(),
   additionalEventData: jsonObject.nullable().optional(),

@@ -12,6 +12,7 @@ const EVENTBRIDGE_CLOUDTRAIL_DETAIL_TYPES = new Set([
   "AWS Console Sign In via CloudTrail",
   "AWS Service Event via CloudTrail",
   "AWS Console Action via CloudTrail",
+  "AWS Insight via CloudTrail",
 ]);
 
 /**

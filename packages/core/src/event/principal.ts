@@ -2,14 +2,23 @@ import type { CloudTrailEvent } from "./CloudTrailEvent.ts";
 
 /** ARN of whoever made the call: the IAM user, the assumed-role session, root, or the AWS service. */
 export function principalArn(event: CloudTrailEvent): string {
+  return identifiedCaller(event) ?? event.userIdentity.type ?? "unknown";
+}
+
+/**
+ * The caller, when the record names one; undefined for an anonymous call (type only) or a record
+ * with no caller (an Insight), so that counting per principal never lumps strangers together.
+ */
+export function identifiedCaller(event: CloudTrailEvent): string | undefined {
   const identity = event.userIdentity;
   if (identity.arn) return identity.arn;
   if (identity.type === "Root" && identity.accountId) return `arn:aws:iam::${identity.accountId}:root`;
-  if (identity.type === "AWSService" && identity.invokedBy) return identity.invokedBy;
+  // A service event's identity has no type, only the service that acted: `invokedBy`.
+  if ((identity.type === "AWSService" || identity.type === undefined) && identity.invokedBy) return identity.invokedBy;
   if (identity.type === "IAMUser" && identity.userName && identity.accountId) {
     return `arn:aws:iam::${identity.accountId}:user/${identity.userName}`;
   }
-  return identity.principalId ?? identity.userName ?? identity.type;
+  return identity.principalId ?? identity.userName;
 }
 
 /** The role behind an assumed-role session, so ignore patterns can name the role rather than each session. */

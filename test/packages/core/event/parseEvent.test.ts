@@ -13,7 +13,8 @@ describe("Function: parseEvent", () => {
   it.each([
     ["eventID", (r: Record<string, unknown>) => delete r.eventID, "eventID: required field is missing"],
     ["eventName", (r: Record<string, unknown>) => (r.eventName = 7), "eventName: Invalid input: expected string, received number"],
-    ["userIdentity.type", (r: Record<string, unknown>) => delete (r.userIdentity as Record<string, unknown>).type, "userIdentity.type: required field is missing"],
+    ["userIdentity.type", (r: Record<string, unknown>) => ((r.userIdentity as Record<string, unknown>).type = 7), "userIdentity.type: Invalid input: expected string, received number"],
+    ["userIdentity", (r: Record<string, unknown>) => (r.userIdentity = null), "userIdentity: Invalid input"],
     ["requestParameters", (r: Record<string, unknown>) => (r.requestParameters = "x"), "requestParameters: Invalid input: expected record, received string"],
     ["eventTime", (r: Record<string, unknown>) => (r.eventTime = "yesterday"), "eventTime: must be an ISO 8601 instant"],
     ["eventTime", (r: Record<string, unknown>) => (r.eventTime = "2026-13-45T99:00:00Z"), "eventTime: must be an ISO 8601 instant"],

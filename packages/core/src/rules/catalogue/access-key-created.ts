@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -20,8 +21,7 @@ export const accessKeyCreated = defineRule({
     if (!succeeded(event) || createsRootAccessKey(event)) return undefined;
     // Without a user name, the key is the calling IAM user's own.
     const caller = callerUserName(event);
-    const userName = requestString(event, "userName") ?? caller;
-    if (!userName) return undefined;
+    const userName = requestString(event, "userName") ?? caller ?? need(event, "requestParameters.userName", "whose access key was created");
     const keyId = createdAccessKeyId(event);
     const key = keyId ? `access key ${keyId}` : "an access key";
     const self = userName === caller;

@@ -1,4 +1,5 @@
-import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
+import { need } from "../../event/needField.ts";
+import { eventAccount, principalArn, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -38,11 +39,12 @@ export const adminPolicyAttached = defineRule({
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: Object.keys(TARGETS) }],
   evaluate(event) {
     const target = TARGETS[event.eventName as keyof typeof TARGETS];
-    const policyArn = requestString(event, "policyArn");
-    const name = target ? requestString(event, target.key) : undefined;
-    const policy = AWS_MANAGED_POLICY_ARN.exec(policyArn ?? "")?.[1];
+    if (!succeeded(event) || !target) return undefined;
+    const policyArn = need(event, "requestParameters.policyArn", "which policy was attached");
+    const policy = AWS_MANAGED_POLICY_ARN.exec(policyArn)?.[1];
     const grants = policy ? FULL_POWER_POLICIES.get(policy) : undefined;
-    if (!succeeded(event) || !target || !name || !policy || !grants) return undefined;
+    if (!policy || !grants) return undefined;
+    const name = need(event, `requestParameters.${target.key}`, `which ${target.noun} was given ${policy}`);
     return {
       severity: policy === "AdministratorAccess" && target.kind === "user" ? "CRITICAL" : "HIGH",
       resource: `arn:aws:iam::${eventAccount(event)}:${target.kind}/${name}`,

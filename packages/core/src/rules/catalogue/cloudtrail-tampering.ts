@@ -1,4 +1,5 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
+import { need, needRequest } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, responseString, succeeded } from "../../event/principal.ts";
 import { atLeast, type Severity } from "../../findings/Severity.ts";
 import { ATTACK, CIS } from "../references.ts";
@@ -90,11 +91,10 @@ function updateTrailReductions(event: CloudTrailEvent): Reduction[] {
 }
 
 /** The trail's ARN: from the response when AWS gives it, else from the request (a name or an ARN). */
-function trailArn(event: CloudTrailEvent): string | undefined {
+function trailArn(event: CloudTrailEvent): string {
   const fromResponse = responseString(event, "trailARN");
   if (fromResponse) return fromResponse;
-  const name = requestString(event, event.eventName === "PutEventSelectors" ? "trailName" : "name");
-  if (!name) return undefined;
+  const name = need(event, ["responseElements.trailARN", `requestParameters.${event.eventName === "PutEventSelectors" ? "trailName" : "name"}`], "which trail was changed");
   return name.startsWith("arn:") ? name : `arn:aws:cloudtrail:${event.awsRegion ?? "unknown"}:${eventAccount(event)}:trail/${name}`;
 }
 
@@ -120,17 +120,20 @@ export const cloudTrailTampering = defineRule({
     { eventSource: "cloudtrail.amazonaws.com", eventNames: ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"] },
   ],
   evaluate(event) {
-    const trail = trailArn(event);
-    if (!succeeded(event) || !trail) return undefined;
+    if (!succeeded(event)) return undefined;
     const caller = principalArn(event);
+    const stops = event.eventName === "StopLogging" || event.eventName === "DeleteTrail";
+    // A change that keeps coverage is quiet whatever the trail is called, so the name is needed only to report.
+    if (!stops) needRequest(event, "what the trail records now");
+    const reductions = stops ? [] : event.eventName === "UpdateTrail" ? updateTrailReductions(event) : selectorReductions(event);
+    if (!stops && reductions.length === 0) return undefined;
+    const trail = trailArn(event);
     const name = trail.slice(trail.lastIndexOf("/") + 1);
-    if (event.eventName === "StopLogging" || event.eventName === "DeleteTrail") {
+    if (stops) {
       const verb = event.eventName === "StopLogging" ? "stopped logging on" : "deleted";
       return { severity: "CRITICAL", resource: trail, summary: `${caller} ${verb} the trail ${name}.` };
     }
 
-    const reductions = event.eventName === "UpdateTrail" ? updateTrailReductions(event) : selectorReductions(event);
-    if (reductions.length === 0) return undefined;
     const verb = event.eventName === "UpdateTrail" ? "updated" : "changed the event selectors of";
     return {
       severity: reductions.some((reduction) => atLeast(reduction.severity, "HIGH")) ? "HIGH" : "MEDIUM",

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { eventAccount, isRoot, principalArn, responseString } from "../../event/principal.ts";
+import { eventAccount, identifiedCaller, isRoot, responseString } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -32,7 +32,9 @@ export const consoleLoginFailures = defineRule({
   key(event) {
     // A failed sign-in has no errorCode: its outcome is responseElements.ConsoleLogin.
     if (responseString(event, "ConsoleLogin") !== "Failure") return undefined;
-    if (event.userIdentity.userName !== UNKNOWN_USER) return `user:${principalArn(event)}`;
+    const user = event.userIdentity.userName === UNKNOWN_USER ? undefined : identifiedCaller(event);
+    // A failure naming no one is counted like an unknown user name, never under one shared "unknown" user.
+    if (user) return `user:${user}`;
     return event.sourceIPAddress ? `ip:${eventAccount(event)}/${event.sourceIPAddress}` : undefined;
   },
   describe(key, { count, last }, { params }) {

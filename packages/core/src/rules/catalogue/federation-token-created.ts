@@ -1,4 +1,5 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
+import { need } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -35,8 +36,8 @@ export const federationTokenCreated = defineRule({
     if (!succeeded(event) || event.userIdentity.type !== "IAMUser") return undefined;
     const name = requestString(event, "name");
     const federatedUser =
-      responseField(event, "federatedUser", "arn") ?? (name ? `arn:aws:sts::${eventAccount(event)}:federated-user/${name}` : undefined);
-    if (!federatedUser) return undefined;
+      responseField(event, "federatedUser", "arn") ??
+      `arn:aws:sts::${eventAccount(event)}:federated-user/${need(event, ["responseElements.federatedUser.arn", "requestParameters.name"], "which federated session was created")}`;
 
     const requested = event.requestParameters?.durationSeconds;
     const durationSeconds = typeof requested === "number" ? requested : DEFAULT_DURATION_SECONDS;

@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -16,8 +17,8 @@ export const iamUserCreated = defineRule({
   },
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["CreateUser"] }],
   evaluate(event) {
-    const userName = requestString(event, "userName");
-    if (!succeeded(event) || !userName) return undefined;
+    if (!succeeded(event)) return undefined;
+    const userName = need(event, "requestParameters.userName", "which IAM user was created");
     const path = requestString(event, "path") ?? "/";
     return {
       resource: `arn:aws:iam::${eventAccount(event)}:user${path}${userName}`,

@@ -1,4 +1,5 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
+import { need } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, responseString, succeeded } from "../../event/principal.ts";
 import type { Severity } from "../../findings/Severity.ts";
 import { ATTACK } from "../references.ts";
@@ -21,23 +22,15 @@ const CHANGES: Record<string, { verb: string; severity: Severity }> = {
 };
 
 /** The provider's ARN: in the request for every call but Create*, whose response carries it; else built from the request. */
-function providerArn(event: CloudTrailEvent): string | undefined {
-  const account = eventAccount(event);
-  if (event.eventName.includes("SAML")) {
-    const name = requestString(event, "name");
-    return (
-      requestString(event, "sAMLProviderArn") ??
-      responseString(event, "sAMLProviderArn") ??
-      (name ? `arn:aws:iam::${account}:saml-provider/${name}` : undefined)
-    );
-  }
+function providerArn(event: CloudTrailEvent): string {
+  const saml = event.eventName.includes("SAML");
+  const arnKey = saml ? "sAMLProviderArn" : "openIDConnectProviderArn";
+  const arn = requestString(event, arnKey) ?? responseString(event, arnKey);
+  if (arn) return arn;
+  const nameKey = saml ? "name" : "url";
+  const named = need(event, [`requestParameters.${arnKey}`, `responseElements.${arnKey}`, `requestParameters.${nameKey}`], "which identity provider was changed");
   // An OIDC provider is named by its issuer URL without the scheme.
-  const url = requestString(event, "url")?.replace(/^https:\/\//, "");
-  return (
-    requestString(event, "openIDConnectProviderArn") ??
-    responseString(event, "openIDConnectProviderArn") ??
-    (url ? `arn:aws:iam::${account}:oidc-provider/${url}` : undefined)
-  );
+  return saml ? `arn:aws:iam::${eventAccount(event)}:saml-provider/${named}` : `arn:aws:iam::${eventAccount(event)}:oidc-provider/${named.replace(/^https:\/\//, "")}`;
 }
 
 export const identityProviderChanged = defineRule({
@@ -55,8 +48,8 @@ export const identityProviderChanged = defineRule({
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: Object.keys(CHANGES) }],
   evaluate(event) {
     const change = CHANGES[event.eventName];
+    if (!succeeded(event) || !change) return undefined;
     const provider = providerArn(event);
-    if (!succeeded(event) || !change || !provider) return undefined;
     const clientId = requestString(event, "clientID");
     return {
       severity: change.severity,

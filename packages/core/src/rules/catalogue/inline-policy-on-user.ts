@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -17,9 +18,9 @@ export const inlinePolicyOnUser = defineRule({
   },
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["PutUserPolicy", "AttachUserPolicy"] }],
   evaluate(event) {
-    const userName = requestString(event, "userName");
     // AWS's own quarantine of a leaked key is a deny, not a grant: access-key-exposed-quarantine reports it.
-    if (!succeeded(event) || !userName || quarantinePolicyName(event)) return undefined;
+    if (!succeeded(event) || quarantinePolicyName(event)) return undefined;
+    const userName = need(event, "requestParameters.userName", "which IAM user was given a policy");
     const resource = `arn:aws:iam::${eventAccount(event)}:user/${userName}`;
 
     if (event.eventName === "PutUserPolicy") {
@@ -31,8 +32,7 @@ export const inlinePolicyOnUser = defineRule({
         details: { inline: true, ...(policyName ? { policyName } : {}) },
       };
     }
-    const policyArn = requestString(event, "policyArn");
-    if (!policyArn) return undefined;
+    const policyArn = need(event, "requestParameters.policyArn", `which policy the IAM user ${userName} was given`);
     return {
       resource,
       summary: `${principalArn(event)} attached the managed policy ${policyArn} directly to the IAM user ${userName}.`,

@@ -1,4 +1,5 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
+import { need } from "../../event/needField.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule, type RuleMatch } from "../Rule.ts";
@@ -23,10 +24,13 @@ export const loginProfileCreatedForOtherUser = defineRule({
 
 /** The match for a CreateLoginProfile / UpdateLoginProfile call on a user other than the caller, else undefined. */
 export function passwordSetForOtherUser(event: CloudTrailEvent, verb: string): RuleMatch | undefined {
-  const userName = requestString(event, "userName");
-  // Without a user name the call acts on the caller. A role session is another principal even when
-  // its session name matches the user: callers choose session names, so it would be a free pass.
-  if (!succeeded(event) || !userName || userName === callerUserName(event)) return undefined;
+  if (!succeeded(event)) return undefined;
+  // Without a user name the call acts on the caller, which only an IAM user can be: for anyone else a
+  // record without it is a request CloudTrail did not show. A role session is another principal even
+  // when its session name matches the user: callers choose session names, so it would be a free pass.
+  const caller = callerUserName(event);
+  const userName = requestString(event, "userName") ?? (caller ? undefined : need(event, "requestParameters.userName", "whose console password was set"));
+  if (!userName || userName === caller) return undefined;
   const resetRequired = event.requestParameters?.passwordResetRequired;
   return {
     resource: `arn:aws:iam::${eventAccount(event)}:user/${userName}`,

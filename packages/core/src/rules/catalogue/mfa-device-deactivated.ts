@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -23,14 +24,13 @@ export const mfaDeviceDeactivated = defineRule({
 
     // A virtual device must be deactivated before it can be deleted, so the request names no user.
     if (event.eventName === "DeleteVirtualMFADevice") {
-      if (!serial) return undefined;
-      return { resource: serial, summary: `${principalArn(event)} deleted the virtual ${device}.`, details: { serialNumber: serial } };
+      const deleted = serial ?? need(event, "requestParameters.serialNumber", "which virtual MFA device was deleted");
+      return { resource: deleted, summary: `${principalArn(event)} deleted the virtual ${device}.`, details: { serialNumber: serial } };
     }
 
     // Without a user name the call acts on the calling IAM user.
     const caller = callerUserName(event);
-    const userName = requestString(event, "userName") ?? caller;
-    if (!userName) return undefined;
+    const userName = requestString(event, "userName") ?? caller ?? need(event, "requestParameters.userName", "whose MFA device was deactivated");
     const self = userName === caller;
     return {
       severity: self ? "MEDIUM" : "HIGH",

@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
@@ -25,9 +26,9 @@ export const mfaDeviceRegisteredForOtherUser = defineRule({
     if (event.eventName === "CreateVirtualMFADevice") {
       if (!withoutMfa) return undefined;
       const name = requestString(event, "virtualMFADeviceName");
-      const serial = virtualSerial(event);
+      const serial = virtualSerial(event) ?? need(event, "responseElements.virtualMFADevice.serialNumber", "which virtual MFA device was created");
       return {
-        resource: serial ?? "unknown",
+        resource: serial,
         summary: `${caller} created the virtual MFA device ${name ?? "(name not recorded)"} from a session without MFA.`,
         details: { virtualMFADeviceName: name ?? "unknown", withoutMfa },
       };
@@ -35,14 +36,14 @@ export const mfaDeviceRegisteredForOtherUser = defineRule({
     const userName = requestString(event, "userName");
     const serial = requestString(event, "serialNumber");
     // Without a user name the call acts on the calling IAM user (or on root's own device).
-    const target = userName ?? callerUserName(event);
+    const target = userName ?? callerUserName(event) ?? need(event, "requestParameters.userName", "whose MFA device was enabled");
     const forOther = userName !== undefined && userName !== callerUserName(event);
     if (!forOther && !withoutMfa) return undefined;
     const why = [...(forOther ? [`for the IAM user ${userName}`] : []), ...(withoutMfa ? ["from a session without MFA"] : [])].join(" ");
     return {
-      resource: target ? `arn:aws:iam::${eventAccount(event)}:user/${target}` : "unknown",
+      resource: `arn:aws:iam::${eventAccount(event)}:user/${target}`,
       summary: `${caller} enabled the MFA device ${serial ?? "(serial not recorded)"} ${why}.`,
-      details: { userName: target ?? "unknown", serialNumber: serial ?? "unknown", forOtherUser: forOther, withoutMfa },
+      details: { userName: target, serialNumber: serial ?? "unknown", forOtherUser: forOther, withoutMfa },
     };
   },
 });

@@ -1,5 +1,6 @@
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
-import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
+import { need } from "../../event/needField.ts";
+import { eventAccount, principalArn, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule, type RuleMatch } from "../Rule.ts";
 
@@ -30,8 +31,7 @@ function organizationsMatch(event: CloudTrailEvent): RuleMatch | undefined {
         summary: `${caller} took the account ${account} out of its organization: no service control policy applies to it any more.`,
       };
     case "RemoveAccountFromOrganization": {
-      const removed = requestString(event, "accountId");
-      if (!removed) return undefined;
+      const removed = need(event, "requestParameters.accountId", "which account left the organization");
       return {
         severity: "HIGH",
         resource: `arn:aws:iam::${removed}:root`,
@@ -41,9 +41,8 @@ function organizationsMatch(event: CloudTrailEvent): RuleMatch | undefined {
     case "DeleteOrganization":
       return { severity: "HIGH", resource: `arn:aws:iam::${account}:root`, summary: `${caller} deleted the organization managed from ${account}.` };
     case "DisablePolicyType": {
-      const rootId = requestString(event, "rootId");
-      const policyType = requestString(event, "policyType");
-      if (!rootId || !policyType) return undefined;
+      const policyType = need(event, "requestParameters.policyType", "which policy type was disabled");
+      const rootId = need(event, "requestParameters.rootId", `where the policy type ${policyType} was disabled`);
       const guardrail = GUARDRAIL_POLICY_TYPES.has(policyType);
       return {
         severity: guardrail ? "CRITICAL" : "MEDIUM",
@@ -53,9 +52,9 @@ function organizationsMatch(event: CloudTrailEvent): RuleMatch | undefined {
       };
     }
     case "DetachPolicy": {
-      const policyId = requestString(event, "policyId");
-      const targetId = requestString(event, "targetId");
-      if (!policyId || !targetId || policyId === FULL_AWS_ACCESS) return undefined;
+      const policyId = need(event, "requestParameters.policyId", "which organization policy was detached");
+      if (policyId === FULL_AWS_ACCESS) return undefined;
+      const targetId = need(event, "requestParameters.targetId", `what the policy ${policyId} was detached from`);
       // The record does not say the policy's type; most detached policies are SCPs, so treat it as one.
       return {
         severity: "HIGH",
@@ -65,8 +64,7 @@ function organizationsMatch(event: CloudTrailEvent): RuleMatch | undefined {
       };
     }
     case "DeletePolicy": {
-      const policyId = requestString(event, "policyId");
-      if (!policyId) return undefined;
+      const policyId = need(event, "requestParameters.policyId", "which organization policy was deleted");
       // A policy must be detached everywhere before it can be deleted, and DetachPolicy was reported then.
       return { severity: "MEDIUM", resource: policyId, summary: `${caller} deleted the organization policy ${policyId}.` };
     }

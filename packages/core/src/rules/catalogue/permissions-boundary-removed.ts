@@ -1,4 +1,5 @@
-import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
+import { need } from "../../event/needField.ts";
+import { eventAccount, principalArn, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -22,8 +23,8 @@ export const permissionsBoundaryRemoved = defineRule({
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: Object.keys(TARGETS) }],
   evaluate(event) {
     const target = TARGETS[event.eventName as keyof typeof TARGETS];
-    const name = target ? requestString(event, target.key) : undefined;
-    if (!succeeded(event) || !target || !name) return undefined;
+    if (!succeeded(event) || !target) return undefined;
+    const name = need(event, `requestParameters.${target.key}`, `which ${target.noun} lost its permissions boundary`);
     return {
       resource: `arn:aws:iam::${eventAccount(event)}:${target.kind}/${name}`,
       summary: `${principalArn(event)} removed the permissions boundary of the ${target.noun} ${name}: its policies now apply without a cap.`,

@@ -1,4 +1,5 @@
-import { principalArn, requestString, succeeded } from "../../event/principal.ts";
+import { need } from "../../event/needField.ts";
+import { principalArn, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -16,9 +17,9 @@ export const policyDefaultVersionChanged = defineRule({
   },
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["SetDefaultPolicyVersion"] }],
   evaluate(event) {
-    const policyArn = requestString(event, "policyArn");
-    const versionId = requestString(event, "versionId");
-    if (!succeeded(event) || !policyArn || !versionId) return undefined;
+    if (!succeeded(event)) return undefined;
+    const policyArn = need(event, "requestParameters.policyArn", "which policy now takes effect in another version");
+    const versionId = need(event, "requestParameters.versionId", `which version of ${policyArn} took effect`);
     return {
       resource: policyArn,
       summary: `${principalArn(event)} made version ${versionId} the default of the policy ${policyArn}.`,

@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
@@ -41,6 +42,11 @@ function responseItem(event: CloudTrailEvent, kind: "anchor" | "profile" | "crl"
   return objectOf(event.responseElements?.[kind === "anchor" ? "trustAnchor" : kind === "profile" ? "profile" : "crl"]);
 }
 
+/** Where the record names what changed, for saying what is missing when it names nothing. */
+const ID_KEYS = { anchor: "trustAnchorId", profile: "profileId", crl: "crlId" } as const;
+const RESPONSE_KEYS = { anchor: "trustAnchor", profile: "profile", crl: "crl" } as const;
+const WHAT = { anchor: "trust anchor", profile: "profile", crl: "revocation list" } as const;
+
 function resourceArn(event: CloudTrailEvent, kind: "anchor" | "profile" | "crl"): string | undefined {
   const item = responseItem(event, kind);
   const [arnKey, idKey, type] =
@@ -82,10 +88,10 @@ export const rolesAnywhereTrustAnchorChanged = defineRule({
   evaluate(event) {
     const change = CHANGES[event.eventName];
     if (!succeeded(event) || !change) return undefined;
-    const arn = resourceArn(event, change.kind);
+    const arn = resourceArn(event, change.kind) ?? need(event, [`requestParameters.${ID_KEYS[change.kind]}`, `responseElements.${RESPONSE_KEYS[change.kind]}`], `which ${WHAT[change.kind]} was changed`);
     const name = requestString(event, "name") ?? textOf(responseItem(event, change.kind)?.name);
-    const target = `${arn ?? "<unknown>"}${name ? ` (${name})` : ""}`;
-    const base = { resource: arn ?? "unknown" };
+    const target = `${arn}${name ? ` (${name})` : ""}`;
+    const base = { resource: arn };
     if (change.kind === "anchor") {
       const source = describeSource(event);
       return { ...base, summary: `${principalArn(event)} ${change.verb} ${target}, trusting certificates from ${source.words}.`, details: { sourceType: source.type ?? null } };

@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -23,7 +24,7 @@ export const rootSessionAssumed = defineRule({
   selectors: [{ eventSource: "sts.amazonaws.com", eventNames: ["AssumeRoot"] }],
   evaluate(event) {
     if (!succeeded(event)) return undefined;
-    const target = requestString(event, "targetPrincipal");
+    const target = requestString(event, "targetPrincipal") ?? need(event, "requestParameters.targetPrincipal", "which member account's root user the session is for");
     const policy = taskPolicyArn(event.requestParameters?.taskPolicyArn);
     const missing = [...(target ? [] : ["targetPrincipal"]), ...(policy ? [] : ["taskPolicyArn"])];
     return {

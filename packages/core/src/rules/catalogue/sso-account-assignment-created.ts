@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { z } from "zod";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
@@ -47,15 +48,15 @@ export const ssoAccountAssignmentCreated = defineRule({
   evaluate(event, context) {
     if (!succeeded(event)) return undefined;
     const account = requestString(event, "targetId");
-    const permissionSet = requestString(event, "permissionSetArn");
+    const permissionSet = requestString(event, "permissionSetArn") ?? need(event, "requestParameters.permissionSetArn", "which permission set was assigned");
     const principalType = requestString(event, "principalType");
     const principalId = requestString(event, "principalId");
     const who = principalType && principalId ? `the ${principalType.toLowerCase()} ${principalId}` : `a principal the record does not name`;
     const why = escalation(event, context, account, permissionSet);
     return {
       ...(why ? { severity: "HIGH" as const } : {}),
-      resource: permissionSet ?? "unknown",
-      summary: `${principalArn(event)} assigned the permission set ${permissionSet ?? "<unknown>"} to ${who} in the account ${account ?? "<unknown>"} (instance ${requestString(event, "instanceArn") ?? "<unknown>"})${why ? `, which is ${why}` : ""}.`,
+      resource: permissionSet,
+      summary: `${principalArn(event)} assigned the permission set ${permissionSet} to ${who} in the account ${account ?? "<unknown>"} (instance ${requestString(event, "instanceArn") ?? "<unknown>"})${why ? `, which is ${why}` : ""}.`,
       details: { account: account ?? null, principalType: principalType ?? null, principalId: principalId ?? null },
     };
   },

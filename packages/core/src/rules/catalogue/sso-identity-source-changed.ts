@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
@@ -65,10 +66,10 @@ export const ssoIdentitySourceChanged = defineRule({
   evaluate(event) {
     const change = CHANGES[event.eventName];
     if (!succeeded(event) || !change || change.source !== event.eventSource) return undefined;
-    const resource = resourceOf(event);
+    const resource = resourceOf(event) ?? need(event, IDENTIFIERS.map((key) => `requestParameters.${key}`), "which directory or Identity Center instance was changed");
     return {
-      resource: resource ?? "unknown",
-      summary: `${principalArn(event)} ${change.verb} (${resource ?? "the record names no directory or instance"}).`,
+      resource,
+      summary: `${principalArn(event)} ${change.verb} (${resource}).`,
     };
   },
 });

@@ -1,3 +1,4 @@
+import { need } from "../../event/needField.ts";
 import { PolicyParseError } from "../../errors.ts";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { principalArn, requestString, succeeded } from "../../event/principal.ts";
@@ -111,11 +112,15 @@ export const ssoPermissionSetChanged = defineRule({
   evaluate(event, context) {
     const change = CHANGES[event.eventName];
     if (!succeeded(event) || !change) return undefined;
-    const arn = permissionSetArn(event);
+    // A request CloudTrail omitted as too large is said so below, in words; any other missing name is a field Vigil could not read.
+    const omitted = event.requestParameters?.omitted === true || event.requestParameters?.omitted === "true";
+    const arn =
+      permissionSetArn(event) ??
+      (omitted ? "unknown" : need(event, ["requestParameters.permissionSetArn", "responseElements.permissionSet.permissionSetArn"], "which permission set was changed"));
     const instance = requestString(event, "instanceArn") ?? "<unknown instance>";
     const where = event.eventName === "ProvisionPermissionSet" ? ` ${provisionTarget(event)}` : "";
-    const base = `${principalArn(event)} ${change(event)} ${arn ?? "<unknown>"} (instance ${instance})${where}`;
-    const resource = arn ?? "unknown";
+    const base = `${principalArn(event)} ${change(event)} ${arn} (instance ${instance})${where}`;
+    const resource = arn;
 
     if (event.eventName === "AttachManagedPolicyToPermissionSet" && ADMINISTRATOR_ACCESS.test(requestString(event, "managedPolicyArn") ?? "")) {
       return { severity: "CRITICAL", resource, summary: `${base}: full access to every action on every resource in every account it is assigned to.` };

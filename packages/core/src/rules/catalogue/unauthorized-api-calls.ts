@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { principalArn } from "../../event/principal.ts";
+import { identifiedCaller } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -25,9 +25,8 @@ export const unauthorizedApiCalls = defineRule({
   }),
   key(event) {
     // A service's own calls are AWS's to sort out; anonymous callers have no principal to hold to account.
-    if (event.userIdentity.type === "AWSService") return undefined;
-    const principal = principalArn(event);
-    return principal && principal !== event.userIdentity.type ? principal : undefined;
+    if (event.userIdentity.type === "AWSService" || event.eventType === "AwsServiceEvent") return undefined;
+    return identifiedCaller(event);
   },
   describe(key, { count, last }, { params }) {
     const action = `${last.eventSource.replace(/\.amazonaws\.com$/, "")}:${last.eventName}`;

@@ -1,4 +1,5 @@
-import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
+import { need } from "../../event/needField.ts";
+import { eventAccount, principalArn, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
 
@@ -16,11 +17,11 @@ export const userAddedToAdminGroup = defineRule({
   },
   selectors: [{ eventSource: "iam.amazonaws.com", eventNames: ["AddUserToGroup"] }],
   evaluate(event, { settings }) {
-    const groupName = requestString(event, "groupName");
-    const userName = requestString(event, "userName");
-    if (!succeeded(event) || !groupName || !userName) return undefined;
+    if (!succeeded(event)) return undefined;
+    const groupName = need(event, "requestParameters.groupName", "whether the group is privileged");
     const pattern = settings.privilegedGroupPatterns.find((candidate) => candidate.test(groupName));
     if (!pattern) return undefined;
+    const userName = need(event, "requestParameters.userName", `which IAM user joined the privileged group ${groupName}`);
     const account = eventAccount(event);
     return {
       resource: `arn:aws:iam::${account}:user/${userName}`,

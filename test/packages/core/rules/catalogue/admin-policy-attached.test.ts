@@ -56,8 +56,11 @@ describe("Rule: admin-policy-attached", () => {
     expect(await findingsOf(RULE, `${DIR}/${file}`)).toEqual([]);
   });
 
-  it("ignores a policy ARN that is not a string", async () => {
-    expect(await findingsFor(roleAttachment({ arn: "arn:aws:iam::aws:policy/AdministratorAccess" }))).toEqual([]);
+  it("reports a policy ARN that is not a string as unreadable, at its own severity, rather than passing it over", async () => {
+    const [finding] = await findingsFor(roleAttachment({ arn: "arn:aws:iam::aws:policy/AdministratorAccess" }));
+
+    expect(finding).toMatchObject({ severity: "HIGH", resource: "unknown", details: { missing: [{ field: "requestParameters.policyArn", found: "an object" }] } });
+    expect(finding?.summary).toMatch(/^AttachRolePolicy by .+: Vigil could not read requestParameters\.policyArn \(an object\), so it cannot tell which policy was attached\.$/);
   });
 
   it("takes a configured severity over its own, and stays quiet when disabled", async () => {

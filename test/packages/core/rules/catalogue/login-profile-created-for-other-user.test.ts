@@ -37,10 +37,29 @@ describe("Rule: login-profile-created-for-other-user", () => {
     expect(await findingsOf(RULE, `${DIR}/${file}`)).toEqual([]);
   });
 
-  it("stays quiet when the request names no user, as the call then acts on the caller", async () => {
-    const record = { ...loadFixture<{ Records: object[] }>(`${DIR}/positive-create-by-admin-role.json`).Records[0], requestParameters: null };
+  it("stays quiet when an IAM user's request names no user, as the call then acts on the caller", async () => {
+    // An IAM user's call (the password reset fixture of login-profile-changed-for-other-user), made a CreateLoginProfile.
+    const event = loadFixture<{ detail: Record<string, unknown> }>("rules/login-profile-changed-for-other-user/positive-reset-by-iam-user-eventbridge.json").detail;
+    const record = { ...event, eventName: "CreateLoginProfile", requestParameters: { passwordResetRequired: false } };
 
     expect((await evaluateValue(record)).filter((f) => f.ruleId === RULE)).toEqual([]);
+  });
+
+  it.each([
+    [null, "requestParameters is null"],
+    [{ userName: 42 }, "a number"],
+  ])("reports a role's call whose user name it cannot read (requestParameters %j)", async (requestParameters, found) => {
+    const record = { ...loadFixture<{ Records: object[] }>(`${DIR}/positive-create-by-admin-role.json`).Records[0], requestParameters };
+
+    const findings = (await evaluateValue(record)).filter((f) => f.ruleId === RULE);
+
+    expect(findings).toEqual([
+      expect.objectContaining({
+        severity: "HIGH",
+        resource: "unknown",
+        summary: `CreateLoginProfile by arn:aws:sts::111122223333:assumed-role/AdminAccess/sam.ortiz: Vigil could not read requestParameters.userName (${found}), so it cannot tell whose console password was set.`,
+      }),
+    ]);
   });
 
   it("gives one finding id to an event delivered twice", async () => {

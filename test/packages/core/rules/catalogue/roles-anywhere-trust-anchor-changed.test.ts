@@ -39,8 +39,8 @@ describe("Rule: roles-anywhere-trust-anchor-changed", () => {
 
     const [finding] = (await evaluateValue({ ...record, requestParameters: null, responseElements: null })).filter((f) => f.ruleId === RULE);
 
-    expect(finding).toMatchObject({ resource: "unknown", details: { sourceType: null } });
-    expect(finding?.summary).toContain("trusting certificates from a CA the record does not name.");
+    expect(finding).toMatchObject({ severity: "HIGH", resource: "unknown" });
+    expect(finding?.summary).toMatch(/^CreateTrustAnchor by .+: Vigil could not read requestParameters\.trustAnchorId \(requestParameters is null\) or responseElements\.trustAnchor \(responseElements is null\), so it cannot tell which trust anchor was changed\.$/);
   });
 
   it.each(["negative-disable-anchor.json", "negative-access-denied-eventbridge.json"])("stays quiet on %s", async (file) => {

@@ -23,8 +23,8 @@ describe("Rule: root-session-assumed", () => {
     const findings = (await evaluateValue({ ...envelope.detail, requestParameters: null })).filter((f) => f.ruleId === RULE);
 
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ resource: "unknown", details: { missing: ["targetPrincipal", "taskPolicyArn"] } });
-    expect(findings[0]?.summary).toContain("does not say targetPrincipal or taskPolicyArn");
+    expect(findings[0]).toMatchObject({ severity: "HIGH", resource: "unknown" });
+    expect(findings[0]?.summary).toContain(": Vigil could not read requestParameters.targetPrincipal (requestParameters is null), so it cannot tell which member account's root user the session is for.");
   });
 
   it("stays quiet when AssumeRoot was denied", async () => {

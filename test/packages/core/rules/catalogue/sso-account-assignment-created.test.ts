@@ -63,7 +63,7 @@ describe("Rule: sso-account-assignment-created", () => {
     const [finding] = (await evaluateValue(record)).filter((f) => f.ruleId === RULE);
 
     expect(finding).toMatchObject({ severity: "MEDIUM", resource: "unknown" });
-    expect(finding?.summary).toContain("assigned the permission set <unknown> to a principal the record does not name in the account <unknown>");
+    expect(finding?.summary).toContain(": Vigil could not read requestParameters.permissionSetArn (requestParameters is null), so it cannot tell which permission set was assigned.");
   });
 
   it.each(["negative-conflict.json", "negative-delete-assignment-eventbridge.json"])("stays quiet on %s", async (file) => {

@@ -35,7 +35,7 @@ describe("Rule: sso-identity-source-changed", () => {
     const [finding] = (await evaluateValue({ ...record, requestParameters: null })).filter((f) => f.ruleId === RULE);
 
     expect(finding).toMatchObject({ severity: "CRITICAL", resource: "unknown" });
-    expect(finding?.summary).toContain("(the record names no directory or instance)");
+    expect(finding?.summary).toContain("so it cannot tell which directory or Identity Center instance was changed.");
   });
 
   it("ignores a call of the right name from another service", async () => {
