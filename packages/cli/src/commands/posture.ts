@@ -6,8 +6,6 @@ import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, openStore } from "../openStore.ts";
-import { renderFindingsTable } from "../output/findingsTable.ts";
-import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { describeProblems, describeSkipped } from "../posture/describeSkipped.ts";
 import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
@@ -15,7 +13,7 @@ import { concurrencyOption, nowOption, regionOption, roleNameOption } from "../p
 import { organizationPosture } from "../posture/organizationPosture.ts";
 import { readLiveSnapshot } from "../posture/readLiveSnapshot.ts";
 import { readSnapshotFiles } from "../posture/readSnapshotFiles.ts";
-import { styleFor } from "../output/style.ts";
+import { writePostureFindings } from "../output/postureOutput.ts";
 
 export const POSTURE_USAGE = `Usage: vigil posture [--region REGION] [options]
        vigil posture --organization [--role-name NAME] [--concurrency N] [--region REGION] [options]
@@ -155,14 +153,6 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
     (total ? ` (${counts.describe()})` : "") +
     (shown.length < total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
     stored;
-  if (format === "json") {
-    const output = new JsonFindingsWriter(io.stdout);
-    for (const finding of shown) await output.write(finding);
-    output.end();
-    io.stderr.write(`${summary}\n`);
-  } else {
-    io.stdout.write(renderFindingsTable(shown, styleFor(io.stdout)));
-    io.stdout.write(`${summary}\n`);
-  }
+  await writePostureFindings(io, format, shown, summary);
   return failed ? 1 : 0;
 }

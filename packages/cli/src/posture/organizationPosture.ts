@@ -3,10 +3,8 @@ import { atLeast, type EffectiveConfig, type Finding } from "@vigil/core";
 import type { Io } from "../Io.ts";
 import { openStore } from "../openStore.ts";
 import { type FindingsRunOutput, plural } from "../options.ts";
-import { renderFindingsTable } from "../output/findingsTable.ts";
-import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
-import { styleFor } from "../output/style.ts";
+import { writePostureFindings } from "../output/postureOutput.ts";
 import { configuredRegion } from "./readLiveSnapshot.ts";
 import { describeAccounts, organizationFindings } from "./organizationOutput.ts";
 import { readOrganizationPosture } from "./readOrganization.ts";
@@ -59,15 +57,7 @@ export async function organizationPosture(io: Io, options: OrganizationPostureCo
     (counts.total ? ` (${counts.describe()})` : "") +
     (shown.length < counts.total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
     (opened ? `; stored in ${opened.location}` : "");
-  if (format === "json") {
-    const output = new JsonFindingsWriter(io.stdout);
-    for (const finding of shown) await output.write(finding);
-    output.end();
-    io.stderr.write(`${summary}\n`);
-  } else {
-    io.stdout.write(renderFindingsTable(shown, styleFor(io.stdout)));
-    io.stdout.write(`${summary}\n`);
-  }
+  await writePostureFindings(io, format, shown, summary);
   return failed ? 1 : 0;
 }
 
