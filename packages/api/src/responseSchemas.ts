@@ -74,7 +74,7 @@ export const summarySchema = z
 export const ruleViewSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["event", "threshold", "posture"]).describe("An event rule, a threshold rule or a scheduled posture check"),
+    kind: z.enum(["event", "threshold", "sequence", "posture"]).describe("An event rule, a threshold rule, a sequence rule or a scheduled posture check"),
     title: z.string(),
     severity: severitySchema.describe("Effective: the configured override, else the rule's own"),
     enabled: z.boolean(),

@@ -18,6 +18,8 @@ export * from "./rules/references.ts";
 export * from "./rules/catalogue/index.ts";
 export * from "./engine/Engine.ts";
 export * from "./engine/WindowStore.ts";
+export * from "./engine/windowState.ts";
+export * from "./engine/sequenceState.ts";
 export * from "./engine/selectorIndex.ts";
 export * from "./policy/index.ts";
 export * from "./posture/index.ts";

@@ -1,11 +1,19 @@
 import { createHash } from "node:crypto";
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { WindowStore } from "@vigil/core";
+import {
+  EMPTY_SEQUENCE,
+  EMPTY_WINDOW,
+  recordEvent,
+  recordStep,
+  type SequenceState,
+  type SequenceStep,
+  type WindowState,
+  type WindowStore,
+} from "@vigil/core";
 import { isConditionFailure, storeError } from "./dynamoFailures.ts";
 import { StoreError } from "./errors.ts";
 import { STATE_KEY_ATTRIBUTE } from "./stateTableDefinition.ts";
 import { EXPIRES_AT_ATTRIBUTE } from "./tableDefinition.ts";
-import { EMPTY_WINDOW, recordEvent, type WindowState } from "./windowState.ts";
 
 export interface DynamoWindowStoreOptions {
   client: DynamoDBDocumentClient;
@@ -23,19 +31,45 @@ export interface DynamoWindowStoreOptions {
 const MAX_ATTEMPTS = 100;
 const MAX_BACKOFF_MS = 50;
 
-interface WindowItem extends WindowState {
+/** The pure step one item takes, and how its state sits in the item's attributes. */
+interface ItemKind<S> {
+  prefix: string;
+  empty: S;
+  decode(item: Record<string, unknown>): S;
+  encode(state: S): Record<string, unknown>;
+}
+
+const THRESHOLD_WINDOW: ItemKind<WindowState> = {
+  prefix: "window",
+  empty: EMPTY_WINDOW,
+  decode: (item) => ({ open: item.open as WindowState["open"], bursts: item.bursts as WindowState["bursts"] }),
+  encode: (state) => ({ open: state.open, bursts: state.bursts }),
+};
+
+const SEQUENCE: ItemKind<SequenceState> = {
+  prefix: "sequence",
+  empty: EMPTY_SEQUENCE,
+  decode: (item) => ({ open: item.steps as SequenceState["open"], done: item.done as SequenceState["done"] }),
+  encode: (state) => ({ steps: state.open, done: state.done }),
+};
+
+type Step<S, R> = { changed: false; fired: R | undefined } | { changed: true; next: S; fired: R | undefined };
+
+interface Versioned {
   version: number;
+  state: unknown;
 }
 
 /**
- * The WindowStore of the deployed monitor: one item per window in the state table, shared by
- * concurrent invocations. Each record is a read, the pure step of windowState.ts, and a put
- * conditional on the version read (optimistic concurrency, no transactions): of two writers that
- * raced, one retries on the other's result, so a window reaching its threshold fires exactly once.
+ * The WindowStore of the deployed monitor: one item per window or sequence in the state table,
+ * shared by concurrent invocations. Each record is a read, the pure step of core's windowState.ts or
+ * sequenceState.ts, and a put conditional on the version read (optimistic concurrency, no
+ * transactions): of two writers that raced, one retries on the other's result, so a window reaching
+ * its threshold, or a sequence completing, fires exactly once.
  *
- * A window this store wrote last is remembered, so the next event on it (a guessing burst, a
+ * An item this store wrote last is remembered, so the next event on it (a guessing burst, a
  * principal's refused calls) goes straight to the conditional put, without the read: if another
- * writer moved the window since, the put fails and the loop reads as usual. A decision that writes
+ * writer moved the item since, the put fails and the loop reads as usual. A decision that writes
  * nothing (an event already counted) is only taken on a fresh read.
  */
 export class DynamoWindowStore implements WindowStore {
@@ -43,7 +77,7 @@ export class DynamoWindowStore implements WindowStore {
   readonly tableName: string;
   readonly #idleRetentionSeconds: number;
   readonly #now: () => Date;
-  readonly #remembered = new Map<string, WindowItem>();
+  readonly #remembered = new Map<string, Versioned>();
   readonly #rememberLimit: number;
 
   constructor(options: DynamoWindowStoreOptions) {
@@ -59,29 +93,46 @@ export class DynamoWindowStore implements WindowStore {
     this.#rememberLimit = remembered;
   }
 
-  async record(key: string, eventId: string, timeMs: number, windowMs: number, threshold: number): Promise<string[] | undefined> {
-    checkRecord(key, eventId, timeMs, windowMs, threshold);
-    const pk = `window#${createHash("sha256").update(key).digest("base64url")}`;
+  async record(key: string, eventId: string, timeMs: number, windowMs: number, threshold: number, distinct?: string): Promise<string[] | undefined> {
+    checkKey(key);
+    checkEvent(eventId, timeMs);
+    checkWindow(windowMs);
+    if (!(Number.isInteger(threshold) && threshold >= 1)) throw new StoreError(`threshold: expected a positive whole number, got ${threshold}`);
+    if (distinct !== undefined && typeof distinct !== "string") throw new StoreError("distinct: expected a string");
+    return this.#update(THRESHOLD_WINDOW, key, windowMs, (state) => recordEvent(state, eventId, timeMs, windowMs, threshold, distinct));
+  }
+
+  async recordStep(key: string, step: SequenceStep, windowMs: number, required: readonly string[]): Promise<SequenceStep[] | undefined> {
+    checkKey(key);
+    checkEvent(step.id, step.t);
+    checkWindow(windowMs);
+    if (typeof step.step !== "string" || step.step === "") throw new StoreError("step: expected a step name");
+    if (required.length === 0) throw new StoreError("required: expected at least one step name");
+    return this.#update(SEQUENCE, key, windowMs, (state) => recordStep(state, step, windowMs, required));
+  }
+
+  async #update<S, R>(kind: ItemKind<S>, key: string, windowMs: number, step: (state: S) => Step<S, R>): Promise<R | undefined> {
+    const pk = `${kind.prefix}#${createHash("sha256").update(key).digest("base64url")}`;
     let remembered = this.#remembered.get(pk);
     let lostRace = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (lostRace) await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
-      const current = remembered ?? (await this.#read(pk));
-      const step = recordEvent(current ?? EMPTY_WINDOW, eventId, timeMs, windowMs, threshold);
-      if (!step.changed && !remembered) return step.fired;
-      if (step.changed && (await this.#write(pk, current?.version, step.next, windowMs))) {
-        this.#remember(pk, { ...step.next, version: (current?.version ?? 0) + 1 });
-        return step.fired;
+      const current = remembered ?? (await this.#read(kind, pk));
+      const taken = step((current?.state as S | undefined) ?? kind.empty);
+      if (!taken.changed && !remembered) return taken.fired;
+      if (taken.changed && (await this.#write(kind, pk, current?.version, taken.next, windowMs))) {
+        this.#remember(pk, { state: taken.next, version: (current?.version ?? 0) + 1 });
+        return taken.fired;
       }
       // A remembered state that was stale costs one read, no back-off; a fresh read that lost backs off.
       lostRace = !remembered;
       remembered = undefined;
       this.#remembered.delete(pk);
     }
-    throw new StoreError(`window ${pk}: still contended after ${MAX_ATTEMPTS} attempts`);
+    throw new StoreError(`${kind.prefix} ${pk}: still contended after ${MAX_ATTEMPTS} attempts`);
   }
 
-  #remember(pk: string, item: WindowItem): void {
+  #remember(pk: string, item: Versioned): void {
     if (this.#rememberLimit === 0) return;
     // Re-inserted, so the Map's order is least recently written first.
     this.#remembered.delete(pk);
@@ -89,18 +140,18 @@ export class DynamoWindowStore implements WindowStore {
     if (this.#remembered.size > this.#rememberLimit) this.#remembered.delete(this.#remembered.keys().next().value as string);
   }
 
-  async #read(pk: string): Promise<WindowItem | undefined> {
+  async #read<S>(kind: ItemKind<S>, pk: string): Promise<Versioned | undefined> {
     try {
       const output = await this.#client.send(new GetCommand({ TableName: this.tableName, Key: { [STATE_KEY_ATTRIBUTE]: pk }, ConsistentRead: true }));
       const item = output.Item;
-      return item ? { version: item.version as number, open: item.open as WindowItem["open"], bursts: item.bursts as WindowItem["bursts"] } : undefined;
+      return item ? { version: item.version as number, state: kind.decode(item) } : undefined;
     } catch (error) {
-      throw storeError("reading a window", this.tableName, error);
+      throw storeError(`reading a ${kind.prefix}`, this.tableName, error);
     }
   }
 
-  /** False when another writer changed (or TTL removed) the window since it was read. */
-  async #write(pk: string, version: number | undefined, state: WindowState, windowMs: number): Promise<boolean> {
+  /** False when another writer changed (or TTL removed) the item since it was read. */
+  async #write<S>(kind: ItemKind<S>, pk: string, version: number | undefined, state: S, windowMs: number): Promise<boolean> {
     const nowSeconds = Math.floor(this.#now().getTime() / 1000);
     try {
       await this.#client.send(
@@ -109,8 +160,7 @@ export class DynamoWindowStore implements WindowStore {
           Item: {
             [STATE_KEY_ATTRIBUTE]: pk,
             version: (version ?? 0) + 1,
-            open: state.open,
-            bursts: state.bursts,
+            ...kind.encode(state),
             [EXPIRES_AT_ATTRIBUTE]: nowSeconds + Math.ceil(windowMs / 1000) + this.#idleRetentionSeconds,
           },
           ...(version === undefined
@@ -121,17 +171,22 @@ export class DynamoWindowStore implements WindowStore {
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
-      throw storeError("writing a window", this.tableName, error);
+      throw storeError(`writing a ${kind.prefix}`, this.tableName, error);
     }
   }
 }
 
-function checkRecord(key: string, eventId: string, timeMs: number, windowMs: number, threshold: number): void {
+function checkKey(key: string): void {
   if (typeof key !== "string" || key === "") throw new StoreError("key: expected a non-empty string");
+}
+
+function checkEvent(eventId: string, timeMs: number): void {
   if (typeof eventId !== "string" || eventId === "") throw new StoreError("eventId: expected a non-empty string");
   if (!Number.isFinite(timeMs)) throw new StoreError(`timeMs: expected epoch milliseconds, got ${timeMs}`);
+}
+
+function checkWindow(windowMs: number): void {
   if (!(Number.isFinite(windowMs) && windowMs > 0)) throw new StoreError(`windowMs: expected a positive number, got ${windowMs}`);
-  if (!(Number.isInteger(threshold) && threshold >= 1)) throw new StoreError(`threshold: expected a positive whole number, got ${threshold}`);
 }
 
 function sleep(ms: number): Promise<void> {

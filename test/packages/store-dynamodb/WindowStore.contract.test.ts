@@ -76,4 +76,76 @@ describe.each([
 
     expect(await store.record("k", "only", T0, MINUTE, 1)).toEqual(["only"]);
   });
+
+  it("counts distinct values once each when asked, firing on the threshold-th different one", async () => {
+    const store = await makeStore();
+    const calls = ["ListUsers", "ListUsers", "ListRoles", "ListUsers", "ListRoles", "GetRole"];
+
+    const results = [];
+    for (const [n, call] of calls.entries()) results.push(await store.record("k", `e${n}`, T0 + n * 1000, MINUTE, 3, call));
+
+    // The latest event of each value stands for it: e3 (ListUsers), e4 (ListRoles), e5 (GetRole).
+    expect(results).toEqual([undefined, undefined, undefined, undefined, undefined, ["e3", "e4", "e5"]]);
+  });
+
+  it("gives the same ids again to the redelivered event that fired a window, and never counts the others again", async () => {
+    const store = await makeStore();
+    for (const [n, id] of ["a", "b"].entries()) await store.record("k", id, T0 + n * 1000, MINUTE, 3);
+    const fired = await store.record("k", "c", T0 + 2000, MINUTE, 3);
+
+    expect(await store.record("k", "c", T0 + 2000, MINUTE, 3)).toEqual(fired);
+    expect(await store.record("k", "a", T0, MINUTE, 3)).toBeUndefined();
+    expect(await store.record("k", "d", T0 + 3000, MINUTE, 3)).toBeUndefined();
+  });
+});
+
+const step = (id: string, name: string, minutes: number) => ({ id, step: name, t: T0 + minutes * MINUTE, summary: `${name} ${id}` });
+const REQUIRED = ["create", "admin"];
+
+/** The sequence half of the WindowStore contract. */
+describe.each([
+  ["MemoryWindowStore", async (): Promise<WindowStore> => new MemoryWindowStore()],
+  ["DynamoWindowStore", async (): Promise<WindowStore> => new DynamoWindowStore({ client: dynalite.client, tableName: await freshStateTable(dynalite) })],
+])("Contract: WindowStore sequences (%s)", (_name, makeStore) => {
+  it("fires when every required step is in, in whatever order, naming every step seen, ordered by time", async () => {
+    const store = await makeStore();
+
+    const first = await store.recordStep("user/x", step("attach", "admin", 2), 60 * MINUTE, REQUIRED);
+    const second = await store.recordStep("user/x", step("key", "credentials", 1), 60 * MINUTE, REQUIRED);
+    const third = await store.recordStep("user/x", step("create", "create", 0), 60 * MINUTE, REQUIRED);
+
+    expect([first, second]).toEqual([undefined, undefined]);
+    expect(third?.map((seen) => seen.id)).toEqual(["create", "key", "attach"]);
+    expect(third?.[1]).toEqual(step("key", "credentials", 1));
+  });
+
+  it("fires once: later steps and redelivered ones do not fire again, except the completing one, with the same steps", async () => {
+    const store = await makeStore();
+    await store.recordStep("user/x", step("create", "create", 0), 60 * MINUTE, REQUIRED);
+    const fired = await store.recordStep("user/x", step("attach", "admin", 1), 60 * MINUTE, REQUIRED);
+
+    expect(await store.recordStep("user/x", step("attach", "admin", 1), 60 * MINUTE, REQUIRED)).toEqual(fired);
+    expect(await store.recordStep("user/x", step("create", "create", 0), 60 * MINUTE, REQUIRED)).toBeUndefined();
+    expect(await store.recordStep("user/x", step("key", "credentials", 2), 60 * MINUTE, REQUIRED)).toBeUndefined();
+    expect(await store.recordStep("user/x", step("attach-2", "admin", 3), 60 * MINUTE, REQUIRED)).toBeUndefined();
+  });
+
+  it("does not join steps further apart than the window, nor steps of another key", async () => {
+    const store = await makeStore();
+    await store.recordStep("user/x", step("create", "create", 0), 60 * MINUTE, REQUIRED);
+
+    expect(await store.recordStep("user/y", step("attach-y", "admin", 1), 60 * MINUTE, REQUIRED)).toBeUndefined();
+    expect(await store.recordStep("user/x", step("attach-late", "admin", 61), 60 * MINUTE, REQUIRED)).toBeUndefined();
+  });
+
+  it("fires again for a new sequence on the same key once the first was spent", async () => {
+    const store = await makeStore();
+    await store.recordStep("role/r", step("create-1", "create", 0), 60 * MINUTE, REQUIRED);
+    await store.recordStep("role/r", step("attach-1", "admin", 1), 60 * MINUTE, REQUIRED);
+    await store.recordStep("role/r", step("create-2", "create", 120), 60 * MINUTE, REQUIRED);
+
+    const again = await store.recordStep("role/r", step("attach-2", "admin", 121), 60 * MINUTE, REQUIRED);
+
+    expect(again?.map((seen) => seen.id)).toEqual(["create-2", "attach-2"]);
+  });
 });

@@ -7,7 +7,7 @@ import { findingId } from "../findings/findingId.ts";
 import type { AccountPlacement, OrganizationDirectory } from "../organization/OrganizationInventory.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
-import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
+import type { AnyRule, RuleContext, RuleMatch, SequenceParams, SequenceRule, ThresholdParams, ThresholdRule } from "../rules/Rule.ts";
 import { SelectorIndex } from "./selectorIndex.ts";
 import type { WindowStore } from "./WindowStore.ts";
 
@@ -45,6 +45,12 @@ export interface Evaluation {
   failures: RuleFailure[];
   /** What the configuration's ignore list silenced: findings the rules made for an ignored principal, never to be reported as findings. */
   ignored: Finding[];
+}
+
+/** What a threshold or sequence rule made of an event: the finding's events and match. */
+interface Made {
+  eventIds: string[];
+  match: RuleMatch;
 }
 
 /**
@@ -110,16 +116,14 @@ export class Engine {
           const matches = result === undefined ? [] : Array.isArray(result) ? result : [result as RuleMatch];
           for (const match of matches) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], match, now(), placement));
         } else {
-          const key = rule.key(event, context);
           const time = event.eventTime ? Date.parse(event.eventTime) : Number.NaN;
-          if (key === undefined || Number.isNaN(time)) continue;
-          const params = context.params as { threshold: number; windowMinutes: number };
-          const window = `${silenced ? IGNORED_WINDOW : ""}${rule.meta.id}\0${key}`;
-          const ids = await windows.record(window, event.eventID, time, params.windowMinutes * 60_000, params.threshold);
-          if (ids) {
-            const match = rule.describe(key, { count: ids.length, last: event }, context);
-            made.push(this.#finding(rule, ruleConfig?.severity, event, ids, { ...match, key: match.key ?? key }, now(), placement));
-          }
+          if (Number.isNaN(time)) continue;
+          // Their params were parsed by their own schema, which extends ThresholdParams or SequenceParams.
+          const found =
+            rule.kind === "threshold"
+              ? await this.#threshold(rule, context as RuleContext<ThresholdParams>, event, time, silenced)
+              : await this.#sequence(rule, context as RuleContext<SequenceParams>, event, time, silenced);
+          if (found) made.push(this.#finding(rule, ruleConfig?.severity, event, found.eventIds, found.match, now(), placement));
         }
       } catch (error) {
         if (error instanceof MissingFieldError) made.push(this.#finding(rule, ruleConfig?.severity, event, [event.eventID], unreadable(event, error), now(), placement));
@@ -127,6 +131,30 @@ export class Engine {
       }
     }
     return { findings, failures, ignored };
+  }
+
+  async #threshold(rule: ThresholdRule, context: RuleContext<ThresholdParams>, event: CloudTrailEvent, time: number, silenced: boolean): Promise<Made | undefined> {
+    const key = rule.key(event, context);
+    if (key === undefined) return undefined;
+    const { params } = context;
+    const threshold = rule.thresholdFor?.(key, params) ?? params.threshold;
+    const window = `${silenced ? IGNORED_WINDOW : ""}${rule.meta.id}\0${key}`;
+    const ids = await this.#options.windows.record(window, event.eventID, time, params.windowMinutes * 60_000, threshold, rule.distinct?.(event));
+    if (!ids) return undefined;
+    const match = rule.describe(key, { count: ids.length, last: event }, context);
+    return { eventIds: ids, match: { ...match, key: match.key ?? key } };
+  }
+
+  async #sequence(rule: SequenceRule, context: RuleContext<SequenceParams>, event: CloudTrailEvent, time: number, silenced: boolean): Promise<Made | undefined> {
+    const step = rule.step(event, context);
+    if (!step) return undefined;
+    const { params } = context;
+    // An ignored principal's steps never complete anyone else's sequence (nor theirs one of its).
+    const window = `${silenced ? IGNORED_WINDOW : ""}${rule.meta.id}\0${step.key}`;
+    const steps = await this.#options.windows.recordStep(window, { id: event.eventID, step: step.step, t: time, summary: step.summary }, params.windowMinutes * 60_000, rule.required);
+    if (!steps) return undefined;
+    const match = rule.describe(step.key, steps, context);
+    return { eventIds: steps.map((seen) => seen.id), match: { ...match, key: match.key ?? step.key } };
   }
 
   #ignored(ruleId: string, event: CloudTrailEvent): boolean {

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { SequenceStep } from "../engine/sequenceState.ts";
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import type { Reference } from "../findings/Reference.ts";
 import type { Severity } from "../findings/Severity.ts";
@@ -88,14 +89,48 @@ export interface ThresholdRule<P extends ThresholdParams = ThresholdParams> exte
   /** The key events are counted under (a user, an IP), or undefined when the event does not count. */
   key(event: CloudTrailEvent, context: RuleContext<P>): string | undefined;
   describe(key: string, events: { count: number; last: CloudTrailEvent }, context: RuleContext<P>): RuleMatch;
+  /**
+   * What makes two events of one key count once (e.g. the API called, so that a sweep of many
+   * different calls fires and one call repeated does not). Every event counts when absent.
+   */
+  distinct?(event: CloudTrailEvent): string;
+  /** The count that fires this key's window; `params.threshold` when absent (1: one event is a burst of its own). */
+  thresholdFor?(key: string, params: P): number;
+}
+
+export interface SequenceParams {
+  windowMinutes: number;
+}
+
+/** What a sequence rule reads from one event: which resource's sequence it belongs to and which step it is. */
+export interface SequenceStepMatch {
+  /** The resource the steps are joined on, e.g. the ARN of the user or role created. */
+  key: string;
+  step: string;
+  /** How the finding names this step, without the event at hand. */
+  summary: string;
+}
+
+/**
+ * Steps on one resource within a window: fires once, when every `required` step has been seen,
+ * naming every step seen by then (the optional ones too). The steps are kept in the WindowStore, so
+ * they may arrive in any order, in different batches and different invocations.
+ */
+export interface SequenceRule<P extends SequenceParams = SequenceParams> extends RuleBase<P> {
+  kind: "sequence";
+  params: z.ZodType<P>;
+  required: readonly string[];
+  step(event: CloudTrailEvent, context: RuleContext<P>): SequenceStepMatch | undefined;
+  describe(key: string, steps: readonly SequenceStep[], context: RuleContext<P>): RuleMatch;
 }
 
 // The registry holds rules of every parameter type, so the parameter type is erased here.
-export type AnyRule = EventRule<any> | ThresholdRule<any>;
+export type AnyRule = EventRule<any> | ThresholdRule<any> | SequenceRule<any>;
 
 /** Helper that keeps a rule's parameter type inferred from its schema. */
 export function defineRule<P>(rule: EventRule<P>): EventRule<P>;
 export function defineRule<P extends ThresholdParams>(rule: ThresholdRule<P>): ThresholdRule<P>;
+export function defineRule<P extends SequenceParams>(rule: SequenceRule<P>): SequenceRule<P>;
 export function defineRule(rule: AnyRule): AnyRule {
   return rule;
 }

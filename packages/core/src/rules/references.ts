@@ -50,4 +50,6 @@ export const ATTACK = {
   unsecuredCredentials: attack("T1552", "Unsecured Credentials"),
   tenantPolicyModification: attack("T1484", "Domain or Tenant Policy Modification"),
   modifyCloudResourceHierarchy: attack("T1666", "Modify Cloud Resource Hierarchy"),
+  cloudAccountDiscovery: attack("T1087.004", "Account Discovery: Cloud Account"),
+  cloudGroupsDiscovery: attack("T1069.003", "Permission Groups Discovery: Cloud Groups"),
 } as const;

@@ -1,9 +1,11 @@
 import type { AnyRule } from "../Rule.ts";
 import { accessKeyCreated } from "./access-key-created.ts";
+import { adminBackdoorSequence } from "./admin-backdoor-sequence.ts";
 import { consoleLoginFailures } from "./console-login-failures.ts";
 import { consoleLoginWithoutMfa } from "./console-login-without-mfa.ts";
 import { consoleSessionFromAccessKeys } from "./console-session-from-access-keys.ts";
 import { federationTokenCreated } from "./federation-token-created.ts";
+import { iamEnumeration } from "./iam-enumeration.ts";
 import { iamUserCreated } from "./iam-user-created.ts";
 import { leakedKeyValidation } from "./leaked-key-validation.ts";
 import { loginProfileChangedForOtherUser } from "./login-profile-changed-for-other-user.ts";
@@ -36,4 +38,6 @@ export const identityRules: readonly AnyRule[] = [
   federationTokenCreated,
   consoleSessionFromAccessKeys,
   leakedKeyValidation,
+  iamEnumeration,
+  adminBackdoorSequence,
 ];
