@@ -120,7 +120,8 @@ describe("deriveEventPatterns", () => {
   it("routes no event that no rule selects", () => {
     const quiet: BusEvent[] = [
       onTheBus({ eventSource: "ec2.amazonaws.com", eventName: "RunInstances", userIdentity: { type: "IAMUser" } }),
-      onTheBus({ eventSource: "iam.amazonaws.com", eventName: "ListUsers", userIdentity: { type: "AssumedRole" } }),
+      onTheBus({ eventSource: "iam.amazonaws.com", eventName: "SimulatePrincipalPolicy", userIdentity: { type: "AssumedRole" } }),
+      onTheBus({ eventSource: "s3.amazonaws.com", eventName: "ListBuckets", userIdentity: { type: "AssumedRole" } }),
       onTheBus({ eventSource: "iam.amazonaws.com", eventName: "TagRole", userIdentity: { type: "AssumedRole" } }),
       onTheBus({ eventSource: "sts.amazonaws.com", eventName: "GetFederationToken", userIdentity: { type: "AssumedRole" } }),
       onTheBus({ eventSource: "signin.amazonaws.com", eventName: "CheckMfa", userIdentity: { type: "IAMUser" }, eventType: "AwsConsoleSignIn" }),
@@ -163,7 +164,11 @@ describe("deriveEventPatterns", () => {
       JSON.stringify([derived.pattern.source, derived.pattern.detail.userIdentity, derived.pattern.detail.errorCode, derived.state]),
     );
     expect(new Set(shapes).size).toBe(shapes.length);
-    expect(patterns.filter((derived) => derived.pattern.source?.includes("aws.iam"))).toHaveLength(1);
+    // IAM's changes and its reads (iam-enumeration) differ only in the rule state reads need.
+    expect(patterns.filter((derived) => derived.pattern.source?.includes("aws.iam")).map((derived) => [derived.id, derived.state])).toEqual([
+      ["iam", "ENABLED"],
+      ["iam-reads", ALL_MANAGEMENT_EVENTS],
+    ]);
     for (const derived of patterns) expect(JSON.stringify(derived.pattern).length).toBeLessThanOrEqual(MAX_PATTERN_LENGTH);
     expect(new Set(patterns.map((derived) => derived.id)).size).toBe(patterns.length);
     // Every rule is served by some pattern.
@@ -187,7 +192,7 @@ describe("deriveEventPatterns", () => {
   });
 
   it("routes only the rules a stage leaves enabled", () => {
-    const readers = ["root-activity", "unauthorized-api-calls", "leaked-key-validation", "console-session-from-access-keys"];
+    const readers = ["root-activity", "unauthorized-api-calls", "leaked-key-validation", "console-session-from-access-keys", "iam-enumeration"];
     const config = parseStageConfig({ rules: Object.fromEntries(readers.map((id) => [id, { enabled: false }])) }, "dev", catalogue);
     const enabled = patternsFor(config);
     expect(enabled.some((derived) => derived.state === ALL_MANAGEMENT_EVENTS)).toBe(false);

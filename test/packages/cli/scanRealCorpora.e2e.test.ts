@@ -18,7 +18,7 @@ describe("CLI: vigil scan over real records", () => {
   it.skipIf(!existsSync(SHARED_CORPORA))("reads every record of the three shared corpora and reports what they hold", async () => {
     const result = await runCli(["scan", SHARED_CORPORA, "--format", "json", "--store", "memory"]);
 
-    expect(result.stderr).toMatch(/Scanned 3 files, 190 events \(0 skipped\) in [\d.]+s: 58 findings/);
+    expect(result.stderr).toMatch(/Scanned 3 files, 190 events \(0 skipped\) in [\d.]+s: 59 findings/);
     expect(countByRule(result.stdout)).toEqual({
       // sentinel-consolelogin: 4 root sign-ins with MFA; hhieon-root-misuse: 1 more.
       "root-console-login HIGH": 5,
@@ -30,6 +30,8 @@ describe("CLI: vigil scan over real records", () => {
       "admin-policy-attached CRITICAL": 1,
       "inline-policy-on-user LOW": 1,
       "access-key-created HIGH": 1,
+      // The same three calls as one story: created and made admin in the same second (its key, four minutes later, came after the finding).
+      "admin-backdoor-sequence CRITICAL": 1,
       // otrf (S3 exfiltration with a stolen instance role) changes no IAM, and CATTeamIDC's 4 failures stay under the threshold of 5.
     });
   });
