@@ -1,5 +1,5 @@
 import { type AccountSnapshot, CredentialReportError, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
-import { z } from "zod";
+import * as z from "zod";
 import { UsageError } from "../errors.ts";
 import { parseJsonText, readInputFile } from "./inputFile.ts";
 import { PostureInputError } from "./PostureInputError.ts";

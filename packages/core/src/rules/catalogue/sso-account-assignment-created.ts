@@ -1,5 +1,5 @@
 import { need } from "../../event/needField.ts";
-import { z } from "zod";
+import * as z from "zod";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
 import { eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
