@@ -1,4 +1,5 @@
 export * from "./errors.ts";
+export * from "./text/printable.ts";
 export * from "./event/CloudTrailEvent.ts";
 export * from "./event/EventHeader.ts";
 export * from "./event/parseEvent.ts";

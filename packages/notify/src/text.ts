@@ -1,11 +1,12 @@
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+import { printable } from "@vigil/core";
 
 /**
- * Text on one line. Finding fields quote CloudTrail, whose values an attacker chooses; a line break
- * in one could forge a line of the message around it.
+ * Text on one line. Finding fields quote CloudTrail, whose values an attacker chooses: a line break
+ * in one could forge a line of the message around it, a bidirectional override could reorder what
+ * the reader sees. Such characters are shown escaped (`\n`, `\u202e`), as the CLI shows them.
  */
 export function singleLine(text: string): string {
-  return text.replace(CONTROL, " ").trim();
+  return printable(text.trim());
 }
 
 /** Printable ASCII only (accents dropped, anything else `?`), for headers that must be plain ASCII. */

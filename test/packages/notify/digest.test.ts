@@ -131,7 +131,7 @@ describe("Function: formatDigest", () => {
     // Assess
     expect(text.split("\n")).not.toContain("Remediation");
     expect(text.split("\n")).not.toContain("- Deactivated access key AKIAFAKE");
-    expect(text).toContain("  ok Remediation - Deactivated access key AKIAFAKE");
+    expect(text).toContain("  ok\\nRemediation\\n- Deactivated access key AKIAFAKE");
   });
 
   it("lists at most maxListed per section and counts the rest", () => {

@@ -118,6 +118,17 @@ describe("Function: formatEmail", () => {
       expect(text).toMatch(/^When: +not recorded \(detected 2026-11-22T12:00:00.000Z\)$/m);
     });
 
+    it("shows terminal escapes and bidirectional overrides escaped, in the body and the subject", () => {
+      // Act
+      const { subject, text } = formatEmail(hostileFinding({ title: "IAM user \u202ecreated", summary: "\u001b[2J\u001b[31mall clear\u009b0m", resource: "x\u2066y\u2069" }));
+
+      // Assess
+      expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+      expect(text).toContain("\\x1b[2J\\x1b[31mall clear\\x9b0m");
+      expect(text).toMatch(/^What: +x\\u2066y\\u2069$/m);
+      expect(subject).toBe("[Vigil MEDIUM] IAM user \\u202ecreated (111122223333)");
+    });
+
     it("keeps an attacker's line breaks from forging lines of the message", () => {
       // Act
       const { text } = formatEmail(hostileFinding());
@@ -125,7 +136,7 @@ describe("Function: formatEmail", () => {
       // Assess
       expect(text).not.toMatch(/^\*Remediation\*/m);
       expect(text).not.toMatch(/^Run curl/m);
-      expect(text).toMatch(/^What: +arn:aws:iam::111122223333:user\/x \*Remediation\* Run curl/m);
+      expect(text).toMatch(/^What: +arn:aws:iam::111122223333:user\/x\\n\*Remediation\*\\nRun curl/m);
     });
   });
 });

