@@ -1,4 +1,4 @@
-import { ConfigError } from "@vigil/core";
+import { ConfigError, printable, printableLines } from "@vigil/core";
 import { InputError } from "@vigil/cloudtrail";
 import { DOCTOR_USAGE, doctorCommand } from "./commands/doctor.ts";
 import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
@@ -42,21 +42,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   const command = COMMANDS[name];
   if (!command) {
-    io.stderr.write(`vigil: unknown command "${name}"\n\n${USAGE}`);
+    io.stderr.write(`vigil: unknown command "${printable(name)}"\n\n${USAGE}`);
     return 2;
   }
   try {
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
-      io.stderr.write(`vigil ${name}: ${(error as Error).message}\n\n${command.usage}`);
+      io.stderr.write(`vigil ${name}: ${printableLines((error as Error).message)}\n\n${command.usage}`);
       return 2;
     }
     if (error instanceof ConfigError || error instanceof InputError) {
-      io.stderr.write(`vigil ${name}: ${error.message}\n`);
+      io.stderr.write(`vigil ${name}: ${printableLines(error.message)}\n`);
       return 2;
     }
-    io.stderr.write(`vigil ${name}: ${(error as Error)?.message ?? error}\n`);
+    // Messages quote paths, keys and values from the input: shown escaped, as every human-facing line.
+    io.stderr.write(`vigil ${name}: ${printableLines(String((error as Error)?.message ?? error))}\n`);
     return 3;
   }
 }

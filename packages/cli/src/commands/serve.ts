@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { type ApiLogger, createRouter } from "@vigil/api";
-import { catalogue, postureChecks } from "@vigil/core";
+import { catalogue, postureChecks, printable, printableLines } from "@vigil/core";
 import { localActor } from "../api/localActor.ts";
 import { LOOPBACK, type RunningApiServer, startApiServer } from "../api/startApiServer.ts";
 import { UsageError } from "../errors.ts";
@@ -52,7 +52,7 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   const actor = localActor();
   let server: RunningApiServer;
   try {
-    const logger: ApiLogger = { error: (message, attributes) => io.stderr.write(`${message} (request ${String(attributes.requestId)}): ${describe(attributes.error)}\n`) };
+    const logger: ApiLogger = { error: (message, attributes) => io.stderr.write(`${message} (request ${printable(String(attributes.requestId))}): ${printableLines(describe(attributes.error))}\n`) };
     const router = createRouter({ store: opened.store, rules: { catalogue, checks: postureChecks, config }, logger });
     server = await startApiServer({ router, port, actor, logger });
   } catch (error) {

@@ -1,3 +1,4 @@
+import { printable } from "@vigil/core";
 import type { Style } from "../output/style.ts";
 import { AREAS, type Check, type CheckStatus } from "./Check.ts";
 import type { DoctorReport } from "./runDoctor.ts";
@@ -27,21 +28,22 @@ export function verdictOf(report: DoctorReport): string {
     const head = unchecked || warnings ? `No problem found in ${counted(checks.length - unchecked, "check")}` : `All ${counted(checks.length, "check")} ok`;
     return `${head}${rest.length ? `; ${rest.join(", ")}` : ""}.`;
   }
-  const named = [...new Set(problems.map((entry) => entry.subject))].join("; ");
+  const named = printable([...new Set(problems.map((entry) => entry.subject))].join("; "));
   return `${counted(problems.length, "problem")}${rest.length ? ` (and ${rest.join(", ")})` : ""}: ${named}`;
 }
 
 /** Lines grouped by area, the action under its check, then the verdict. */
 export function renderText(report: DoctorReport, style: Style): string {
-  const lines = [`Vigil doctor: stage ${report.stage}, as account ${report.account}, configuration from ${report.config}`];
+  const lines = [`Vigil doctor: stage ${printable(report.stage)}, as account ${printable(report.account)}, configuration from ${printable(report.config)}`];
   for (const area of AREAS) {
     const checks = report.checks.filter((entry) => entry.area === area);
     if (checks.length === 0) continue;
     lines.push("", style.bold(area));
     for (const entry of checks) {
       const label = LABELS[entry.status].padEnd(WIDTH);
-      lines.push(`  ${entry.status === "problem" ? style.bold(label) : entry.status === "ok" ? label : style.dim(label)}  ${entry.subject}: ${entry.detail}`);
-      if (entry.action) lines.push(`  ${" ".repeat(WIDTH)}  → ${entry.action}`);
+      // Subjects and details quote what AWS answered (stack, topic and account names, error messages): escaped.
+      lines.push(`  ${entry.status === "problem" ? style.bold(label) : entry.status === "ok" ? label : style.dim(label)}  ${printable(entry.subject)}: ${printable(entry.detail)}`);
+      if (entry.action) lines.push(`  ${" ".repeat(WIDTH)}  → ${printable(entry.action)}`);
     }
   }
   lines.push("", verdictOf(report));

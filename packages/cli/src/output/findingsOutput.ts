@@ -1,4 +1,4 @@
-import { type Finding, formatReference, SEVERITIES } from "@vigil/core";
+import { type Finding, formatReference, printable, SEVERITIES } from "@vigil/core";
 import type { HistoryEntry } from "@vigil/store-dynamodb";
 import type { Style } from "./style.ts";
 import { wrap } from "./wrap.ts";
@@ -18,10 +18,11 @@ export function renderFindingList(findings: readonly Finding[], style: Style): s
     if (group.length === 0) continue;
     out.push(style.severity(severity, ` ${severity} `) + style.bold(` ${group.length} finding${group.length === 1 ? "" : "s"}`));
     for (const finding of group) {
-      out.push(`  ${style.bold(finding.ruleId)}  ${finding.status}`);
-      out.push(INDENT + wrap(finding.summary, WIDTH - INDENT.length, INDENT));
-      out.push(INDENT + style.dim([timeOf(finding), accountOf(finding), finding.region, finding.eventName].filter(Boolean).join("  ")));
-      out.push(INDENT + style.dim(`id: ${finding.id}`));
+      // The store holds what records said, which an attacker may have written: every value escaped.
+      out.push(`  ${style.bold(printable(finding.ruleId))}  ${finding.status}`);
+      out.push(INDENT + wrap(printable(finding.summary), WIDTH - INDENT.length, INDENT));
+      out.push(INDENT + style.dim(printable([timeOf(finding), accountOf(finding), finding.region, finding.eventName].filter(Boolean).join("  "))));
+      out.push(INDENT + style.dim(`id: ${printable(finding.id)}`));
     }
     out.push("");
   }
@@ -30,10 +31,10 @@ export function renderFindingList(findings: readonly Finding[], style: Style): s
 
 /** One finding in full, then its history, oldest first. */
 export function renderFindingDetail(finding: Finding, history: readonly HistoryEntry[], style: Style): string {
-  const field = (name: string, value: string | undefined) => (value ? [`  ${style.dim(name.padEnd(12))}${wrap(value, WIDTH - 14, " ".repeat(14))}`] : []);
+  const field = (name: string, value: string | undefined) => (value ? [`  ${style.dim(name.padEnd(12))}${wrap(printable(value), WIDTH - 14, " ".repeat(14))}`] : []);
   const out = [
-    `${style.severity(finding.severity, ` ${finding.severity} `)} ${style.bold(finding.ruleId)}  ${finding.status}`,
-    `  ${wrap(finding.summary, WIDTH - 2, "  ")}`,
+    `${style.severity(finding.severity, ` ${finding.severity} `)} ${style.bold(printable(finding.ruleId))}  ${finding.status}`,
+    `  ${wrap(printable(finding.summary), WIDTH - 2, "  ")}`,
     "",
     ...field("id", finding.id),
     ...field("title", finding.title),
@@ -57,13 +58,14 @@ export function renderFindingDetail(finding: Finding, history: readonly HistoryE
 export function renderTransition(finding: Finding, entry: HistoryEntry): string {
   const done: Record<string, string> = { acknowledge: "Acknowledged", suppress: "Suppressed", resolve: "Resolved", reopen: "Reopened" };
   const until = entry.until ? ` until ${entry.until}` : "";
-  return `${done[entry.action] ?? entry.action} ${finding.id} (${entry.from} -> ${entry.to}) as ${entry.actor}${until}.\n`;
+  return printable(`${done[entry.action] ?? entry.action} ${finding.id} (${entry.from} -> ${entry.to}) as ${entry.actor}${until}.`) + "\n";
 }
 
 function describeEntry(entry: HistoryEntry, style: Style): string {
   const change = entry.from === null ? `${entry.action} -> ${entry.to}` : `${entry.action} ${entry.from} -> ${entry.to}`;
   const extra = [entry.until ? `until ${entry.until}` : "", entry.reason ? `"${entry.reason}"` : ""].filter(Boolean).join("  ");
-  return `${style.dim(entry.at)}  ${entry.actor}  ${change}${extra ? `  ${extra}` : ""}`;
+  // A triage reason or an actor is whatever the API was sent.
+  return `${style.dim(printable(entry.at))}  ${printable(`${entry.actor}  ${change}${extra ? `  ${extra}` : ""}`)}`;
 }
 
 /** The account id, with its name beside it when the organization knew the account. */

@@ -1,4 +1,4 @@
-import { type Finding, formatReference, SEVERITIES } from "@vigil/core";
+import { type Finding, formatReference, printable, SEVERITIES } from "@vigil/core";
 import type { Style } from "./style.ts";
 import { wrap } from "./wrap.ts";
 
@@ -19,12 +19,13 @@ export function renderFindingsTable(findings: readonly Finding[], style: Style):
     if (group.length === 0) continue;
     out.push(style.severity(severity, ` ${severity} `) + style.bold(` ${group.length} finding${group.length === 1 ? "" : "s"}`));
     for (const finding of group) {
-      out.push(`  ${style.bold(finding.ruleId)}`);
-      out.push(INDENT + wrap(finding.summary, WIDTH - INDENT.length, INDENT));
-      const where = [finding.eventTime ?? finding.lastSeenAt ?? finding.detectedAt, finding.account, finding.region, finding.eventName].filter(Boolean).join("  ");
+      // Every value may come from a record an attacker wrote: shown escaped, before Vigil's own styling.
+      out.push(`  ${style.bold(printable(finding.ruleId))}`);
+      out.push(INDENT + wrap(printable(finding.summary), WIDTH - INDENT.length, INDENT));
+      const where = [finding.eventTime ?? finding.lastSeenAt ?? finding.detectedAt, finding.account, finding.region, finding.eventName].filter(Boolean).map((value) => printable(value as string)).join("  ");
       out.push(INDENT + style.dim(where));
-      out.push(INDENT + style.dim(wrap(`resource: ${finding.resource}`, WIDTH - INDENT.length, INDENT)));
-      const references = finding.references.map(formatReference).join(", ");
+      out.push(INDENT + style.dim(wrap(`resource: ${printable(finding.resource)}`, WIDTH - INDENT.length, INDENT)));
+      const references = printable(finding.references.map(formatReference).join(", "));
       if (references) out.push(INDENT + style.dim(references));
     }
     out.push("");

@@ -1,4 +1,4 @@
-import { FINDING_STATUSES, SEVERITIES } from "@vigil/core";
+import { FINDING_STATUSES, printable, SEVERITIES } from "@vigil/core";
 import type { FindingSummary } from "@vigil/store-dynamodb";
 import type { Style } from "./style.ts";
 
@@ -9,15 +9,16 @@ import type { Style } from "./style.ts";
  */
 export function renderSummary(summary: FindingSummary, location: string, style: Style): string {
   const total = SEVERITIES.reduce((sum, severity) => sum + summary.bySeverity[severity], 0);
-  if (total === 0) return `No findings in ${location}.\n`;
+  if (total === 0) return `No findings in ${printable(location)}.\n`;
   const severities = SEVERITIES.filter((severity) => summary.bySeverity[severity] > 0).map((severity) => style.severity(severity, ` ${summary.bySeverity[severity]} ${severity} `));
   const statuses = FINDING_STATUSES.filter((status) => summary.byStatus[status] > 0).map((status) => `${summary.byStatus[status]} ${status}`);
   const rules = mostFirst(Object.entries(summary.byRule).filter(([, count]) => count > 0));
   const accounts = mostFirst(Object.entries(summary.byAccount).map(([account, entry]) => [account, entry.count] as [string, number]));
   const width = String(Math.max(...rules.map(([, count]) => count), ...accounts.map(([, count]) => count))).length;
-  const row = (count: number, label: string) => `  ${String(count).padStart(width)}  ${label}`;
+  // Rule ids and account names come from the store, which holds what was written into it.
+  const row = (count: number, label: string) => `  ${String(count).padStart(width)}  ${printable(label)}`;
   const out = [
-    `${style.bold(`${total} finding${total === 1 ? "" : "s"}`)} in ${location}`,
+    `${style.bold(`${total} finding${total === 1 ? "" : "s"}`)} in ${printable(location)}`,
     `  ${severities.join(" ")}`,
     `  ${statuses.join(", ")}`,
     "",

@@ -1,10 +1,11 @@
 import type { SnapshotProblem } from "@vigil/aws-iam";
-import type { SkippedCheck } from "@vigil/core";
+import { printable, type SkippedCheck } from "@vigil/core";
 
 /** The parts of the account a live read could not get, one a line, naming the failed call. */
 export function describeProblems(problems: readonly SnapshotProblem[]): string {
   if (problems.length === 0) return "";
-  const lines = problems.map((problem) => `  ${problem.part}: ${problem.error}`);
+  // An AWS error message can quote a name the account holds: escaped, as every value shown.
+  const lines = problems.map((problem) => `  ${problem.part}: ${printable(problem.error)}`);
   return `Could not read ${problems.length === 1 ? "1 part" : `${problems.length} parts`} of the account:\n${lines.join("\n")}\n`;
 }
 
@@ -15,7 +16,7 @@ export function describeProblems(problems: readonly SnapshotProblem[]): string {
 export function describeSkipped(skipped: readonly SkippedCheck[], offline: boolean): string {
   if (skipped.length === 0) return "";
   const width = Math.max(...skipped.map((entry) => entry.checkId.length));
-  const lines = skipped.map((entry) => `  ${entry.checkId.padEnd(width)}  ${entry.reason}`);
+  const lines = skipped.map((entry) => `  ${entry.checkId.padEnd(width)}  ${printable(entry.reason)}`);
   const ids = new Set(skipped.map((entry) => entry.checkId));
   const note = offline
     ? "Offline, the checks read only the credential report, --password-policy and --account-summary; run vigil posture without --credential-report, with AWS credentials, for the rest.\n"

@@ -1,4 +1,4 @@
-import type { Finding } from "@vigil/core";
+import { type Finding, printable } from "@vigil/core";
 import { plural } from "../options.ts";
 import type { OrganizationPosture } from "./readOrganization.ts";
 
@@ -15,8 +15,9 @@ export function organizationFindings(posture: OrganizationPosture): Finding[] {
 export function describeAccounts(posture: OrganizationPosture): string {
   const lines = posture.outcomes.map((outcome) => {
     const { account } = outcome;
-    const who = `${account.id} (${account.name})${account.id === posture.caller ? " [your account]" : ""}`;
-    if (!outcome.read) return `  ${who}: NOT READ: ${outcome.detail}`;
+    // Account names are whatever the organization was told: escaped, as every value shown.
+    const who = `${account.id} (${printable(account.name)})${account.id === posture.caller ? " [your account]" : ""}`;
+    if (!outcome.read) return `  ${who}: NOT READ: ${printable(outcome.detail)}`;
     const { run } = outcome;
     const calls = Object.values(run.read.calls).reduce((sum, count) => sum + count, 0);
     const skipped = new Set(run.skipped.map((entry) => entry.checkId)).size;

@@ -1,4 +1,5 @@
 import { parseS3Url } from "@vigil/cloudtrail";
+import { printable, printableLines } from "@vigil/core";
 import { openTrailS3Client, S3TrailArchive, type TrailSelection } from "@vigil/cloudtrail/s3";
 import type { Io } from "../Io.ts";
 import { plural } from "../options.ts";
@@ -10,9 +11,9 @@ export async function openS3Archives(urls: readonly string[], selection: TrailSe
   try {
     for (const url of urls) {
       const archive = await S3TrailArchive.open(client, parseS3Url(url), selection);
-      for (const note of archive.notes) io.stderr.write(`vigil scan: note: ${note}\n`);
+      for (const note of archive.notes) io.stderr.write(`vigil scan: note: ${printableLines(note)}\n`);
       io.stderr.write(
-        `Reading ${url}: ${plural(archive.regionFolders.length, "region folder")} ` +
+        `Reading ${printable(url)}: ${plural(archive.regionFolders.length, "region folder")} ` +
           `(${plural(new Set(archive.regionFolders.map((folder) => folder.split("/").at(-4))).size, "account")}), ` +
           `log files delivered from ${selection.since.toISOString()} to ${selection.until.toISOString()}\n`,
       );
