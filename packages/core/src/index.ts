@@ -5,6 +5,7 @@ export * from "./event/parseEvent.ts";
 export * from "./event/extractRecords.ts";
 export * from "./event/parseLogText.ts";
 export * from "./event/principal.ts";
+export * from "./event/federation.ts";
 export * from "./event/needField.ts";
 export * from "./findings/Severity.ts";
 export * from "./findings/Reference.ts";
