@@ -46,6 +46,8 @@ export function renderFindingDetail(finding: Finding, history: readonly HistoryE
     ...field("source ip", finding.sourceIPAddress),
     ...field("references", finding.references.map(formatReference).join(", ")),
     ...field("remediation", finding.remediation),
+    // One line, unwrapped: it is meant to be copied into the configuration's ignore list.
+    ...(finding.silenceWith ? ["", `Silence with: ${JSON.stringify(finding.silenceWith)}`] : []),
     "",
     style.bold("History"),
     ...history.map((entry) => `  ${describeEntry(entry, style)}`),

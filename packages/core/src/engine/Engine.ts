@@ -10,6 +10,7 @@ import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
 import { silencesEvent } from "../rules/ignoreMatch.ts";
 import type { AnyRule, RuleContext, RuleMatch } from "../rules/Rule.ts";
 import { SelectorIndex } from "./selectorIndex.ts";
+import { silenceWith } from "./silenceWith.ts";
 import type { WindowStore } from "./WindowStore.ts";
 
 export interface EngineOptions {
@@ -148,6 +149,8 @@ export class Engine {
     placement: AccountPlacement | undefined,
   ): Finding {
     const { meta } = rule;
+    // Event findings only: a posture finding names its principal already, and has no call to narrow an entry by.
+    const silence = silenceWith(meta.id, event);
     return {
       // Placement stays out of the id: an account moved between OUs, or an inventory read anew
       // between two deliveries of one event, must not turn the same event into a second finding.
@@ -173,6 +176,7 @@ export class Engine {
       references: meta.references,
       detectedAt: detectedAt.toISOString(),
       ...(match.details ? { details: match.details } : {}),
+      ...(silence ? { silenceWith: silence } : {}),
     };
   }
 }
