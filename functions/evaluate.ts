@@ -22,6 +22,7 @@ import { count, countBy } from "./shared/countMetrics.ts";
 import { readEnv } from "./shared/env.ts";
 import { lazyActionIndex } from "./shared/lazyActionIndex.ts";
 import { reportNotificationFailures } from "./shared/notificationFailures.ts";
+import { warnExpiredIgnoreEntries } from "./shared/expiredIgnoreEntries.ts";
 import { logger, tracer } from "./shared/observability.ts";
 import { sqsBatchHandler } from "./shared/sqsBatchHandler.ts";
 import { vigilHandler } from "./shared/vigilHandler.ts";
@@ -40,10 +41,13 @@ const tracker =
     cache: new OrganizationInventoryStore({ client, tableName: env.STATE_TABLE_NAME }),
     now,
   });
+const config = resolveConfig(env.VIGIL_CONFIG, catalogue);
+/** The expired ignore entries this container has warned about: once each, not once per batch. */
+const warnedExpired = new Set<number>();
 const evaluator = new EventEvaluator({
   engine: new Engine({
     rules: catalogue,
-    config: resolveConfig(env.VIGIL_CONFIG, catalogue),
+    config,
     windows: new DynamoWindowStore({ client, tableName: env.STATE_TABLE_NAME, now }),
     now,
     actions: lazyActionIndex(loadActionIndex),
@@ -92,21 +96,28 @@ function reportInventory(update: InventoryUpdate, correlation: Correlation): voi
   }
 }
 
-/** One queued event of the invocation: evaluated and reported, or counted, logged and thrown so the queue retries it alone. */
-const evaluateRecord = (context: Context) => async (record: SQSRecord) => {
-  // The batch's records run in parallel, so each entry carries its own event id: a correlation id
-  // set on the shared logger would label one record's entries with another's and be removed under it.
-  let correlation: Correlation = {};
-  try {
-    const event = readEventMessage(record.body);
-    correlation = { correlation_id: event.eventID };
-    reportOutcome(await evaluator.evaluate(event, `${context.awsRequestId}/${record.messageId}`), correlation);
-  } catch (error) {
-    // The message fails alone: the queue retries it and after its last receive moves it to the DLQ.
-    count(error instanceof InvalidMessageError ? "InvalidEvents" : "EvaluationErrors");
-    logger.error("event not evaluated", { ...correlation, messageId: record.messageId, error: error as Error });
-    throw error;
-  }
+/**
+ * The invocation's record handler; made once per batch, which is where the expired ignore entries
+ * are looked at (a few comparisons, never per event). Each queued event is evaluated and reported,
+ * or counted, logged and thrown so the queue retries it alone.
+ */
+const evaluateRecord = (context: Context) => {
+  warnExpiredIgnoreEntries(config, now(), warnedExpired);
+  return async (record: SQSRecord) => {
+    // The batch's records run in parallel, so each entry carries its own event id: a correlation id
+    // set on the shared logger would label one record's entries with another's and be removed under it.
+    let correlation: Correlation = {};
+    try {
+      const event = readEventMessage(record.body);
+      correlation = { correlation_id: event.eventID };
+      reportOutcome(await evaluator.evaluate(event, `${context.awsRequestId}/${record.messageId}`), correlation);
+    } catch (error) {
+      // The message fails alone: the queue retries it and after its last receive moves it to the DLQ.
+      count(error instanceof InvalidMessageError ? "InvalidEvents" : "EvaluationErrors");
+      logger.error("event not evaluated", { ...correlation, messageId: record.messageId, error: error as Error });
+      throw error;
+    }
+  };
 };
 
 export const handler = vigilHandler(sqsBatchHandler(evaluateRecord), { coldStartMetric: true });

@@ -25,6 +25,7 @@ import { documentClient } from "./shared/clients.ts";
 import { count, countBy } from "./shared/countMetrics.ts";
 import { readEnv } from "./shared/env.ts";
 import { reportNotificationFailures } from "./shared/notificationFailures.ts";
+import { warnExpiredIgnoreEntries } from "./shared/expiredIgnoreEntries.ts";
 import { logger, tracer } from "./shared/observability.ts";
 import { vigilHandler } from "./shared/vigilHandler.ts";
 
@@ -43,11 +44,12 @@ const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const iam = tracer.captureAWSv3Client(new IAMClient({}));
 const cloudTrail = tracer.captureAWSv3Client(new CloudTrailClient({}));
 const organization = parseOrganizationSettings(env.ORGANIZATION, "environment: ORGANIZATION");
+const config = resolveConfig(env.VIGIL_CONFIG, catalogue);
 const shared = {
   store: store.posture,
   outbox: store.outbox,
   delivery: new SnsDelivery({ outbox: store.outbox, publisher: new SnsNotifier({ client: sns, topicArn: env.TOPIC_ARN }), leaseMs: LEASE_MS }),
-  config: resolveConfig(env.VIGIL_CONFIG, catalogue),
+  config,
   remediation: parseRemediationSettings(env.REMEDIATION, "environment: REMEDIATION"),
   loadActions: loadActionIndex,
   now,
@@ -159,6 +161,8 @@ function failUnpublished(digest: PostureRunReport["digest"]): void {
  * organization), updates the stored findings, remediates if configured, and notifies.
  */
 const run = async (_event: unknown, context: Context) => {
+  // Once a run: a daily run's warning is the owner's daily reminder.
+  warnExpiredIgnoreEntries(config, now());
   const account = accountOf(context.invokedFunctionArn);
   const timing = { region: env.AWS_REGION, now: () => now().getTime() };
   if (organizationRunner) {

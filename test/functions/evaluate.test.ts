@@ -168,6 +168,27 @@ describe("Function: evaluate handler", () => {
     );
   });
 
+  it("warns once per container about each expired ignore entry, and reports what it no longer silences", async () => {
+    // Prepare
+    const ignore = [
+      { principal: "arn:aws:iam::*:user/ci-*", reason: "CI provisions users", owner: "platform-team", expires: "2020-01-31" },
+      { principal: "arn:aws:iam::*:role/BreakGlass", reason: "break-glass access", expires: "2999-12-31" },
+    ];
+    const deployment = await deploy(monitor, { vigilConfig: { ignore } });
+    const handler = await deployment.evaluate();
+
+    // Act
+    await handler(sqsEvent(eventMessage(USER_CREATED)), context());
+    await handler(sqsEvent(eventMessage(withEventId(USER_CREATED)), eventMessage(withEventId(USER_CREATED))), context());
+
+    // Assess
+    const warnings = logs.entries().filter((entry) => entry.message === "ignore entry expired; it no longer silences anything");
+    expect(warnings).toEqual([
+      expect.objectContaining({ level: "WARN", entry: "ignore.0", reason: "CI provisions users", owner: "platform-team", expires: "2020-01-31" }),
+    ]);
+    expect(publishes()).toHaveLength(3);
+  });
+
   it("logs each event of a batch under its own event id as correlation id", async () => {
     // Prepare
     const deployment = await deploy(monitor);

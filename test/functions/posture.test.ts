@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { awsResponse } from "../packages/aws-iam/posture/awsResponses.ts";
 import { mockLiveAccount } from "../packages/cli/postureAccount.ts";
 import { ACCOUNT, lambdaContext, REGION, TOPIC_ARN } from "./lambdaEvents.ts";
-import { captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
+import { type CapturedLogs, captureLogs, type Deployment, deploy, type LocalMonitor, startLocalMonitor } from "./localMonitor.ts";
 import { asFunction } from "./awsRequests.ts";
 import { holdHandlersToTheirRoles } from "./functionRoles.ts";
 
@@ -44,9 +44,10 @@ afterAll(async () => {
 });
 
 let published: PublishCommandInput[];
+let logs: CapturedLogs;
 beforeEach(() => {
   vi.restoreAllMocks();
-  captureLogs();
+  logs = captureLogs();
   vi.useFakeTimers({ now: RUN_AT, toFake: ["Date"] });
   published = [];
   sns.reset();
@@ -101,6 +102,22 @@ describe("Function: posture handler", () => {
     expect(new Set(stored.map((finding) => finding.account))).toEqual(new Set([ACCOUNT]));
     vi.setSystemTime(RUN_AT.getTime() + 3_600_000);
     expect(await deployment.store.outbox.listUndelivered()).toEqual([]);
+  });
+
+  it("warns on each run about an ignore entry expired by the run's clock, and no longer spares its principal", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    const ignore = [{ principal: "arn:aws:iam::*:user/backup-agent", reason: "vendor agent", owner: "it-ops", expires: "2026-11-19" }];
+    const handler = await posture(deployment, { VIGIL_CONFIG: JSON.stringify({ ignore }) });
+
+    // Act
+    const result = await handler(scheduledEvent(), postureContext());
+
+    // Assess
+    expect(logs.entries().filter((entry) => entry.message === "ignore entry expired; it no longer silences anything")).toEqual([
+      expect.objectContaining({ level: "WARN", entry: "ignore.0", reason: "vendor agent", owner: "it-ops", expires: "2026-11-19" }),
+    ]);
+    expect(result).toMatchObject({ created: 7 });
   });
 
   it("fails the invocation when the digest cannot be published, leaving the new findings to the retry sweep", async () => {

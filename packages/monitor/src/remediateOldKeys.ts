@@ -1,4 +1,4 @@
-import type { EffectiveConfig, RemediationAction } from "@vigil/core";
+import { type EffectiveConfig, type RemediationAction, sparesPrincipal } from "@vigil/core";
 import type { PostureSyncResult } from "@vigil/store-dynamodb";
 import type { KeyRemediator, PostureFindings } from "./ports.ts";
 import { REMEDIATION_OFF, type RemediationSettings } from "./remediationSettings.ts";
@@ -21,8 +21,9 @@ export interface RemediateOldKeysOptions {
 /**
  * Deactivates (or, in a dry run, lists) the old active keys of the users the rotation check
  * reported, except where the finding is suppressed (someone accepted it) or the user is ignored
- * by any entry of the configuration. Each finding keeps what was done about its user. Undefined
- * when remediation is off.
+ * by any unexpired entry of the configuration that names principals alone (an entry that also
+ * names a user agent, a service or an address covers only calls made that way). Each finding keeps
+ * what was done about its user. Undefined when remediation is off.
  */
 export async function remediateOldKeys(options: RemediateOldKeysOptions): Promise<{ dryRun: boolean; actions: RemediationAction[] } | undefined> {
   const { sync, account, now, config, store, remediator } = options;
@@ -40,7 +41,7 @@ export async function remediateOldKeys(options: RemediateOldKeysOptions): Promis
     now,
     dryRun: settings.dryRun,
     // Never touched whatever rules the entry names: being ignored anywhere is a reason to leave a principal alone.
-    ignore: (arn) => config.ignore.some((entry) => entry.pattern.test(arn)),
+    ignore: (arn) => config.ignore.some((rule) => sparesPrincipal(rule, arn, now)),
   });
   for (const finding of targets) {
     const keyId = finding.details?.accessKeyId;

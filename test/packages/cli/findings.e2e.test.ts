@@ -84,6 +84,15 @@ describe("CLI: vigil findings (embedded store)", () => {
     expect(table.stdout).toContain(`  id          ${id}\n`);
   });
 
+  it("shows an event finding's suggested ignore entry on one line, ready to paste into the configuration", async () => {
+    const finding = scanned.find((f) => f.silenceWith !== undefined)!;
+
+    const shown = await vigil("findings", "get", finding.id, "--store", store);
+
+    expect(shown.stdout).toContain(`\nSilence with: ${JSON.stringify(finding.silenceWith)}\n`);
+    expect(finding.silenceWith).toMatchObject({ principal: expect.any(String), rules: [finding.ruleId], reason: expect.any(String) });
+  });
+
   it("fails with exit 3 and the API's message for an impossible transition or an unknown finding", async () => {
     const id = scanned[2]!.id;
     expect((await vigil("findings", "resolve", id, "--store", store)).code).toBe(0);

@@ -305,8 +305,43 @@ describe("CLI: vigil rules", () => {
     const result = await runCli(["rules", "--config", config, "--format", "json"]);
     const parsed = JSON.parse(result.stdout) as { settings: { trustedAccounts: string[]; ignore: unknown[] }; rules: { id: string; severity: string; enabled: boolean }[] };
     expect(parsed.settings.trustedAccounts).toEqual(["444455556666"]);
-    expect(parsed.settings.ignore).toEqual([{ principal: "arn:aws:iam::*:role/BreakGlass", reason: "break-glass access, reviewed monthly" }]);
+    expect(parsed.settings.ignore).toEqual([{ principal: "arn:aws:iam::*:role/BreakGlass", reason: "break-glass access, reviewed monthly", expired: false }]);
     expect(parsed.rules.find((rule) => rule.id === "iam-user-created")).toMatchObject({ severity: "LOW", enabled: false });
+  });
+
+  describe("ignore entries", () => {
+    const ignore = [
+      { principal: "arn:aws:iam::*:role/deploy", userAgent: "*terraform*", reason: "IaC pipeline", owner: "platform-team", expires: "2999-12-31", rules: ["iam-user-created"] },
+      { invokedBy: "cloudformation.amazonaws.com", sourceIp: ["203.0.113.0/24", "2001:db8::/32"], reason: "stack updates from the office", expires: "2020-01-31" },
+    ];
+    const configFile = () => {
+      const file = join(tempDir(), "config.json");
+      writeFileSync(file, JSON.stringify({ ignore }));
+      return file;
+    };
+
+    it("lists each entry's matchers, rules, reason, owner and expiry, and marks an expired one", async () => {
+      const result = await runCli(["rules", "--config", configFile()]);
+
+      expect(result.stdout).toContain(
+        [
+          "Ignore entries:",
+          "  ignore.0  principal arn:aws:iam::*:role/deploy  userAgent *terraform*  (iam-user-created): IaC pipeline",
+          "    owner platform-team  expires 2999-12-31",
+          "  ignore.1  invokedBy cloudformation.amazonaws.com  sourceIp 203.0.113.0/24, 2001:db8::/32  (all rules): stack updates from the office",
+          "    EXPIRED 2020-01-31: no longer silences anything",
+        ].join("\n"),
+      );
+    });
+
+    it("gives each entry as the file has it, with expired, in JSON", async () => {
+      const result = await runCli(["rules", "--config", configFile(), "--format", "json"]);
+
+      expect((JSON.parse(result.stdout) as { settings: { ignore: unknown[] } }).settings.ignore).toEqual([
+        { ...ignore[0], expired: false },
+        { ...ignore[1], expired: true },
+      ]);
+    });
   });
 });
 

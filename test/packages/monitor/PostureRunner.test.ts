@@ -291,4 +291,22 @@ describe("Class: PostureRunner", () => {
       { kind: "deactivate-access-key", user: "backup-agent", arn: BACKUP, outcome: "skipped", reason: "the principal is ignored by the configuration" },
     ]);
   });
+
+  it("spares no principal for an entry that has expired or that speaks only of calls from an address", async () => {
+    // Prepare
+    const config = {
+      ignore: [
+        { principal: BACKUP, sourceIp: "203.0.113.0/24", reason: "the vendor's calls from its office" },
+        { principal: BACKUP, reason: "vendor agent, until the vendor rotates its keys", expires: "2026-11-19" },
+      ],
+    };
+    const deployment = await deploy({ remediation: { enabled: true, dryRun: false }, config });
+
+    // Act
+    const report = await deployment.run(RUN_1);
+
+    // Assess
+    expect(byRule(report.created, "access-key-not-rotated").map((finding) => finding.resource)).toContain(BACKUP);
+    expect(report.remediation?.actions.filter((action) => action.arn === BACKUP).map((action) => action.outcome)).toEqual(["done"]);
+  });
 });

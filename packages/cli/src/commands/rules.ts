@@ -2,13 +2,14 @@ import { parseArgs } from "node:util";
 import { catalogue, formatReference } from "@vigil/core";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
+import { ignoreEntryView, renderIgnoreEntries } from "../output/ignoreEntries.ts";
 import { styleFor } from "../output/style.ts";
 import { wrap } from "../output/wrap.ts";
 
 export const RULES_USAGE = `Usage: vigil rules [--config FILE] [--format table|json]
 
 Lists the rule catalogue with the effective configuration: severity, enabled, parameters,
-trusted accounts, privileged groups and ignored principals.
+trusted accounts, privileged groups and the ignore entries (an expired one is marked EXPIRED).
 `;
 
 export async function rulesCommand(argv: string[], io: Io): Promise<number> {
@@ -25,6 +26,8 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const config = await loadConfig(values.config, catalogue);
+  // Outside the pure core: the wall clock decides which ignore entries have expired today.
+  const now = new Date();
   const rules = catalogue.map((rule) => {
     const effective = config.rules.get(rule.meta.id);
     return {
@@ -40,7 +43,7 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
     const settings = {
       trustedAccounts: config.settings.trustedAccounts,
       privilegedGroupPatterns: config.settings.privilegedGroupPatterns.map((pattern) => pattern.source),
-      ignore: config.ignore.map((entry) => ({ principal: entry.principal, reason: entry.reason, ...(entry.rules ? { rules: [...entry.rules] } : {}) })),
+      ignore: config.ignore.map((rule) => ignoreEntryView(rule, now)),
     };
     io.stdout.write(`${JSON.stringify({ settings, rules }, null, 2)}\n`);
     return 0;
@@ -57,10 +60,7 @@ export async function rulesCommand(argv: string[], io: Io): Promise<number> {
   out.push("");
   out.push(`Trusted accounts: ${config.settings.trustedAccounts.join(", ") || "none (only the event's own account)"}`);
   out.push(`Privileged groups: ${config.settings.privilegedGroupPatterns.map((pattern) => `/${pattern.source}/i`).join(", ")}`);
-  out.push(`Ignored principals: ${config.ignore.length === 0 ? "none" : ""}`);
-  for (const entry of config.ignore) {
-    out.push(`  ${entry.principal} (${entry.rules ? [...entry.rules].join(", ") : "all rules"}): ${entry.reason}`);
-  }
+  out.push(...renderIgnoreEntries(config.ignore, now, style));
   out.push(`${rules.length} rules, ${rules.filter((rule) => rule.enabled).length} enabled.`);
   io.stdout.write(`${out.join("\n")}\n`);
   return 0;

@@ -1,4 +1,4 @@
-import { type Finding, formatReference, printable, SEVERITIES } from "@vigil/core";
+import { type Finding, formatReference, printable, printableJson, SEVERITIES } from "@vigil/core";
 import type { HistoryEntry } from "@vigil/store-dynamodb";
 import type { Style } from "./style.ts";
 import { wrap } from "./wrap.ts";
@@ -47,6 +47,8 @@ export function renderFindingDetail(finding: Finding, history: readonly HistoryE
     ...field("source ip", finding.sourceIPAddress),
     ...field("references", finding.references.map(formatReference).join(", ")),
     ...field("remediation", finding.remediation),
+    // One line, unwrapped: it is meant to be copied into the configuration's ignore list.
+    ...(finding.silenceWith ? ["", `Silence with: ${printableJson(finding.silenceWith)}`] : []),
     "",
     style.bold("History"),
     ...history.map((entry) => `  ${describeEntry(entry, style)}`),

@@ -5,7 +5,10 @@ import { postureChecks } from "../posture/checks/index.ts";
 import type { AnyPostureCheck } from "../posture/PostureCheck.ts";
 import type { EffectiveConfig, EffectiveRuleConfig } from "../rules/EffectiveConfig.ts";
 import type { AnyRule } from "../rules/Rule.ts";
+import { expiryInstant } from "./expiry.ts";
 import { globToRegExp } from "./glob.ts";
+import { ignoreEntrySchema } from "./ignoreEntry.ts";
+import { IpRanges } from "./ipRange.ts";
 import { hasNestedQuantifier } from "./nestedQuantifier.ts";
 
 const accountId = z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id");
@@ -27,14 +30,6 @@ const regexSource = z
     message: "repeats a group that itself repeats (such as (a+)+), which can take exponential time on a near miss; write it without the nested repeat",
   });
 
-const ignoreEntry = z.strictObject({
-  /** ARN pattern, `*` matching any run of characters: matches the caller's ARN or, for a role session, its role's ARN. */
-  principal: z.string().min(1),
-  reason: z.string().min(1, "a reason is required for every ignored principal"),
-  /** Limits the entry to these rules; every rule when absent. */
-  rules: z.array(z.string()).optional(),
-});
-
 const ruleOverride = z.looseObject({
   enabled: z.boolean().optional(),
   severity: severitySchema.optional(),
@@ -43,7 +38,7 @@ const ruleOverride = z.looseObject({
 export const configSchema = z.strictObject({
   trustedAccounts: z.array(accountId).default([]),
   privilegedGroupPatterns: z.array(regexSource).default(["admin"]),
-  ignore: z.array(ignoreEntry).default([]),
+  ignore: z.array(ignoreEntrySchema).default([]),
   rules: z.record(z.string(), ruleOverride).default({}),
 });
 
@@ -77,15 +72,25 @@ export function resolveConfig(input: unknown, catalogue: readonly AnyRule[], che
       trustedAccounts: config.trustedAccounts,
       privilegedGroupPatterns: config.privilegedGroupPatterns.map((source) => new RegExp(source, "i")),
     },
-    ignore: config.ignore.map((entry) => ({
-      principal: entry.principal,
-      pattern: globToRegExp(entry.principal),
-      reason: entry.reason,
+    ignore: config.ignore.map((entry, index) => ({
+      entry,
+      index,
+      ...(entry.principal !== undefined ? { principal: globToRegExp(entry.principal) } : {}),
+      ...(entry.userAgent !== undefined ? { userAgent: globToRegExp(entry.userAgent, "i") } : {}),
+      ...(entry.invokedBy !== undefined ? { invokedBy: globToRegExp(entry.invokedBy) } : {}),
+      ...(entry.sourceIp !== undefined ? { sourceIp: new IpRanges([entry.sourceIp].flat()) } : {}),
       ...(entry.rules ? { rules: new Set(entry.rules) } : {}),
+      ...expiresAt(entry.expires),
     })),
     rules: resolveOverrides(catalogue, config.rules),
     checks: resolveOverrides(checks, config.rules),
   };
+}
+
+/** The schema has checked `expires` already; this only turns it into the instant the engine compares. */
+function expiresAt(expires: string | undefined): { expiresAt?: number } {
+  const instant = expires === undefined ? undefined : expiryInstant(expires);
+  return instant === undefined ? {} : { expiresAt: instant };
 }
 
 /** A rule or a posture check: what the file's `rules` entries configure. */

@@ -6,5 +6,6 @@ export function globToRegExp(glob: string, flags = ""): RegExp {
     else if (char === "?") source += ".";
     else source += char.replace(/[.+^${}()|[\]\\/]/g, "\\$&");
   }
-  return new RegExp(`^${source}$`, flags);
+  // dotAll: `*` is any run of characters, a line break in a user agent included.
+  return new RegExp(`^${source}$`, `s${flags}`);
 }

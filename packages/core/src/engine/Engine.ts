@@ -1,21 +1,23 @@
 import type { CloudTrailEvent } from "../event/CloudTrailEvent.ts";
 import type { EventHeader } from "../event/EventHeader.ts";
 import { MissingFieldError } from "../event/needField.ts";
-import { eventAccount, issuerArn, principalArn } from "../event/principal.ts";
+import { eventAccount, principalArn } from "../event/principal.ts";
 import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
 import type { AccountPlacement, OrganizationDirectory } from "../organization/OrganizationInventory.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
+import { silencesEvent } from "../rules/ignoreMatch.ts";
 import type { AnyRule, RuleContext, RuleMatch, SequenceParams, SequenceRule, ThresholdParams, ThresholdRule } from "../rules/Rule.ts";
 import { SelectorIndex } from "./selectorIndex.ts";
+import { silenceWith } from "./silenceWith.ts";
 import type { WindowStore } from "./WindowStore.ts";
 
 export interface EngineOptions {
   rules: readonly AnyRule[];
   config: EffectiveConfig;
   windows: WindowStore;
-  /** Injected clock: stamps `detectedAt`. */
+  /** Injected clock: stamps `detectedAt` and judges whether an ignore entry has expired. */
   now: () => Date;
   actions?: ActionIndex;
   /**
@@ -160,8 +162,9 @@ export class Engine {
   #ignored(ruleId: string, event: CloudTrailEvent): boolean {
     const { ignore } = this.#options.config;
     if (ignore.length === 0) return false;
-    const arns = [principalArn(event), issuerArn(event)].filter((arn): arn is string => arn !== undefined);
-    return ignore.some((entry) => (!entry.rules || entry.rules.has(ruleId)) && arns.some((arn) => entry.pattern.test(arn)));
+    // The injected clock, not the event's time: an entry that has expired stops silencing a replayed old event too.
+    const now = this.#options.now();
+    return ignore.some((rule) => silencesEvent(rule, ruleId, event, now));
   }
 
   #finding(
@@ -174,6 +177,8 @@ export class Engine {
     placement: AccountPlacement | undefined,
   ): Finding {
     const { meta } = rule;
+    // Event findings only: a posture finding names its principal already, and has no call to narrow an entry by.
+    const silence = silenceWith(meta.id, event);
     return {
       // Placement stays out of the id: an account moved between OUs, or an inventory read anew
       // between two deliveries of one event, must not turn the same event into a second finding.
@@ -199,6 +204,7 @@ export class Engine {
       references: meta.references,
       detectedAt: detectedAt.toISOString(),
       ...(match.details ? { details: match.details } : {}),
+      ...(silence ? { silenceWith: silence } : {}),
     };
   }
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { ignoreEntrySchema } from "../config/ignoreEntry.ts";
 import { referenceSchema } from "./Reference.ts";
 import { severitySchema } from "./Severity.ts";
 
@@ -48,5 +49,10 @@ export const findingSchema = z.object({
   /** Posture findings: the last run that saw the condition. */
   lastSeenAt: z.string().optional(),
   details: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Event findings: the narrowest ignore entry that would have silenced this finding, in the
+   * configuration file's own shape, for a reviewer who decides it is expected to paste (with a real reason).
+   */
+  silenceWith: ignoreEntrySchema.optional(),
 });
 export type Finding = z.infer<typeof findingSchema>;

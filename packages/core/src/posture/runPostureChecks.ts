@@ -4,6 +4,7 @@ import type { Finding } from "../findings/Finding.ts";
 import { findingId } from "../findings/findingId.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { EffectiveConfig } from "../rules/EffectiveConfig.ts";
+import { sparesPrincipal } from "../rules/ignoreMatch.ts";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { postureChecks } from "./checks/index.ts";
 import type { AnyPostureCheck, PostureContext, PostureData, PostureMatch, PosturePart } from "./PostureCheck.ts";
@@ -39,7 +40,8 @@ const header = z.object({
 
 /**
  * Runs the enabled posture checks over one snapshot of an account. A check whose input is absent or
- * invalid is skipped with the reason; findings of ignored principals are dropped.
+ * invalid is skipped with the reason; findings of principals an unexpired, principal-only ignore
+ * entry names are dropped (judged at the run's `now`).
  *
  * @throws InvalidInputError when the snapshot has no valid account or region.
  */
@@ -87,15 +89,15 @@ export function runPostureChecks(snapshot: AccountSnapshot, options: PostureRunO
       continue;
     }
     for (const match of matches) {
-      if (ignored(config, checkId, match.principal)) continue;
+      if (ignored(config, checkId, match.principal, now)) continue;
       findings.push(toFinding(check, checkConfig?.severity, match, { account, region, now }));
     }
   }
   return { findings, skipped };
 }
 
-function ignored(config: EffectiveConfig, checkId: string, principal: string): boolean {
-  return config.ignore.some((entry) => (!entry.rules || entry.rules.has(checkId)) && entry.pattern.test(principal));
+function ignored(config: EffectiveConfig, checkId: string, principal: string, now: Date): boolean {
+  return config.ignore.some((rule) => (!rule.rules || rule.rules.has(checkId)) && sparesPrincipal(rule, principal, now));
 }
 
 function toFinding(

@@ -1,3 +1,5 @@
+import type { IgnoreEntry } from "../config/ignoreEntry.ts";
+import type { IpRanges } from "../config/ipRange.ts";
 import type { Severity } from "../findings/Severity.ts";
 import type { RuleSettings } from "./Rule.ts";
 
@@ -7,11 +9,19 @@ export interface EffectiveRuleConfig {
   params: unknown;
 }
 
+/** An `ignore` entry made ready to match: its patterns compiled, its expiry an instant. */
 export interface IgnoreRule {
-  principal: string;
-  pattern: RegExp;
-  reason: string;
+  /** The entry as the file wrote it, for what shows or logs it. */
+  entry: IgnoreEntry;
+  /** Its place in the file's list: `ignore.<index>` is how a person finds it again. */
+  index: number;
+  principal?: RegExp;
+  userAgent?: RegExp;
+  invokedBy?: RegExp;
+  sourceIp?: IpRanges;
   rules?: ReadonlySet<string>;
+  /** Epoch milliseconds from which the entry silences nothing. */
+  expiresAt?: number;
 }
 
 /**

@@ -32,3 +32,12 @@ export function printable(text: string): string {
 export function printableLines(text: string): string {
   return text.replace(UNSAFE_KEEPING_LINES, escape);
 }
+
+/**
+ * JSON for a person to read and paste (an ignore entry): valid JSON whose unsafe characters
+ * JSON.stringify leaves raw (DEL, C1, separators, bidi controls) are written as `\uXXXX` escapes,
+ * which JSON reads back as the same characters.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNSAFE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

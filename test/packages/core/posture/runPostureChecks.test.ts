@@ -100,6 +100,20 @@ describe("Function: runPostureChecks", () => {
     expect(bobChecks).toContain("user-console-without-mfa");
   });
 
+  it("drops nothing for an entry that names a user agent, a service or an address: a posture finding has no call to match", () => {
+    const bob = (ignore: object) => run(full(), { config: { ignore: [{ principal: user("bob"), reason: "service account", ...ignore }] } }).findings.filter((finding) => finding.principal === user("bob"));
+    expect(bob({})).toEqual([]);
+    for (const matcher of [{ userAgent: "*" }, { invokedBy: "*" }, { sourceIp: "0.0.0.0/0" }]) expect(bob(matcher).length, JSON.stringify(matcher)).toBeGreaterThan(0);
+    const alone = run(full(), { config: { ignore: [{ userAgent: "*", reason: "x" }, { invokedBy: "*", reason: "x" }, { sourceIp: ["0.0.0.0/0", "::/0"], reason: "x" }] } });
+    expect(alone.findings).toEqual(run(full()).findings);
+  });
+
+  it("judges an entry's expiry by the run's now, a date holding through its day UTC", () => {
+    const bobAt = (now: string) => run(full(), { now: new Date(now), config: { ignore: [{ principal: user("bob"), reason: "leaving", expires: "2026-11-22" }] } }).findings.filter((finding) => finding.principal === user("bob"));
+    expect(bobAt("2026-11-22T23:59:59.999Z")).toEqual([]);
+    expect(bobAt("2026-11-23T00:00:00.000Z").length).toBeGreaterThan(0);
+  });
+
   it("does not run a disabled check, and applies a configured severity to all its findings", () => {
     const { findings, skipped } = run(full(), {
       config: { rules: { "no-support-role": { enabled: false }, "access-key-not-rotated": { severity: "HIGH" } } },

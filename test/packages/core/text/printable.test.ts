@@ -1,4 +1,4 @@
-import { printable, printableLines } from "@vigil/core";
+import { printable, printableJson, printableLines } from "@vigil/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -43,6 +43,20 @@ describe("Function: printableLines", () => {
         expect(printableLines(text)).not.toMatch(RAW_BUT_LINES);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("Function: printableJson", () => {
+  it("is JSON that reads back as the value, with no raw character a terminal would act on (property)", () => {
+    const text = fc.string({ unit: fc.oneof(fc.string({ unit: "binary", minLength: 1, maxLength: 1 }), fc.constantFrom("\u202e", "\u009b", "\u007f", "\u2028")) });
+    fc.assert(
+      fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text))), (value) => {
+        const shown = printableJson(value);
+        expect(shown).not.toMatch(RAW);
+        expect(JSON.parse(shown)).toEqual(value);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,14 +1,7 @@
+import { federatedBy } from "../../event/federation.ts";
 import { issuerArn, principalArn } from "../../event/principal.ts";
 import { ATTACK } from "../references.ts";
 import { defineRule } from "../Rule.ts";
-
-/**
- * Identity Center's portal signs its users in to the console with GetSigninToken on their
- * permission-set roles, which IAM keeps under this path (IAM User Guide, "Service-linked roles for
- * IAM Identity Center"; the Sigma rule "AWS Console GetSigninToken Potential Abuse" filters the same
- * traffic by the portal's user agent, which we do not trust: the caller sets it).
- */
-const IDENTITY_CENTER_ROLE_PATH = ":role/aws-reserved/sso.amazonaws.com/";
 
 export const consoleSessionFromAccessKeys = defineRule({
   kind: "event",
@@ -28,7 +21,10 @@ export const consoleSessionFromAccessKeys = defineRule({
   },
   selectors: [{ eventSource: "signin.amazonaws.com", eventNames: ["GetSigninToken"] }],
   evaluate(event) {
-    if (issuerArn(event)?.includes(IDENTITY_CENTER_ROLE_PATH)) return undefined;
+    // Identity Center's portal signs its users in to the console with GetSigninToken on their
+    // permission-set roles. The Sigma rule "AWS Console GetSigninToken Potential Abuse" filters the
+    // same traffic by the portal's user agent, which we do not trust: the caller sets it.
+    if (federatedBy(event) === "identity-center") return undefined;
     const failed = event.errorCode !== undefined && event.errorCode !== "";
     const ip = event.sourceIPAddress ?? "an unrecorded address";
     return {

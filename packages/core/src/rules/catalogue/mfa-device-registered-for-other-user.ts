@@ -1,5 +1,6 @@
 import { need } from "../../event/needField.ts";
 import type { CloudTrailEvent } from "../../event/CloudTrailEvent.ts";
+import { federatedBy } from "../../event/federation.ts";
 import { callerUserName, eventAccount, principalArn, requestString, succeeded } from "../../event/principal.ts";
 import { ATTACK, CIS } from "../references.ts";
 import { defineRule } from "../Rule.ts";
@@ -11,7 +12,7 @@ export const mfaDeviceRegisteredForOtherUser = defineRule({
     title: "MFA device registered for another user, or without MFA",
     severity: "MEDIUM",
     description:
-      "An MFA device was enabled for an IAM user other than the caller (EnableMFADevice names the user), or a virtual MFA device was created or enabled by a session that did not sign in with MFA. Whoever holds the device passes the user's MFA check, so an attacker who resets a password registers their own device next; and a session without MFA that adds one may be stolen keys making the identity look protected. CreateVirtualMFADevice names only a device (virtualMFADeviceName, path), not a user: the device is bound to a user by EnableMFADevice, so only that call is judged for \"another user\". A user enrolling their own first device from a console session without MFA is reported too; expect it during onboarding.",
+      "An MFA device was enabled for an IAM user other than the caller (EnableMFADevice names the user), or a virtual MFA device was created or enabled by a session that did not sign in with MFA (federated sessions, from IAM Identity Center, SAML or a web identity, are left to the identity provider's MFA, which CloudTrail does not see). Whoever holds the device passes the user's MFA check, so an attacker who resets a password registers their own device next; and a session without MFA that adds one may be stolen keys making the identity look protected. CreateVirtualMFADevice names only a device (virtualMFADeviceName, path), not a user: the device is bound to a user by EnableMFADevice, so only that call is judged for \"another user\". A user enrolling their own first device from a console session without MFA is reported too; expect it during onboarding.",
     remediation:
       "Ask the user whether they registered the device. If not, deactivate and delete it, reset the user's password, revoke the user's sessions, and review what the caller did. Require MFA (aws:MultiFactorAuthPresent) for iam:EnableMFADevice on other users.",
     // Sources: IAM API Reference, EnableMFADevice and CreateVirtualMFADevice; IAM User Guide,
@@ -22,7 +23,7 @@ export const mfaDeviceRegisteredForOtherUser = defineRule({
   evaluate(event) {
     if (!succeeded(event)) return undefined;
     const caller = principalArn(event);
-    const withoutMfa = !signedInWithMfa(event);
+    const withoutMfa = !signedInWithMfa(event) && federatedBy(event) === undefined;
     if (event.eventName === "CreateVirtualMFADevice") {
       if (!withoutMfa) return undefined;
       const name = requestString(event, "virtualMFADeviceName");
@@ -48,7 +49,11 @@ export const mfaDeviceRegisteredForOtherUser = defineRule({
   },
 });
 
-/** Only an explicit "true" counts: long-term access keys carry no session attributes and never have MFA. */
+/**
+ * Only an explicit "true" counts: long-term access keys carry no session attributes and never have
+ * MFA. A federated session is the exception the caller handles: its MFA is the identity provider's,
+ * which CloudTrail cannot see, so its "false" says nothing.
+ */
 function signedInWithMfa(event: CloudTrailEvent): boolean {
   return event.userIdentity.sessionContext?.attributes?.mfaAuthenticated === "true";
 }

@@ -1,3 +1,4 @@
+import { federatedBy, parseEvent } from "@vigil/core";
 import { describe, expect, it } from "vitest";
 import { evaluateValue, findingsOf } from "../../../../helpers/evaluate.ts";
 import { loadFixture } from "../../../../helpers/fixtures.ts";
@@ -31,6 +32,16 @@ describe("Rule: console-login-without-mfa", () => {
   });
 
   it.each(["negative-with-mfa.json", "negative-failed-password.json", "negative-sso-sign-in-eventbridge.json"])("stays quiet on %s", async (file) => {
+    expect(await findingsOf("console-login-without-mfa", `${DIR}/${file}`)).toEqual([]);
+  });
+
+  // MFAUsed "No" on these is the truth about AWS's sign-in page only: the identity provider did the MFA, if any.
+  it.each([
+    ["an IAM Identity Center permission set", "negative-identity-center-permission-set.json", "identity-center"],
+    ["SAML federation", "negative-saml-federation.json", "saml"],
+    ["a web identity (OIDC) session", "negative-web-identity-session.json", "web-identity"],
+  ])("never reports a federated sign-in without MFA: %s", async (_kind, file, federation) => {
+    expect(federatedBy(parseEvent(loadFixture<{ Records: object[] }>(`${DIR}/${file}`).Records[0]))).toBe(federation);
     expect(await findingsOf("console-login-without-mfa", `${DIR}/${file}`)).toEqual([]);
   });
 

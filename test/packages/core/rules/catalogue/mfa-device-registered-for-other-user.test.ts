@@ -47,4 +47,22 @@ describe("Rule: mfa-device-registered-for-other-user", () => {
 
     expect((await evaluateValue(record)).filter((f) => f.ruleId === RULE)).toEqual([]);
   });
+
+  it("does not count a federated session as without MFA: its MFA is the identity provider's", async () => {
+    expect(await findingsOf(RULE, `${DIR}/negative-identity-center-session-without-mfa.json`)).toEqual([]);
+  });
+
+  it("still reports a federated session enabling a device for another user, as that alone", async () => {
+    const { Records } = loadFixture<{ Records: Record<string, any>[] }>(`${DIR}/negative-identity-center-session-without-mfa.json`);
+    const record = { ...Records[0]!, eventName: "EnableMFADevice", requestParameters: { userName: "maria", serialNumber: "arn:aws:iam::111122223333:mfa/amir-phone" }, responseElements: null };
+
+    const findings = (await evaluateValue(record)).filter((f) => f.ruleId === RULE);
+
+    expect(findings.map((f) => [f.summary, f.details])).toEqual([
+      [
+        "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_PowerUserAccess_8f3c2a1b0d9e7c6b/amir.haddad@example.com enabled the MFA device arn:aws:iam::111122223333:mfa/amir-phone for the IAM user maria.",
+        expect.objectContaining({ forOtherUser: true, withoutMfa: false }),
+      ],
+    ]);
+  });
 });
