@@ -75,6 +75,11 @@ const deploymentShape = {
     .default([...DEFAULT_FORWARDER_REGIONS])
     .refine((regions) => !regions.includes(HOME_REGION), `must not include the home region ${HOME_REGION}`)
     .refine((regions) => new Set(regions).size === regions.length, "must not repeat a region"),
+  /**
+   * Where IAM Identity Center runs: CloudTrail records its events (sso, sso-directory) only in that
+   * Region, so it is forwarded like the forwarderRegions (added to them when not the home Region).
+   */
+  identityCenterRegion: region.optional(),
   /** When the posture checks run (the credential report they read is rebuilt at most every 4 hours). */
   postureSchedule: schedule.default(DEFAULT_POSTURE_SCHEDULE),
   /** Opt-in deactivation of old access keys by the posture run; a dry run until `dryRun` is false. */
@@ -115,7 +120,9 @@ export interface StageConfig {
   slack: { webhookParameter: string; minSeverity: z.infer<typeof severitySchema> } | undefined;
   opsEmails: readonly string[];
   retentionDays: number;
+  /** Every Region forwarded to the home Region's bus: forwarderRegions and the Identity Center Region. */
   forwarderRegions: readonly string[];
+  identityCenterRegion: string | undefined;
   postureSchedule: `rate(${string})` | `cron(${string})`;
   /** The posture function's role may update access keys only when this is enabled and not a dry run. */
   remediation: RemediationSettings;
@@ -141,7 +148,7 @@ export function parseStageConfig(input: unknown, stage: string, catalogue: reado
     const message = issue?.code === "unrecognized_keys" ? `unknown key "${issue.keys.join('", "')}"` : (issue?.message ?? "invalid");
     throw new StageConfigError(`${source}: ${key ? `${key}: ` : ""}${message}`);
   }
-  const { trustedAccounts, privilegedGroupPatterns, ignore, rules, production, ...deployment } = parsed.data;
+  const { trustedAccounts, privilegedGroupPatterns, ignore, rules, production, identityCenterRegion, ...deployment } = parsed.data;
   const vigil: ConfigInput = { trustedAccounts, privilegedGroupPatterns, ignore, rules };
   let effective;
   try {
@@ -160,6 +167,11 @@ export function parseStageConfig(input: unknown, stage: string, catalogue: reado
     stage,
     production: production ?? ["prod", "production"].includes(stage),
     ...deployment,
+    identityCenterRegion,
+    forwarderRegions:
+      identityCenterRegion && identityCenterRegion !== HOME_REGION && !deployment.forwarderRegions.includes(identityCenterRegion)
+        ? [...deployment.forwarderRegions, identityCenterRegion]
+        : deployment.forwarderRegions,
     slack: deployment.slack,
     organization: deployment.organization,
     vigil,

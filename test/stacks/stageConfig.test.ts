@@ -33,6 +33,14 @@ describe("parseStageConfig", () => {
     expect(DEFAULT_FORWARDER_REGIONS).toEqual(["us-east-2", "eu-north-1", "ap-southeast-2"]);
   });
 
+  it("forwards the Identity Center Region, where CloudTrail alone records its events, unless it is forwarded or home already", () => {
+    expect(parse({ identityCenterRegion: "eu-west-1" }).forwarderRegions).toEqual([...DEFAULT_FORWARDER_REGIONS, "eu-west-1"]);
+    expect(parse({ identityCenterRegion: "eu-north-1" }).forwarderRegions).toEqual([...DEFAULT_FORWARDER_REGIONS]);
+    expect(parse({ identityCenterRegion: "us-east-1" }).forwarderRegions).toEqual([...DEFAULT_FORWARDER_REGIONS]);
+    expect(parse({ identityCenterRegion: "eu-west-1", forwarderRegions: [] }).forwarderRegions).toEqual(["eu-west-1"]);
+    expect(() => parse({ identityCenterRegion: "Frankfurt" })).toThrow(/config\/dev\.json: identityCenterRegion: /);
+  });
+
   it("fills Slack's defaults: the /vigil/slack-webhook parameter and MEDIUM", () => {
     expect(parse({ slack: {} }).slack).toEqual({ webhookParameter: "/vigil/slack-webhook", minSeverity: "MEDIUM" });
   });
