@@ -6,6 +6,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 import { StoreError } from "../errors.ts";
+import { markClosed, markOpen } from "./crashMarker.ts";
+import { repairIndexes } from "./repairIndexes.ts";
 import { lockStore, type StoreLock } from "./storeLock.ts";
 
 export interface StartDynaliteOptions {
@@ -30,7 +32,9 @@ export interface RunningDynalite {
 /**
  * dynalite (DynamoDB's wire protocol over LevelDB) in this process on 127.0.0.1, with tables
  * ready at once. An on-disk `path` is open to one process at a time; a second gets
- * StoreLockedError. No transactions, TTL or streams: the store does not need them.
+ * StoreLockedError. A store the previous process died with open (SIGKILL mid-scan) has its indexes
+ * repaired before this returns (see repairIndexes). No transactions, TTL or streams: the store
+ * does not need them.
  */
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<RunningDynalite> {
   const path = options.path === undefined ? undefined : resolve(options.path);
@@ -58,17 +62,28 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
   });
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   let closing: Promise<void> | undefined;
+  // Set once the store is known whole (repaired if need be): closing before that leaves the crash marker, so the next open repairs.
+  let whole = false;
   const close = () => {
     closing ??= (async () => {
       client.destroy();
       try {
         await new Promise<void>((done, fail) => server.close((error) => (error ? fail(error) : done())));
+        // Only once the database is closed: a failed close leaves the marker, and the next open checks.
+        if (path !== undefined && whole) await markClosed(path);
       } finally {
         await lock?.release();
       }
     })();
     return closing;
   };
+  try {
+    if (path !== undefined && (await markOpen(path))) await repairIndexes(base);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  whole = true;
   return { endpoint, client, credentials, close };
 }
 
