@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, writeFileSync } from "node:fs";
+import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { finished } from "node:stream/promises";
 import { gzipSync } from "node:zlib";
@@ -92,6 +92,30 @@ describe("CLI: vigil scan on hostile input", { timeout: 60_000 }, () => {
     expect(result.code).toBe(0);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toContain("--fail-on: 2 inputs could not be read (see above), so this scan cannot pass");
+  });
+
+  // About 10 s on a 2-core machine (noise lines are dismissed on their header); the file is removed after.
+  it("reads 600 MB of JSON lines, past V8's string limit, to the last line in bounded memory", { timeout: 900_000 }, async () => {
+    const file = join(dir, "large-export.jsonl");
+    const noise = `${JSON.stringify({ ...record(QUIET), eventSource: "ec2.amazonaws.com", eventName: "DescribeInstances" })}\n`;
+    const lines = Math.ceil((600 * 1e6) / Buffer.byteLength(noise));
+    const out = createWriteStream(file);
+    const block = noise.repeat(1000);
+    for (let i = 0; i < lines / 1000; i++) if (!out.write(block)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    out.end(`${JSON.stringify(record(CREATE_USER))}\n`);
+    await finished(out);
+    const written = Math.ceil(lines / 1000) * 1000 + 1;
+
+    const run = await measureChild(process.execPath, [BIN, "scan", file, "--format", "json", "--store", "memory"], {
+      cwd: tempDir(),
+      keepStdout: true,
+      env: { ...process.env, NO_COLOR: "1" },
+    }).finally(() => rmSync(file));
+
+    expect(run.stderrTail).toContain(`Scanned 1 file, ${written.toLocaleString("en-US")} events (0 skipped)`);
+    expect(ids(run.stdout)).toContain("iam-user-created");
+    // The CLI alone peaks near 200 MB; lines stream, so 600 MB of them add little.
+    expect(run.peakRssBytes).toBeLessThan(400 * MiB);
   });
 
   it("reads standard input as a stream within the same limits", async () => {
