@@ -10,7 +10,7 @@ import { InputError } from "./errors.ts";
 const GUNZIP_CHUNK = 256 * 1024;
 
 /**
- * An input's bytes as text, gunzipped when its first bytes are gzip's magic number (by content,
+ * An input's bytes, gunzipped when its first bytes are gzip's magic number (by content,
  * not by name: CloudTrail files are gzip whatever a copy renamed them to). Inflated as a stream
  * as the caller pulls, so stopping early (a limit passed) inflates no further. Failures are
  * InputErrors naming the input: `corrupt gzip: ...` or `cannot read: ...`.

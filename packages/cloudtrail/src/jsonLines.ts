@@ -56,21 +56,26 @@ export async function* jsonLines(held: readonly Buffer[], rest: AsyncIterator<Bu
     return batch;
   };
 
-  for (const chunk of held) {
-    const batch = split(chunk);
-    if (batch.length > 0) yield batch;
-  }
-  for (;;) {
-    let next: IteratorResult<Buffer>;
-    try {
-      next = await rest.next();
-    } catch (error) {
-      yield [{ number, error: `${error instanceof InputError ? error.reason : String(error)}; the rest of the input is unread` }];
-      return;
+  try {
+    for (const chunk of held) {
+      const batch = split(chunk);
+      if (batch.length > 0) yield batch;
     }
-    if (next.done) break;
-    const batch = split(next.value);
-    if (batch.length > 0) yield batch;
+    for (;;) {
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await rest.next();
+      } catch (error) {
+        yield [{ number, error: `${error instanceof InputError ? error.reason : String(error)}; the rest of the input is unread` }];
+        return;
+      }
+      if (next.done) break;
+      const batch = split(next.value);
+      if (batch.length > 0) yield batch;
+    }
+  } finally {
+    // A consumer that stops early closes the input, not leaves it open.
+    await rest.return?.(undefined);
   }
   const last: InputLine[] = [];
   if (overlong || partialSize > 0) endLine(Buffer.alloc(0), last);

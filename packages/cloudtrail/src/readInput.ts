@@ -6,8 +6,8 @@ import type { ReadLimits } from "./readLimits.ts";
 
 /**
  * What an input holds: one document read whole (a log file `{"Records":[...]}`, an EventBridge
- * event, a record, or small JSON lines that read as well whole), or JSON lines streamed in
- * batches, so a file of them may be any size.
+ * event, a record; or JSON lines whose first line is longer than a record may be, which
+ * parseLogText still splits), or JSON lines streamed in batches, so a file of them may be any size.
  */
 export type InputContent = { format: "document"; text: string } | { format: "lines"; batches: AsyncIterable<InputLine[]> };
 
