@@ -1,3 +1,4 @@
+import { Readable } from "node:stream";
 import type { Io } from "@vigil/cli/src/Io.ts";
 
 /** Captures a command's output in-process; `isTTY` decides colour and progress as for a real stream. */
@@ -11,6 +12,6 @@ export function captureIo(options: { isTTY?: boolean; stdin?: Buffer } = {}) {
         return true;
       },
     }) as unknown as NodeJS.WriteStream;
-  const io: Io = { stdout: stream("stdout"), stderr: stream("stderr"), readStdin: async () => options.stdin ?? Buffer.alloc(0) };
+  const io: Io = { stdout: stream("stdout"), stderr: stream("stderr"), stdin: () => Readable.from(options.stdin ? [options.stdin] : []) };
   return { io, out };
 }

@@ -2,15 +2,12 @@
 export interface Io {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-  readStdin(): Promise<Buffer>;
+  /** Standard input as a stream: a scan reads it as it comes, within its limits, never whole first. */
+  stdin(): AsyncIterable<Uint8Array>;
 }
 
 export const processIo: Io = {
   stdout: process.stdout,
   stderr: process.stderr,
-  readStdin: async () => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  },
+  stdin: () => process.stdin,
 };

@@ -1,18 +1,23 @@
-import type { Dirent, Stats } from "node:fs";
-import { readFile, readdir, realpath, stat } from "node:fs/promises";
+import { createReadStream, type Dirent, type Stats } from "node:fs";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
 import { InputError } from "./errors.ts";
+import { type InputContent, readInput } from "./readInput.ts";
+import type { ReadLimits } from "./readLimits.ts";
 import { holdsNoEvents } from "./trailLayout.ts";
 
-const gunzipAsync = promisify(gunzip);
-
-/** One thing to read: a file, or standard input. */
+/** One thing to read: a file, standard input, an S3 object. */
 export interface InputSource {
   name: string;
-  read(): Promise<Buffer>;
+  /**
+   * Its bytes as stored (gzip or not), as a stream to be read through `readInput`, which bounds
+   * what it holds. Rejects with an InputError when the input cannot be opened at all.
+   */
+  open(): Promise<AsyncIterable<Uint8Array>>;
 }
+
+/** Files are read in steps this large: a CloudTrail log file in a step or a few. */
+const FILE_CHUNK = 1024 * 1024;
 
 /** File names a CloudTrail archive or an export holds; other files in a walked directory (or listed prefix) are not inputs. */
 export const INPUT_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
@@ -29,7 +34,7 @@ export const INPUT_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
  * directory that may not be read, a broken link) becomes a source whose read fails with an
  * InputError: it is reported and the walk goes on.
  */
-export async function expandInputs(paths: readonly string[], stdin: () => Promise<Buffer>): Promise<AsyncIterable<InputSource>> {
+export async function expandInputs(paths: readonly string[], stdin: () => AsyncIterable<Uint8Array>): Promise<AsyncIterable<InputSource>> {
   const checked: { path: string; directory: boolean }[] = [];
   for (const path of paths) {
     if (path === "-") {
@@ -46,10 +51,10 @@ export async function expandInputs(paths: readonly string[], stdin: () => Promis
   return sources(checked, stdin);
 }
 
-async function* sources(checked: readonly { path: string; directory: boolean }[], stdin: () => Promise<Buffer>): AsyncGenerator<InputSource> {
+async function* sources(checked: readonly { path: string; directory: boolean }[], stdin: () => AsyncIterable<Uint8Array>): AsyncGenerator<InputSource> {
   const seen = new Set<string>();
   for (const { path, directory } of checked) {
-    if (path === "-") yield { name: "<stdin>", read: async () => decodeInput("<stdin>", await stdin()) };
+    if (path === "-") yield { name: "<stdin>", open: async () => stdin() };
     else if (directory) yield* walk(path, seen);
     else if (firstVisit(seen, await realpath(path).catch(() => path))) yield fileSource(path);
   }
@@ -107,43 +112,28 @@ function firstVisit(seen: Set<string>, realPath: string): boolean {
 function unreadable(path: string, message: string, cause: unknown): InputSource {
   return {
     name: path,
-    read: () => Promise.reject(new InputError(path, message, { cause })),
+    open: () => Promise.reject(new InputError(path, message, { cause })),
   };
 }
 
+/** A file, opened as it is read: a file that cannot be read fails its first read, with its code. */
 function fileSource(path: string): InputSource {
-  return {
-    name: path,
-    read: async () => {
-      let buffer: Buffer;
-      try {
-        buffer = await readFile(path);
-      } catch (error) {
-        throw new InputError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`, { cause: error });
-      }
-      return decodeInput(path, buffer);
-    },
-  };
+  return { name: path, open: async () => createReadStream(path, { highWaterMark: FILE_CHUNK }) };
 }
 
-/** Gunzips by content (the magic bytes), not by name: CloudTrail files are gzip whatever a copy renamed them to. */
-export async function decodeInput(name: string, buffer: Buffer): Promise<Buffer> {
-  if (buffer.length < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) return buffer;
-  try {
-    return await gunzipAsync(buffer);
-  } catch (error) {
-    throw new InputError(name, `corrupt gzip: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/** Reads sources with up to `concurrency` reads (and gunzips, on the libuv pool) in flight, in order. */
+/**
+ * Reads sources with up to `concurrency` reads (and gunzips, on the libuv pool) in flight, in
+ * order. A document is read whole ahead; JSON lines only up to their first line, the rest as the
+ * consumer pulls them.
+ */
 export async function* readAhead(
   sources: AsyncIterable<InputSource>,
   concurrency: number,
-): AsyncGenerator<{ source: InputSource; content: Promise<Buffer> }> {
-  const pending: { source: InputSource; content: Promise<Buffer> }[] = [];
+  limits: ReadLimits,
+): AsyncGenerator<{ source: InputSource; content: Promise<InputContent> }> {
+  const pending: { source: InputSource; content: Promise<InputContent> }[] = [];
   for await (const source of sources) {
-    const content = source.read();
+    const content = readInput(source, limits);
     content.catch(() => {}); // observed by the consumer in order; avoid an unhandled rejection meanwhile
     pending.push({ source, content });
     if (pending.length >= concurrency) yield pending.shift() as (typeof pending)[number];

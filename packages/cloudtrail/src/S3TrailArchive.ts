@@ -1,6 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { InputError } from "./errors.ts";
-import { decodeInput, INPUT_FILE, type InputSource } from "./InputSource.ts";
+import { INPUT_FILE, type InputSource } from "./InputSource.ts";
 import { type S3Location, trailPosition } from "./s3Location.ts";
 import { describeS3Error } from "./s3ReadError.ts";
 import { ACCOUNT_ID, dayFolders, deliveredWithin, EVENTS_FOLDER, holdsNoEvents, ORGANIZATION_ID } from "./trailLayout.ts";
@@ -104,28 +104,38 @@ export class S3TrailArchive {
     }
   }
 
+  /**
+   * An object, downloaded as it is read: a scan that stops reading it (a limit passed) stops the
+   * download, and the progress line counts the bytes that came.
+   */
   #object(key: string): InputSource {
     const name = `s3://${this.#bucket}/${key}`;
     return {
       name,
-      read: async () => {
-        let body: Uint8Array;
+      open: async () => {
+        let body: AsyncIterable<Uint8Array>;
         try {
           const response = await this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: key }));
           if (!response.Body) throw new Error("S3 returned no body");
-          body = await response.Body.transformToByteArray();
+          body = response.Body as AsyncIterable<Uint8Array>; // in Node, the response's Readable
         } catch (error) {
           throw new InputError(name, describeS3Error(error, "s3:GetObject"), { cause: error });
         }
-        this.progress.bytesRead += body.byteLength;
-        return decodeInput(name, Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+        return counted(body, this.progress);
       },
     };
   }
 
   #unreadable(prefix: string, message: string, cause: unknown): InputSource {
     const name = `s3://${this.#bucket}/${prefix}`;
-    return { name, read: () => Promise.reject(new InputError(name, message, { cause })) };
+    return { name, open: () => Promise.reject(new InputError(name, message, { cause })) };
+  }
+}
+
+async function* counted(body: AsyncIterable<Uint8Array>, progress: S3ArchiveProgress): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    progress.bytesRead += chunk.byteLength;
+    yield chunk;
   }
 }
 

@@ -1,14 +1,17 @@
 import type { Engine, Finding } from "@vigil/core";
-import type { InputSource } from "@vigil/cloudtrail";
+import type { InputSource, ReadLimits } from "@vigil/cloudtrail";
 import type { FindingRepository } from "./ports.ts";
 import { type ScanListener, Scanner, type ScanStats } from "./Scanner.ts";
 
 /**
  * Where a scan's records come from: files as CloudTrail delivers them, or records one by one
  * (LookupEvents). `readConcurrency` is how many files are read ahead: more for a network source
- * (S3), whose latency would otherwise idle the engine.
+ * (S3), whose latency would otherwise idle the engine; `limits` how much of one file is read
+ * before it is given up (by default DEFAULT_READ_LIMITS).
  */
-export type ScanInput = { sources: AsyncIterable<InputSource>; readConcurrency?: number } | { records: AsyncIterable<{ value: unknown; at: string }> };
+export type ScanInput =
+  | { sources: AsyncIterable<InputSource>; readConcurrency?: number; limits?: ReadLimits }
+  | { records: AsyncIterable<{ value: unknown; at: string }> };
 
 export interface EventScanOptions {
   engine: Engine;
@@ -50,7 +53,7 @@ export class EventScan {
 
   /** Scans the input to its end and stores what is left; returns how many findings were new to the store. */
   async run(input: ScanInput): Promise<{ created: number }> {
-    if ("sources" in input) await this.#scanner.scanSources(input.sources, input.readConcurrency);
+    if ("sources" in input) await this.#scanner.scanSources(input.sources, input.readConcurrency, input.limits);
     else for await (const record of input.records) await this.#scanner.scanRecord(record.value, record.at);
     await this.#flush();
     return { created: this.#created };

@@ -1,5 +1,5 @@
-import { type Engine, type Finding, hasRecordShape, InvalidInputError, parseEvent, parseLogText } from "@vigil/core";
-import { type InputSource, readAhead } from "@vigil/cloudtrail";
+import { type Engine, type Extracted, type Finding, hasRecordShape, InvalidInputError, parseEvent, parseLogLine, parseLogText } from "@vigil/core";
+import { DEFAULT_READ_LIMITS, type InputContent, type InputSource, type ReadLimits, readAhead } from "@vigil/cloudtrail";
 
 export interface ScanStats {
   files: number;
@@ -34,28 +34,45 @@ export class Scanner {
     this.#listener = listener;
   }
 
-  async scanSources(sources: AsyncIterable<InputSource>, readConcurrency = 4): Promise<void> {
-    for await (const { source, content } of readAhead(sources, readConcurrency)) {
-      let text: string;
+  async scanSources(sources: AsyncIterable<InputSource>, readConcurrency = 4, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<void> {
+    for await (const { source, content } of readAhead(sources, readConcurrency, limits)) {
+      let input: InputContent;
       try {
-        text = (await content).toString("utf8");
+        input = await content;
       } catch (error) {
         this.stats.filesSkipped++;
         this.#listener.error(source.name, (error as Error).message.replace(`${source.name}: `, ""));
         continue;
       }
       this.stats.files++;
-      for (const item of parseLogText(text)) {
-        if (item.kind === "error") {
-          this.stats.skipped++;
-          this.#listener.error(`${source.name}: ${item.at}`, item.message);
-        } else if (this.#isNoise(item.value)) {
-          this.stats.events++; // no await: most records are noise, and a microtask each adds up over millions
-        } else {
-          await this.scanRecord(item.value, `${source.name}: ${item.at}`);
+      if (input.format === "document") {
+        await this.#scanItems(source.name, parseLogText(input.text));
+        continue;
+      }
+      for await (const batch of input.batches) {
+        for (const line of batch) {
+          if ("error" in line) this.#skip(`${source.name}: line ${line.number}`, line.error);
+          else await this.#scanItems(source.name, parseLogLine(line.text, line.number));
         }
       }
     }
+  }
+
+  async #scanItems(name: string, items: Iterable<Extracted>): Promise<void> {
+    for (const item of items) {
+      if (item.kind === "error") {
+        this.#skip(`${name}: ${item.at}`, item.message);
+      } else if (this.#isNoise(item.value)) {
+        this.stats.events++; // no await: most records are noise, and a microtask each adds up over millions
+      } else {
+        await this.scanRecord(item.value, `${name}: ${item.at}`);
+      }
+    }
+  }
+
+  #skip(at: string, message: string): void {
+    this.stats.skipped++;
+    this.#listener.error(at, message);
   }
 
   /** Noise (no rule selects it) is dismissed on a cheap header check; only candidates get the full schema. */

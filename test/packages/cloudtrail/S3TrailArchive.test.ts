@@ -1,10 +1,12 @@
-import { type InputSource, InputError } from "@vigil/cloudtrail";
+import { gzipSync } from "node:zlib";
+import { DEFAULT_READ_LIMITS, type InputSource, InputError, InputTooLargeError, readInput } from "@vigil/cloudtrail";
 import { openTrailS3Client, S3TrailArchive, type TrailSelection } from "@vigil/cloudtrail/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logFile, logKey, ORG } from "./orgTrail.ts";
 import { type S3rverHandle, startS3rver } from "./s3rverServer.ts";
 
 const BUCKET = "trail";
+const BOMBS = "bombs";
 const ACCOUNT = "111122223333";
 const day = (date: string, time: string) => logKey(ACCOUNT, "us-east-1", date, time);
 const ALL: TrailSelection = { since: new Date("2026-11-18T00:00:00Z"), until: new Date("2026-11-20T23:59:00Z"), accounts: [], regions: [] };
@@ -14,7 +16,8 @@ async function readAll(sources: AsyncIterable<InputSource>): Promise<{ name: str
   const seen: { name: string; read: string }[] = [];
   for await (const source of sources) {
     try {
-      seen.push({ name: source.name, read: (await source.read()).toString("utf8", 0, 11) });
+      const content = await readInput(source, DEFAULT_READ_LIMITS);
+      seen.push({ name: source.name, read: content.format === "document" ? content.text.slice(0, 11) : content.format });
     } catch (error) {
       expect(error).toBeInstanceOf(InputError);
       seen.push({ name: source.name, read: (error as Error).message.slice(source.name.length + 2) });
@@ -34,7 +37,7 @@ describe("Class: S3TrailArchive (on s3rver)", () => {
   };
 
   beforeAll(async () => {
-    s3 = await startS3rver([BUCKET]);
+    s3 = await startS3rver([BUCKET, BOMBS]);
     client = await clientWith(s3.env);
     await s3.put(BUCKET, [
       { key: day("2026/11/18", "0835"), body: logFile(ACCOUNT, "us-east-1", "2026/11/18", "0835") },
@@ -68,6 +71,21 @@ describe("Class: S3TrailArchive (on s3rver)", () => {
     ]);
     expect(archive.progress).toMatchObject({ dayFolders: 3, listedDayFolders: 3, listedObjects: 5 });
     expect(archive.progress.bytesRead).toBeGreaterThan(1000);
+  });
+
+  it("stops downloading an object once it inflates past the file limit, naming it and the limit", async () => {
+    // 2 GiB of zeros in 2 MB: 32 gzip members of 64 MiB each, one after another.
+    const member = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const bomb = Buffer.concat(Array.from({ length: 32 }, () => member));
+    await s3.put(BOMBS, [{ key: day("2026/11/19", "0900"), body: bomb }]);
+    const archive = await S3TrailArchive.open(client, { bucket: BOMBS, prefix: "" }, ALL);
+    const { value: source } = await archive.sources().next();
+
+    const refused = readInput(source as InputSource, { maxFileSize: 1024 * 1024, maxRecordSize: 1024 });
+    await expect(refused).rejects.toThrow(InputTooLargeError);
+    await expect(refused).rejects.toThrow(`s3://${BOMBS}/${day("2026/11/19", "0900")}: decompressed size exceeds 1 MiB (--max-file-size); skipped`);
+    // The download stopped with the reading: what came is what the streams buffer ahead, not the object.
+    expect(archive.progress.bytesRead).toBeLessThan(bomb.length / 4);
   });
 
   it("fails at once, naming the bucket, when the first listing is refused: nothing could be read", async () => {

@@ -13,6 +13,7 @@ import { renderFindingsTable } from "../output/findingsTable.ts";
 import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
+import { readLimits } from "../scan/readLimits.ts";
 import { startS3Progress } from "../scan/s3Progress.ts";
 import { trailSelection } from "../scan/s3Selection.ts";
 import { styleFor } from "../output/style.ts";
@@ -48,6 +49,11 @@ Options:
   --account ID            with s3://: only these accounts (repeat, or comma-separated)
   --region REGION         with --lookup-events: the region to read (default: your AWS config)
                           with s3://: only these regions (repeat, or comma-separated)
+  --max-file-size SIZE    the most one log file (or event, or record) may take decompressed
+                          (default: 256MiB); a larger one is reported and skipped, unread
+  --max-record-size SIZE  the most one line of JSON lines may take (default: 1MiB); JSON lines
+                          are read line by line, so a file of them may be any size
+                          SIZE: bytes, or with a unit: 2MB, 512MiB, 1GiB
 `;
 
 /** Objects downloaded at once from S3: enough to hide its latency, few enough to keep memory flat. */
@@ -65,6 +71,8 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
       until: { type: "string" },
       account: { type: "string", multiple: true },
       region: { type: "string", multiple: true },
+      "max-file-size": { type: "string" },
+      "max-record-size": { type: "string" },
     },
   });
   if (values.help) {
@@ -82,11 +90,12 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const sinceMs = values["lookup-events"] ? parseDuration(values.since ?? "7d", "--since") : 0;
   if (sinceMs > 90 * 86_400_000) throw new UsageError("--since: LookupEvents keeps 90 days at most");
   const selection = urls.length > 0 ? trailSelection(values, new Date()) : undefined;
+  const limits = readLimits(values);
 
   const config = await loadConfig(values.config, catalogue);
   // Every path is checked, and every bucket listed down to its region folders, before the store
   // opens: a typo in the last one must not leave the first ones half stored.
-  const local = values["lookup-events"] || paths.length === 0 ? undefined : await expandInputs(paths, io.readStdin);
+  const local = values["lookup-events"] || paths.length === 0 ? undefined : await expandInputs(paths, io.stdin);
   // Imported only for an S3 scan: the S3 client is a large load that other scans should not pay at start-up.
   const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io) : undefined;
   const sources = local || s3 ? concat([...(local ? [local] : []), ...(s3?.archives.map((archive) => archive.sources()) ?? [])]) : undefined;
@@ -122,7 +131,7 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   let created = 0;
   try {
     if (sources) {
-      ({ created } = await scan.run({ sources, ...(s3 ? { readConcurrency: S3_READ_CONCURRENCY } : {}) }));
+      ({ created } = await scan.run({ sources, limits, ...(s3 ? { readConcurrency: S3_READ_CONCURRENCY } : {}) }));
     } else if (lookup) {
       const endTime = new Date();
       ({ created } = await scan.run({ records: lookupEvents({ client: lookup.client, startTime: new Date(endTime.getTime() - sinceMs), endTime }) }));

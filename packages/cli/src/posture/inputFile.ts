@@ -1,11 +1,22 @@
-import { readFile } from "node:fs/promises";
+import { InputTooLargeError, MiB, readFileLimited } from "@vigil/cloudtrail";
 import { PostureInputError } from "./PostureInputError.ts";
 
-/** A file's text; a file that cannot be read is a PostureInputError naming it. */
-export async function readInputFile(file: string): Promise<string> {
+/**
+ * How much of each file `vigil posture` reads. A credential report has a line per user, about
+ * 200 bytes: IAM's 5,000 users per account make about 1 MB, so 64 MiB leaves room for any; the
+ * password policy and the account summary are a few hundred bytes.
+ */
+export const POSTURE_FILE_LIMITS = { credentialReport: 64 * MiB, json: 1 * MiB } as const;
+
+/**
+ * A file's text, read no further than `limit` bytes; a file that cannot be read, or is larger
+ * than that, is a PostureInputError naming it (and the limit).
+ */
+export async function readInputFile(file: string, limit: number): Promise<string> {
   try {
-    return await readFile(file, "utf8");
+    return (await readFileLimited(file, limit)).toString("utf8");
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw new PostureInputError(file, `${error.reason}; is this the right file?`, { cause: error });
     throw new PostureInputError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? error})`, { cause: error });
   }
 }

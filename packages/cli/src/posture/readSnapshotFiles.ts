@@ -1,7 +1,7 @@
 import { type AccountSnapshot, CredentialReportError, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
 import * as z from "zod";
 import { UsageError } from "../errors.ts";
-import { parseJsonText, readInputFile } from "./inputFile.ts";
+import { parseJsonText, POSTURE_FILE_LIMITS, readInputFile } from "./inputFile.ts";
 import { PostureInputError } from "./PostureInputError.ts";
 
 /** The files a user downloaded with the AWS CLI, as `vigil posture` takes them. */
@@ -39,7 +39,7 @@ const summaryMap = z.record(z.string(), z.number());
  */
 export async function readSnapshotFiles(files: PostureFiles): Promise<FileSnapshot> {
   if (files.account !== undefined && !/^\d{12}$/.test(files.account)) throw new UsageError(`--account: expected a 12-digit AWS account id, got "${files.account}"`);
-  const csv = await readInputFile(files.credentialReport);
+  const csv = await readInputFile(files.credentialReport, POSTURE_FILE_LIMITS.credentialReport);
   const report = parseReport(files.credentialReport, csv);
   const account = accountOf(files.credentialReport, report, files.account);
 
@@ -99,7 +99,7 @@ async function readAccountSummary(file: string): Promise<Record<string, number>>
 
 /** The file's JSON; an empty file is what the AWS CLI leaves when the call that should fill it failed. */
 async function readJson(file: string, command: string, hint?: string): Promise<unknown> {
-  const text = await readInputFile(file);
+  const text = await readInputFile(file, POSTURE_FILE_LIMITS.json);
   if (text.trim() === "") throw new PostureInputError(file, `the file is empty: ${command} writes nothing when it fails${hint ? `; ${hint}` : ""}`);
   return parseJsonText(file, text);
 }

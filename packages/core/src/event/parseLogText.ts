@@ -30,16 +30,20 @@ export function* parseLogText(text: string): Generator<Extracted> {
   }
   for (let i = firstLine; i < lines.length; i++) {
     const line = lines[i] as string;
-    if (line.trim() === "") continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      yield { kind: "error", message: `invalid JSON: ${(error as Error).message}`, at: `line ${i + 1}` };
-      continue;
-    }
-    yield* extractRecords(value, `line ${i + 1}`);
+    if (line.trim() !== "") yield* parseLogLine(line, i + 1);
   }
+}
+
+/** One line of JSON lines (numbered from 1) into records, or the error that locates it. */
+export function* parseLogLine(line: string, number: number): Generator<Extracted> {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    yield { kind: "error", message: `invalid JSON: ${(error as Error).message}`, at: `line ${number}` };
+    return;
+  }
+  yield* extractRecords(value, `line ${number}`);
 }
 
 function parses(line: string): boolean {
