@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore, printable, printableLines } from "@vigil/core";
+import { atLeast, catalogue, Engine, type Finding, MemoryWindowStore, printable } from "@vigil/core";
 import { expandInputs, type InputSource, isS3Url, lookupEvents } from "@vigil/cloudtrail";
 import { loadActionIndex } from "@vigil/iam-actions";
 import { EventScan } from "@vigil/monitor";
@@ -114,8 +114,8 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
     engine,
     ...(opened ? { store: opened.store.writer } : {}),
     listener: {
-      // A file name or a record's content is anyone's: escaped before Vigil's own colour is added.
-      error: (at, message) => io.stderr.write(`${errStyle.severity("HIGH", "error")} ${printable(at)}: ${printableLines(message)}\n`),
+      // A file name or a record's content is anyone's: escaped, on one line, before Vigil's own colour is added.
+      error: (at, message) => io.stderr.write(`${errStyle.severity("HIGH", "error")} ${printable(at)}: ${printable(message)}\n`),
       finding: async (finding) => {
         counts.add(finding.severity);
         if (failOn && atLeast(finding.severity, failOn)) failed = true;

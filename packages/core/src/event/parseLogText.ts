@@ -1,4 +1,5 @@
 import { type Extracted, extractRecords } from "./extractRecords.ts";
+import { splitJsonDocuments } from "./jsonDocuments.ts";
 
 /**
  * Parses the text of one input (a CloudTrail log file, an EventBridge event, a record, or JSON
@@ -24,6 +25,12 @@ export function* parseLogText(text: string): Generator<Extracted> {
     return;
   }
   if (!parses(lines[firstLine] as string)) {
+    // Log files joined end to end (`cat a.json.gz b.json.gz` gunzips so): each document is read, numbered from 1.
+    const documents = splitJsonDocuments(text);
+    if (documents) {
+      for (const [index, document] of documents.entries()) yield* parseDocument(document, `document ${index + 1}`);
+      return;
+    }
     // One JSON document that is broken, not JSON lines: report it once, where it broke.
     yield { kind: "error", message: `invalid JSON: ${wholeError.message}`, at: `line ${lineOf(text, wholeError)}` };
     return;
@@ -35,15 +42,19 @@ export function* parseLogText(text: string): Generator<Extracted> {
 }
 
 /** One line of JSON lines (numbered from 1) into records, or the error that locates it. */
-export function* parseLogLine(line: string, number: number): Generator<Extracted> {
+export function parseLogLine(line: string, number: number): Generator<Extracted> {
+  return parseDocument(line, `line ${number}`);
+}
+
+function* parseDocument(text: string, at: string): Generator<Extracted> {
   let value: unknown;
   try {
-    value = JSON.parse(line);
+    value = JSON.parse(text);
   } catch (error) {
-    yield { kind: "error", message: `invalid JSON: ${(error as Error).message}`, at: `line ${number}` };
+    yield { kind: "error", message: `invalid JSON: ${(error as Error).message}`, at };
     return;
   }
-  yield* extractRecords(value, `line ${number}`);
+  yield* extractRecords(value, at);
 }
 
 function parses(line: string): boolean {

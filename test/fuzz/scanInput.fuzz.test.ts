@@ -1,0 +1,85 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { main } from "@vigil/cli";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/cli.ts";
+import { captureIo } from "../helpers/io.ts";
+import { type CloudTrailRecord, cloudTrailRecord, withEventId } from "../functions/lambdaEvents.ts";
+import { FUZZ_TIMEOUT_MS, fuzzRuns, HOSTILE_PIECES } from "./runs.ts";
+
+/** Raw characters a terminal would act on: anything below space but the line feed, DEL, C1, and the bidirectional controls. */
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** Records that each make one finding of a known event rule. */
+const POSITIVES: [string, CloudTrailRecord][] = [
+  ["iam-user-created", cloudTrailRecord("rules/iam-user-created/positive-by-access-key.json")],
+  ["root-console-login", cloudTrailRecord("rules/root-console-login/positive-with-mfa-eventbridge.json")],
+  ["access-key-created", cloudTrailRecord("rules/access-key-created/positive-admin-for-other-user.json")],
+];
+
+/** Every string of a record, at any depth, with hostile text appended: still a CloudTrail record. */
+function hostileStrings(value: unknown, piece: string, keep: (path: string) => boolean, path = ""): unknown {
+  if (typeof value === "string") return keep(path) ? value : `${value}${piece}`;
+  if (Array.isArray(value)) return value.map((item, index) => hostileStrings(item, piece, keep, `${path}[${index}]`));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, hostileStrings(item, piece, keep, path ? `${path}.${key}` : key)]));
+  return value;
+}
+
+/** A record a rule must still see: fresh id, hostile text in every string but the fields that select and time it. */
+const SELECTING = new Set(["eventID", "eventTime", "eventSource", "eventName", "eventType", "userIdentity.type", "errorCode", "responseElements.ConsoleLogin", "additionalEventData.MFAUsed", "recipientAccountId", "userIdentity.accountId"]);
+const goodRecord = fc.tuple(fc.constantFrom(...POSITIVES), fc.constantFrom(...HOSTILE_PIECES), fc.boolean()).map(([[ruleId, record], piece, hostile]) => {
+  const fresh = withEventId(record);
+  return { ruleId, record: (hostile ? hostileStrings(fresh, piece, (path) => SELECTING.has(path)) : fresh) as CloudTrailRecord };
+});
+
+/** A value that is no CloudTrail record: a record with a field of the wrong type, or not a record at all. */
+const badRecord = fc.oneof(
+  fc.tuple(fc.constantFrom(...POSITIVES), fc.constantFrom("eventID", "eventTime", "eventSource", "eventName", "userIdentity"), fc.oneof(fc.integer(), fc.constant(null), fc.array(fc.integer()), fc.constant(true))).map(([[, record], field, value]) => ({ ...withEventId(record), [field]: value })),
+  fc.jsonValue().filter((value) => typeof value !== "object" || value === null || Array.isArray(value)),
+);
+
+/** What a file in the scanned directory holds; `expected` are the findings its good records must give. */
+const file = fc.oneof(
+  fc.tuple(fc.array(goodRecord, { minLength: 1, maxLength: 3 }), fc.array(badRecord, { maxLength: 2 }), fc.boolean()).map(([goods, bads, gzip]) => {
+    const text = JSON.stringify({ Records: [...goods.map((good) => good.record), ...bads] });
+    return { name: gzip ? "log.json.gz" : "log.json", bytes: gzip ? gzipSync(text) : Buffer.from(text), expected: goods };
+  }),
+  fc.array(goodRecord, { minLength: 1, maxLength: 3 }).map((goods) => ({ name: "events.jsonl", bytes: Buffer.from(goods.map((good) => JSON.stringify(good.record)).join("\n")), expected: goods })),
+  // Two gzip members one after the other, as `cat a.gz b.gz` makes: both are read.
+  fc.tuple(goodRecord, goodRecord).map(([a, b]) => ({ name: "two.json.gz", bytes: Buffer.concat([gzipSync(JSON.stringify({ Records: [a.record] })), gzipSync(JSON.stringify({ Records: [b.record] }))]), expected: [a, b] })),
+  fc.tuple(goodRecord, fc.nat()).map(([good, cut]) => {
+    const whole = gzipSync(JSON.stringify({ Records: [good.record] }));
+    return { name: "truncated.json.gz", bytes: whole.subarray(0, cut % whole.length), expected: [] };
+  }),
+  fc.uint8Array({ maxLength: 2000 }).map((bytes) => ({ name: "noise.json", bytes: Buffer.from(bytes), expected: [] })),
+  fc.nat(20_000).map((depth) => ({ name: "deep.json", bytes: Buffer.from(`${"[".repeat(depth)}${"]".repeat(depth)}`), expected: [] })),
+  fc.constantFrom(...HOSTILE_PIECES).map((piece) => ({ name: `huge${piece.length}.json`, bytes: Buffer.from(JSON.stringify({ Records: [{ eventID: "x", userAgent: piece.repeat(200_000) }] })), expected: [] })),
+);
+
+describe("Fuzz: vigil scan over hostile input", () => {
+  it("never crashes, evaluates every good record of every file, and prints no raw control character", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 6 }), async (files) => {
+        const dir = join(tempDir(), "logs");
+        mkdirSync(dir);
+        files.forEach((entry, index) => writeFileSync(join(dir, `${String(index).padStart(2, "0")}-${entry.name}`), entry.bytes));
+
+        const table = captureIo();
+        const json = captureIo();
+        const tableCode = await main(["scan", dir, "--store", "memory"], table.io);
+        const jsonCode = await main(["scan", dir, "--store", "memory", "--format", "json"], json.io);
+
+        expect([0, 1, 3]).toContain(tableCode);
+        expect(jsonCode).toBe(tableCode);
+        for (const output of [table.out.stdout, table.out.stderr, json.out.stderr]) expect(output).not.toMatch(RAW);
+        const findings = JSON.parse(json.out.stdout) as { ruleId: string; eventId?: string }[];
+        for (const { ruleId, record } of files.flatMap((entry) => entry.expected)) {
+          expect(findings.some((finding) => finding.ruleId === ruleId && finding.eventId === record.eventID), `${ruleId} ${record.eventID}`).toBe(true);
+        }
+      }),
+      { numRuns: fuzzRuns(30) },
+    );
+  }, FUZZ_TIMEOUT_MS);
+});
