@@ -14,6 +14,12 @@ describe("CLI: files read whole (configuration, posture inputs) stop at their li
     expect(result.stderr).toContain("/dev/zero: size exceeds 1 MiB; is this the configuration file?");
   });
 
+  it("refuses a vigil doctor stage configuration past 1 MiB, before any AWS call", async () => {
+    const result = await runCli(["doctor", "--stage", "prod", "--config", "/dev/zero"], { env: { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "" } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("/dev/zero: size exceeds 1 MiB; is this the stage configuration?");
+  });
+
   it("refuses a credential report past 64 MiB, naming it and the limit", async () => {
     const result = await runCli(["posture", "--credential-report", "/dev/zero", "--account", "111122223333", "--store", "memory"]);
     expect(result.code).toBe(2);

@@ -1,7 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { InputTooLargeError, readFileLimited } from "@vigil/cloudtrail";
 import { ConfigError } from "@vigil/core";
 import { organizationSettingsSchema } from "@vigil/monitor";
 import * as z from "zod";
+import { CONFIG_FILE_LIMIT } from "../loadConfig.ts";
 
 /** The forwarder regions of a stage that names none; mirrors stacks/stageConfig.ts, which the CLI does not import. */
 export const DEFAULT_FORWARDER_REGIONS = ["us-east-2", "eu-north-1", "ap-southeast-2"] as const;
@@ -36,8 +37,10 @@ export async function loadDoctorConfig(stage: string, file: string | undefined):
   const path = file ?? `config/${stage}.json`;
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // The same bound as `--config`: a stage file is a few KB, and a wrong path must not fill memory.
+    text = (await readFileLimited(path, CONFIG_FILE_LIMIT)).toString("utf8");
   } catch (error) {
+    if (error instanceof InputTooLargeError) throw new ConfigError(`${error.message}; is this the stage configuration?`, { cause: error });
     const code = (error as NodeJS.ErrnoException).code;
     if (file === undefined && code === "ENOENT") return { ...fromParsed(doctorConfigSchema.parse({})), source: `defaults (no ${path})` };
     throw new ConfigError(`${path}: cannot read (${code ?? error})`);
