@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { main } from "@vigil/cli";
@@ -58,28 +58,48 @@ const file = fc.oneof(
   fc.constantFrom(...HOSTILE_PIECES).map((piece) => ({ name: `huge${piece.length}.json`, bytes: Buffer.from(JSON.stringify({ Records: [{ eventID: "x", userAgent: piece.repeat(200_000) }] })), expected: [] })),
 );
 
+/** Where a file lands: in the scanned directory, or outside it behind a symbolic link to the file or to its directory (a synced archive). */
+const placement = fc.constantFrom("plain", "plain", "plain", "file-link", "dir-link");
+
+function place(root: string, dir: string, index: number, entry: { name: string; bytes: Buffer }, how: string): void {
+  const name = `${String(index).padStart(2, "0")}-${entry.name}`;
+  if (how === "plain") return writeFileSync(join(dir, name), entry.bytes);
+  const outside = join(root, `outside-${index}`);
+  mkdirSync(outside);
+  writeFileSync(join(outside, name), entry.bytes);
+  if (how === "file-link") symlinkSync(join(outside, name), join(dir, name));
+  else symlinkSync(outside, join(dir, `linked-${index}`));
+}
+
 describe("Fuzz: vigil scan over hostile input", () => {
-  it("never crashes, evaluates every good record of every file, and prints no raw control character", async () => {
+  it("never crashes, evaluates every good record of every file (behind links too), fails a --fail-on gate on any unread input, and prints no raw control character", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(file, { minLength: 1, maxLength: 6 }), async (files) => {
-        const dir = join(tempDir(), "logs");
+      fc.asyncProperty(fc.array(fc.tuple(file, placement), { minLength: 1, maxLength: 6 }), async (placed) => {
+        const root = tempDir();
+        const dir = join(root, "logs");
         mkdirSync(dir);
-        files.forEach((entry, index) => writeFileSync(join(dir, `${String(index).padStart(2, "0")}-${entry.name}`), entry.bytes));
+        placed.forEach(([entry, how], index) => place(root, dir, index, entry, how));
+        const files = placed.map(([entry]) => entry);
 
         const table = captureIo();
         const json = captureIo();
+        const gate = captureIo();
         const tableCode = await main(["scan", dir, "--store", "memory"], table.io);
         const jsonCode = await main(["scan", dir, "--store", "memory", "--format", "json"], json.io);
+        const gateCode = await main(["scan", dir, "--store", "memory", "--format", "json", "--fail-on", "CRITICAL"], gate.io);
 
         expect([0, 1, 3]).toContain(tableCode);
         expect(jsonCode).toBe(tableCode);
         for (const output of [table.out.stdout, table.out.stderr, json.out.stderr]) expect(output).not.toMatch(RAW);
-        const findings = JSON.parse(json.out.stdout) as { ruleId: string; eventId?: string }[];
+        const findings = JSON.parse(json.out.stdout) as { ruleId: string; eventId?: string; severity: string }[];
+        // A gate never passes on data it did not read: any input reported unread fails it, as a CRITICAL finding does.
+        const unread = /^error /m.test(json.out.stderr);
+        expect(gateCode, gate.out.stderr).toBe(unread || findings.some((finding) => finding.severity === "CRITICAL") ? 1 : 0);
         for (const { ruleId, record } of files.flatMap((entry) => entry.expected)) {
           expect(findings.some((finding) => finding.ruleId === ruleId && finding.eventId === record.eventID), `${ruleId} ${record.eventID}`).toBe(true);
         }
       }),
-      { numRuns: fuzzRuns(30) },
+      { numRuns: fuzzRuns(20) },
     );
   }, FUZZ_TIMEOUT_MS);
 });
