@@ -3,5 +3,7 @@ export * from "./asffLimits.ts";
 export * from "./asffTypes.ts";
 export * from "./attackTactics.ts";
 export * from "./findingKind.ts";
+export * from "./OcsfFinding.ts";
 export * from "./resourceArn.ts";
 export * from "./toAsff.ts";
+export * from "./toOcsf.ts";
