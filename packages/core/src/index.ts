@@ -12,6 +12,7 @@ export * from "./findings/Severity.ts";
 export * from "./findings/Reference.ts";
 export * from "./findings/Finding.ts";
 export * from "./findings/findingId.ts";
+export * from "./findings/awsRegion.ts";
 export * from "./findings/consoleUrl.ts";
 export * from "./findings/referenceUrl.ts";
 export * from "./config/Config.ts";

@@ -1,4 +1,5 @@
 import { InvalidInputError } from "../errors.ts";
+import { isAwsRegion } from "../findings/awsRegion.ts";
 import { eventConsoleUrl, iamConsoleUrl } from "../findings/consoleUrl.ts";
 import type { Finding, FindingStatus } from "../findings/Finding.ts";
 import { formatReference } from "../findings/Reference.ts";
@@ -21,7 +22,6 @@ export interface AsffOptions {
   updatedAt?: string;
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ACCOUNT = /^\d{12}$/;
 const SEVERITY_LABEL: Record<Severity, AsffSeverityLabel> = { CRITICAL: "CRITICAL", HIGH: "HIGH", MEDIUM: "MEDIUM", LOW: "LOW", INFO: "INFORMATIONAL" };
 /** A reopened finding is open again, so it is NEW and ACTIVE again; only a resolved one is archived. */
@@ -45,7 +45,7 @@ const CIS_STANDARD = "CIS AWS Foundations Benchmark v3.0.0";
 export function toAsff(finding: Finding, options: AsffOptions): AsffFinding {
   const { region } = options;
   const productAccount = options.productAccount ?? finding.account;
-  if (!REGION.test(region)) throw new InvalidInputError(`not an AWS region: "${region}"`, "region", { source: "ASFF export" });
+  if (!isAwsRegion(region)) throw new InvalidInputError(`not an AWS region: "${region}"`, "region", { source: "ASFF export" });
   if (!ACCOUNT.test(finding.account)) throw new InvalidInputError(`not a 12-digit AWS account id: "${finding.account}"`, "account", { source: "ASFF export" });
   if (!ACCOUNT.test(productAccount)) throw new InvalidInputError(`not a 12-digit AWS account id: "${productAccount}"`, "productAccount", { source: "ASFF export" });
 

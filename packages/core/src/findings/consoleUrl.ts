@@ -1,6 +1,5 @@
+import { isAwsRegion } from "./awsRegion.ts";
 import type { Finding } from "./Finding.ts";
-
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 const IAM_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::\d{12}:(user|role|group|policy)\/(.+)$/;
 const PARTITION_CONSOLE: Record<string, string> = {
@@ -23,7 +22,7 @@ function consoleHost(region: string): string {
  */
 export function eventConsoleUrl(finding: { region: string; eventId: string }): string {
   const eventId = encodeURIComponent(finding.eventId);
-  if (!REGION.test(finding.region)) return `https://console.aws.amazon.com/cloudtrailv2/home#/events/${eventId}`;
+  if (!isAwsRegion(finding.region)) return `https://console.aws.amazon.com/cloudtrailv2/home#/events/${eventId}`;
   return `https://${consoleHost(finding.region)}/cloudtrailv2/home?region=${finding.region}#/events/${eventId}`;
 }
 
