@@ -1,6 +1,5 @@
-import type { Finding } from "@vigil/core";
-import { consoleLink } from "./consoleUrl.ts";
-import { describeReference, referenceUrl } from "./referenceLinks.ts";
+import { consoleLink, type Finding, referenceUrl } from "@vigil/core";
+import { describeReference } from "./referenceLinks.ts";
 import { clip, singleLine, toAscii } from "./text.ts";
 
 export interface Email {

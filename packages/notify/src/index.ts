@@ -1,5 +1,6 @@
 export * from "./errors.ts";
-export * from "./consoleUrl.ts";
+// Moved to the core (the export formats link to the same pages); still offered here for the notifiers' callers.
+export { consoleLink, eventConsoleUrl } from "@vigil/core";
 export * from "./referenceLinks.ts";
 export * from "./email.ts";
 export * from "./parseFindingMessage.ts";

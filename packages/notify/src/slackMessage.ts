@@ -1,8 +1,6 @@
 import { accountLabel } from "./email.ts";
-import { type Finding, formatReference, type Severity } from "@vigil/core";
-import { consoleLink } from "./consoleUrl.ts";
+import { consoleLink, type Finding, formatReference, referenceUrl, type Severity } from "@vigil/core";
 import { escapeClipped, escapeMrkdwn } from "./mrkdwn.ts";
-import { referenceUrl } from "./referenceLinks.ts";
 import { type MrkdwnTextObject, mrkdwn, SLACK_LIMITS, type SlackBlock, type SlackPayload } from "./SlackPayload.ts";
 import { singleLine } from "./text.ts";
 

@@ -189,7 +189,7 @@ describe("CLI: vigil scan", () => {
 
   it.each([
     [["scan"], "no PATH given"],
-    [["scan", ROOT_LOGIN, "--format", "xml"], '--format: expected table or json, got "xml"'],
+    [["scan", ROOT_LOGIN, "--format", "xml"], '--format: expected table, json, asff or ocsf, got "xml"'],
     [["scan", ROOT_LOGIN, "--fail-on", "SEVERE"], '--fail-on: expected CRITICAL, HIGH, MEDIUM, LOW or INFO, got "SEVERE"'],
     [["scan", ROOT_LOGIN, "--bogus"], "Unknown option '--bogus'"],
     [["scan", "/no/such/path.json"], "/no/such/path.json: no such file or directory"],

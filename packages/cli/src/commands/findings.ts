@@ -8,9 +8,11 @@ import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { DEFAULT_STORE_DIR } from "../openStore.ts";
+import { FORMATS_USAGE, formatOption } from "../options.ts";
 import { renderFindingDetail, renderFindingList, renderTransition } from "../output/findingsOutput.ts";
 import { styleFor } from "../output/style.ts";
 import { renderSummary } from "../output/summaryOutput.ts";
+import { writerFor } from "../output/writerFor.ts";
 
 export const FINDINGS_USAGE = `Usage: vigil findings [list] [filters] [options]
        vigil findings summary [options]
@@ -49,11 +51,13 @@ Triage:
   --reason TEXT       why; kept in the history
 
 Options:
-  --format table|json
+  --format FORMAT     table or json; list also takes asff and ocsf (see Formats below)
   --store DIR         the embedded store (default: ${DEFAULT_STORE_DIR})
   --api URL           a deployed findings API instead of the store, such as
                       https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com
   --region REGION     with --api: the API's region, when its URL does not say
+
+${FORMATS_USAGE}
 `;
 
 const ACTIONS: Record<string, TriageAction> = { ack: "acknowledge", acknowledge: "acknowledge", suppress: "suppress", resolve: "resolve", reopen: "reopen" };
@@ -109,8 +113,9 @@ export async function findingsCommand(argv: string[], io: Io, now: () => number 
   if (subcommand !== "list" && subcommand !== "summary" && subcommand !== "get" && !action) {
     throw new UsageError(`unknown subcommand "${subcommand}"; expected list, summary, get, ack, suppress, resolve or reopen`);
   }
-  const format = values.format;
-  if (format !== "table" && format !== "json") throw new UsageError(`--format: expected table or json, got "${format}"`);
+  const format = formatOption(values.format);
+  // A summary, a history or a triage result is no finding: the finding formats go with list only.
+  if ((format === "asff" || format === "ocsf") && subcommand !== "list") throw new UsageError(`--format ${format} goes with list`);
   if (values.api !== undefined && values.store !== undefined) throw new UsageError("give --store or --api, not both");
   if (values.api === undefined && values.region !== undefined) throw new UsageError("--region goes with --api");
   if (values.store === "memory") throw new UsageError("--store memory holds nothing; give the directory a scan wrote to");
@@ -134,7 +139,11 @@ export async function findingsCommand(argv: string[], io: Io, now: () => number 
     if (subcommand === "list") {
       const query = listQuery(values, now);
       const { items, more } = await listAll(client, query, limit);
-      if (format === "json") io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+      if (format === "asff" || format === "ocsf") {
+        const output = writerFor(format, io.stdout, values.region ? { region: values.region } : {});
+        for (const item of items) await output.write(item);
+        output.end();
+      } else if (format === "json") io.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
       else io.stdout.write(`${renderFindingList(items, style)}${items.length} finding${items.length === 1 ? "" : "s"} in ${client.location}${more ? " (more match: raise --limit or narrow the filters)" : ""}\n`);
       return 0;
     }

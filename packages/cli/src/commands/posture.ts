@@ -8,7 +8,7 @@ import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, openStore } from "../openStore.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { describeProblems, describeSkipped } from "../posture/describeSkipped.ts";
-import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
+import { FINDINGS_RUN_OPTIONS, FORMATS_USAGE, findingsRunOutput, plural } from "../options.ts";
 import { concurrencyOption, nowOption, regionOption, roleNameOption } from "../posture/options.ts";
 import { organizationPosture } from "../posture/organizationPosture.ts";
 import { readLiveSnapshot } from "../posture/readLiveSnapshot.ts";
@@ -34,7 +34,7 @@ VigilAudit trusts only the deployed posture function; OrganizationAccountAccessR
 choice from the management account). Accounts that cannot be read are listed with the reason.
 
 Options:
-  --format table|json       output format (default: table)
+  --format FORMAT           table, json, asff or ocsf (default: table; see Formats below)
   --min-severity LEVEL      print findings at or above LEVEL (CRITICAL, HIGH, MEDIUM, LOW, INFO)
   --fail-on LEVEL           exit 1 when any finding is at or above LEVEL
   --config FILE             JSON configuration (check thresholds, ignored principals)
@@ -50,6 +50,8 @@ Options:
   --organization            check every account of the organization (see above)
   --role-name NAME          with --organization: the role to assume in each account (default: ${DEFAULT_AUDIT_ROLE_NAME})
   --concurrency N           with --organization: accounts read at once, 1 to 100 (default: 10)
+
+${FORMATS_USAGE}
 `;
 
 /** IAM is global; its CloudTrail events are recorded in us-east-1, so offline findings say that. */
@@ -153,6 +155,6 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
     (total ? ` (${counts.describe()})` : "") +
     (shown.length < total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
     stored;
-  await writePostureFindings(io, format, shown, summary);
+  await writePostureFindings(io, format, shown, summary, region ? { region } : {});
   return failed ? 1 : 0;
 }

@@ -6,17 +6,17 @@ import { loadActionIndex } from "@vigil/iam-actions";
 import { EventScan } from "@vigil/monitor";
 import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
-import { FINDINGS_RUN_OPTIONS, findingsRunOutput, plural } from "../options.ts";
+import { FINDINGS_RUN_OPTIONS, FORMATS_USAGE, findingsRunOutput, plural } from "../options.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, type OpenedStore, openStore } from "../openStore.ts";
 import { renderFindingsTable } from "../output/findingsTable.ts";
-import { JsonFindingsWriter } from "../output/JsonFindingsWriter.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
 import { readLimits } from "../scan/readLimits.ts";
 import { startS3Progress } from "../scan/s3Progress.ts";
 import { trailSelection } from "../scan/s3Selection.ts";
 import { styleFor } from "../output/style.ts";
+import { writerFor } from "../output/writerFor.ts";
 import type { Io } from "../Io.ts";
 
 export const SCAN_USAGE = `Usage: vigil scan PATH... [options]
@@ -35,7 +35,7 @@ organization, an account, a region). Only the day folders from --since to --unti
 Set AWS_ENDPOINT_URL_S3 to read from an S3-compatible server (MinIO) instead of AWS.
 
 Options:
-  --format table|json     output format (default: table)
+  --format FORMAT         table, json, asff or ocsf (default: table; see Formats below)
   --min-severity LEVEL    print findings at or above LEVEL (CRITICAL, HIGH, MEDIUM, LOW, INFO)
   --fail-on LEVEL         exit 1 when any finding is at or above LEVEL, or when any input could
                           not be read (a gate never passes on data it did not read)
@@ -54,6 +54,8 @@ Options:
   --max-record-size SIZE  the most one line of JSON lines may take (default: 1MiB); JSON lines
                           are read line by line, so a file of them may be any size
                           SIZE: bytes, or with a unit: 2MB, 512MiB, 1GiB
+
+${FORMATS_USAGE}
 `;
 
 /** Objects downloaded at once from S3: enough to hide its latency, few enough to keep memory flat. */
@@ -100,9 +102,13 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io) : undefined;
   const sources = local || s3 ? concat([...(local ? [local] : []), ...(s3?.archives.map((archive) => archive.sources()) ?? [])]) : undefined;
   const engine = new Engine({ rules: catalogue, config, windows: new MemoryWindowStore(), now: () => new Date(), actions: loadActionIndex(), reportIgnored: true });
+  // Made before the store opens: a --region ASFF cannot use is refused with nothing left open.
+  // One --region (the region read) is also where ASFF findings are imported; several (repeated or
+  // comma-separated), or none, leave each finding in its own.
+  const regions = (values.region ?? []).flatMap((text) => text.split(",")).map((text) => text.trim()).filter(Boolean);
+  const output = writerFor(format, io.stdout, regions.length === 1 ? { region: regions[0] as string } : {});
   const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
 
-  const output = format === "json" ? new JsonFindingsWriter(io.stdout) : undefined;
   const tabled: Finding[] = [];
   const counts = new SeverityCounts();
   let failed = false;

@@ -57,7 +57,7 @@ export async function organizationPosture(io: Io, options: OrganizationPostureCo
     (counts.total ? ` (${counts.describe()})` : "") +
     (shown.length < counts.total ? `, ${shown.length} at or above ${minSeverity} shown` : "") +
     (opened ? `; stored in ${opened.location}` : "");
-  await writePostureFindings(io, format, shown, summary);
+  await writePostureFindings(io, format, shown, summary, options.region ? { region: options.region } : {});
   return failed ? 1 : 0;
 }
 
