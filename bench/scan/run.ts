@@ -1,7 +1,7 @@
 /**
  * `vigil scan` throughput and memory on a synthetic CloudTrail archive, against a baseline that
  * only reads, gunzips and parses the same files, measured in the same run.
- *   npm run bench:scan -- [--records 1000000] [--runs 3] [--cli packages/cli/bin/vigil.js]
+ *   npm run bench:scan -- [--records 1000000] [--runs 3] [--cli packages/cli/bin/vigil.js] [--against OTHER/bin/vigil.js]
  * Prints a table and PASS/FAIL against the targets, writes bench/.data/scan-results.json, and
  * exits 0 whatever the figures: a benchmark reports, it does not gate.
  */
@@ -29,9 +29,13 @@ const { values } = parseArgs({
     records: { type: "string", default: "1000000" },
     runs: { type: "string", default: "3" },
     cli: { type: "string", default: join(ROOT, "packages/cli/bin/vigil.js") },
+    /** Another build of the CLI (an earlier commit's checkout), timed in the same runs: what a change costs. */
+    against: { type: "string" },
   },
 });
 const CLI = resolve(values.cli);
+const AGAINST = values.against === undefined ? undefined : resolve(values.against);
+if (AGAINST && !existsSync(AGAINST)) throw new Error(`--against: ${AGAINST} is missing`);
 const records = positiveInteger(values.records, "--records");
 const runs = positiveInteger(values.runs, "--runs");
 const quarterRecords = Math.max(1, Math.round(records / 4));
@@ -46,17 +50,21 @@ if (!cliPresent) {
 }
 
 const baselineOn = (archive: EnsuredArchive) => measureChild(process.execPath, ["--import", "tsx", BASELINE, archive.dir], { cwd: ROOT, keepStdout: true });
-const vigilOn = (archive: EnsuredArchive) =>
-  measureChild(process.execPath, [CLI, "scan", archive.dir, "--format", "json", "--store", "memory"], { cwd: ROOT });
+const scanWith = (cli: string) => (archive: EnsuredArchive) =>
+  measureChild(process.execPath, [cli, "scan", archive.dir, "--format", "json", "--store", "memory"], { cwd: ROOT });
+const vigilOn = scanWith(CLI);
+const againstOn = AGAINST ? scanWith(AGAINST) : undefined;
 
 // Warm the page cache and tsx's transform cache on the small archive, untimed.
 console.log("\nwarming up on the N/4 archive (untimed)");
 check("baseline", await baselineOn(quarter), quarterRecords);
 if (cliPresent) check("vigil", await vigilOn(quarter), quarterRecords);
+if (againstOn) check("against", await againstOn(quarter), quarterRecords);
 
 // Interleaved, so both share whatever else the machine is doing.
 const baselineRuns: ChildMeasurement[] = [];
 const vigilRuns: ChildMeasurement[] = [];
+const againstRuns: ChildMeasurement[] = [];
 console.log(`timing ${runs} interleaved runs each on ${records.toLocaleString("en-US")} records`);
 for (let run = 1; run <= runs; run++) {
   const base = await baselineOn(full);
@@ -68,6 +76,12 @@ for (let run = 1; run <= runs; run++) {
     check("vigil", vigil, records);
     vigilRuns.push(vigil);
     line += `, vigil ${vigil.wallSeconds.toFixed(2)}s ${mb(vigil.peakRssBytes)} (${(vigil.stdoutBytes / 1024).toFixed(0)} KB of findings)`;
+  }
+  if (againstOn) {
+    const other = await againstOn(full);
+    check("against", other, records);
+    againstRuns.push(other);
+    line += `, against ${other.wallSeconds.toFixed(2)}s ${mb(other.peakRssBytes)}`;
   }
   console.log(line);
 }
@@ -91,6 +105,8 @@ const summarise = (measured: ChildMeasurement[]) => {
 };
 const baseline = summarise(baselineRuns);
 const vigil = cliPresent ? summarise(vigilRuns) : undefined;
+const against = againstOn ? summarise(againstRuns) : undefined;
+const againstRatio = vigil && against ? round(vigil.recordsPerSecond / against.recordsPerSecond, 3) : undefined;
 const throughputRatio = vigil ? round(vigil.recordsPerSecond / baseline.recordsPerSecond, 3) : undefined;
 const memory = vigil && vigilQuarter
   ? {
@@ -119,9 +135,11 @@ row(["", "wall (s)", "records/s", "JSON MB/s", "peak RSS"]);
 row(["baseline (no rules)", baseline.medianSeconds.toFixed(2), n(baseline.recordsPerSecond), baseline.jsonMBPerSecond.toFixed(1), `${baseline.medianPeakRssMB.toFixed(0)} MB`]);
 if (vigil) row(["vigil scan", vigil.medianSeconds.toFixed(2), n(vigil.recordsPerSecond), vigil.jsonMBPerSecond.toFixed(1), `${vigil.medianPeakRssMB.toFixed(0)} MB`]);
 else row(["vigil scan", "-", "-", "-", "-"]);
+if (against) row(["--against", against.medianSeconds.toFixed(2), n(against.recordsPerSecond), against.jsonMBPerSecond.toFixed(1), `${against.medianPeakRssMB.toFixed(0)} MB`]);
 console.log(
   `\nthroughput  vigil/baseline = ${throughputRatio?.toFixed(2) ?? "-"}   (target >= ${THROUGHPUT_TARGET.toFixed(2)})   ${verdict(pass.throughput)}`,
 );
+if (againstRatio !== undefined) console.log(`against     vigil/--against = ${againstRatio.toFixed(2)}   (above 1: this build is faster; ${relative(ROOT, AGAINST as string)})`);
 console.log(
   memory
     ? `memory      vigil peak RSS ${memory.quarterPeakRssMB.toFixed(0)} MB at ${n(quarterRecords)} records, ${memory.fullPeakRssMB.toFixed(0)} MB at ${n(records)}: ` +
@@ -140,6 +158,7 @@ const results = {
   baseline,
   vigil: vigil ?? null,
   throughputRatio: throughputRatio ?? null,
+  ...(against ? { against: { cli: relative(ROOT, AGAINST as string), ...against, vigilOverAgainst: againstRatio } } : {}),
   memory: memory ?? null,
   targets: { throughputRatio: THROUGHPUT_TARGET, memoryRatio: MEMORY_TARGET },
   pass: { throughput: pass.throughput ?? null, memory: pass.memory ?? null },
