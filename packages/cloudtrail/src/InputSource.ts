@@ -2,19 +2,10 @@ import { createReadStream, type Dirent, type Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "./errors.ts";
-import { type InputContent, readInput } from "./readInput.ts";
+import { type InputContent, type InputSource, readInput } from "./readInput.ts";
 import type { ReadLimits } from "./readLimits.ts";
 import { holdsNoEvents } from "./trailLayout.ts";
 
-/** One thing to read: a file, standard input, an S3 object. */
-export interface InputSource {
-  name: string;
-  /**
-   * Its bytes as stored (gzip or not), as a stream to be read through `readInput`, which bounds
-   * what it holds. Rejects with an InputError when the input cannot be opened at all.
-   */
-  open(): Promise<AsyncIterable<Uint8Array>>;
-}
 
 /** Files are read in steps this large: a CloudTrail log file in a step or a few. */
 const FILE_CHUNK = 1024 * 1024;

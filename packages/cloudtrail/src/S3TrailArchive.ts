@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { InputError } from "./errors.ts";
-import { INPUT_FILE, type InputSource } from "./InputSource.ts";
+import { INPUT_FILE } from "./InputSource.ts";
+import type { InputSource } from "./readInput.ts";
 import { type S3Location, trailPosition } from "./s3Location.ts";
 import { describeS3Error } from "./s3ReadError.ts";
 import { ACCOUNT_ID, dayFolders, deliveredWithin, EVENTS_FOLDER, holdsNoEvents, ORGANIZATION_ID } from "./trailLayout.ts";

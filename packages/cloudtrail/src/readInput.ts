@@ -1,5 +1,4 @@
 import { decodedChunks } from "./decodedChunks.ts";
-import type { InputSource } from "./InputSource.ts";
 import { type InputLine, jsonLines } from "./jsonLines.ts";
 import { InputTooLargeError } from "./limitedRead.ts";
 import type { ReadLimits } from "./readLimits.ts";
@@ -9,6 +8,16 @@ import type { ReadLimits } from "./readLimits.ts";
  * event, a record; or JSON lines whose first line is longer than a record may be, which
  * parseLogText still splits), or JSON lines streamed in batches, so a file of them may be any size.
  */
+/** One thing to read: a file, standard input, an S3 object (declared here, beside what reads it, so the walk that makes sources imports this file and not the reverse). */
+export interface InputSource {
+  name: string;
+  /**
+   * Its bytes as stored (gzip or not), as a stream to be read through `readInput`, which bounds
+   * what it holds. Rejects with an InputError when the input cannot be opened at all.
+   */
+  open(): Promise<AsyncIterable<Uint8Array>>;
+}
+
 export type InputContent = { format: "document"; text: string } | { format: "lines"; batches: AsyncIterable<InputLine[]> };
 
 /** Names that declare JSON lines: read line by line whatever their first line holds. */
