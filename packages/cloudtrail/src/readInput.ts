@@ -3,11 +3,6 @@ import { type InputLine, jsonLines } from "./jsonLines.ts";
 import { InputTooLargeError } from "./limitedRead.ts";
 import type { ReadLimits } from "./readLimits.ts";
 
-/**
- * What an input holds: one document read whole (a log file `{"Records":[...]}`, an EventBridge
- * event, a record; or JSON lines whose first line is longer than a record may be, which
- * parseLogText still splits), or JSON lines streamed in batches, so a file of them may be any size.
- */
 /** One thing to read: a file, standard input, an S3 object (declared here, beside what reads it, so the walk that makes sources imports this file and not the reverse). */
 export interface InputSource {
   name: string;
@@ -18,6 +13,11 @@ export interface InputSource {
   open(): Promise<AsyncIterable<Uint8Array>>;
 }
 
+/**
+ * What an input holds: one document read whole (a log file `{"Records":[...]}`, an EventBridge
+ * event, a record; or JSON lines whose first line is longer than a record may be, which
+ * parseLogText still splits), or JSON lines streamed in batches, so a file of them may be any size.
+ */
 export type InputContent = { format: "document"; text: string } | { format: "lines"; batches: AsyncIterable<InputLine[]> };
 
 /** Names that declare JSON lines: read line by line whatever their first line holds. */
