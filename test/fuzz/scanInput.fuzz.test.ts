@@ -8,9 +8,8 @@ import { tempDir } from "../helpers/cli.ts";
 import { captureIo } from "../helpers/io.ts";
 import { type CloudTrailRecord, cloudTrailRecord, withEventId } from "../functions/lambdaEvents.ts";
 import { FUZZ_TIMEOUT_MS, fuzzRuns, HOSTILE_PIECES } from "./runs.ts";
+import { RAW_CONTROL } from "../helpers/rawControl.ts";
 
-/** Raw characters a terminal would act on: anything below space but the line feed, DEL, C1, and the bidirectional controls. */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /** Records that each make one finding of a known event rule. */
 const POSITIVES: [string, CloudTrailRecord][] = [
@@ -90,7 +89,7 @@ describe("Fuzz: vigil scan over hostile input", () => {
 
         expect([0, 1, 3]).toContain(tableCode);
         expect(jsonCode).toBe(tableCode);
-        for (const output of [table.out.stdout, table.out.stderr, json.out.stderr]) expect(output).not.toMatch(RAW);
+        for (const output of [table.out.stdout, table.out.stderr, json.out.stderr]) expect(output).not.toMatch(RAW_CONTROL);
         const findings = JSON.parse(json.out.stdout) as { ruleId: string; eventId?: string; severity: string }[];
         // A gate never passes on data it did not read: any input reported unread fails it, as a CRITICAL finding does.
         const unread = /^error /m.test(json.out.stderr);

@@ -3,9 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../../helpers/cli.ts";
 import { FIXTURES, loadFixture } from "../../helpers/fixtures.ts";
+import { RAW_CONTROL } from "../../helpers/rawControl.ts";
 
-/** Raw characters a terminal would act on: anything below space but the line feed, DEL, C1, and the bidirectional controls. */
-const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /** A CreateUser whose caller's name clears the screen, recolours and hides a link, and whose new user's name reverses text and rewrites the line. */
 const HOSTILE = join(FIXTURES, "hostile", "escape-sequences.json");
 const record = loadFixture<{ Records: [{ userIdentity: { arn: string }; requestParameters: { userName: string } }] }>("hostile/escape-sequences.json").Records[0];
@@ -15,8 +14,8 @@ describe("CLI: hostile strings in human-facing output", () => {
     const result = await runCli(["scan", HOSTILE, "--store", "memory"]);
 
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toMatch(RAW);
-    expect(result.stderr).not.toMatch(RAW);
+    expect(result.stdout).not.toMatch(RAW_CONTROL);
+    expect(result.stderr).not.toMatch(RAW_CONTROL);
     expect(result.stdout).toContain("user/\\x1b[2J\\x1b[31mops\\x1b]8;;http://evil.example\\x07console.aws.amazon.com\\x1b]8;;\\x07");
     expect(result.stdout).toContain("resource: arn:aws:iam::111122223333:user/backup\\u202egnp.exe\\r\\x9b2Jdone");
   });
@@ -41,7 +40,7 @@ describe("CLI: hostile strings in human-facing output", () => {
     const show = await runCli(["findings", "get", id], { cwd });
 
     expect(scan.stderr).toContain("b\\x1b[2J\\u202e.json");
-    for (const output of [scan.stdout, scan.stderr, list.stdout, list.stderr, show.stdout, show.stderr]) expect(output).not.toMatch(RAW);
+    for (const output of [scan.stdout, scan.stderr, list.stdout, list.stderr, show.stdout, show.stderr]) expect(output).not.toMatch(RAW_CONTROL);
     expect(show.stdout).toContain("backup\\u202egnp.exe\\r\\x9b2Jdone");
   });
 });
