@@ -1,0 +1,2 @@
+// The export adapters: Security Hub (BatchImportFindings, BatchUpdateFindings) and OCSF Parquet objects on S3.
+export {};
