@@ -16,8 +16,6 @@ import { describeResource, partitionOf } from "./resourceArn.ts";
 export interface AsffOptions {
   /** The Security Hub region the finding is imported into: the region of ProductArn. */
   region: string;
-  /** The account whose default product imports it (the Security Hub administrator); the finding's own account when absent. */
-  productAccount?: string;
   /** When the finding last changed (its latest triage); its lastSeenAt or detectedAt when absent. */
   updatedAt?: string;
 }
@@ -44,10 +42,8 @@ const CIS_STANDARD = "CIS AWS Foundations Benchmark v3.0.0";
  */
 export function toAsff(finding: Finding, options: AsffOptions): AsffFinding {
   const { region } = options;
-  const productAccount = options.productAccount ?? finding.account;
   if (!isAwsRegion(region)) throw new InvalidInputError(`not an AWS region: "${region}"`, "region", { source: "ASFF export" });
   if (!ACCOUNT.test(finding.account)) throw new InvalidInputError(`not a 12-digit AWS account id: "${finding.account}"`, "account", { source: "ASFF export" });
-  if (!ACCOUNT.test(productAccount)) throw new InvalidInputError(`not a 12-digit AWS account id: "${productAccount}"`, "productAccount", { source: "ASFF export" });
 
   const posture = findingKind(finding) === "posture";
   const created = isoTime(finding.eventTime ?? finding.detectedAt, finding.eventTime ? "eventTime" : "detectedAt");
@@ -59,7 +55,7 @@ export function toAsff(finding: Finding, options: AsffOptions): AsffFinding {
   return {
     SchemaVersion: "2018-10-08",
     Id: finding.id,
-    ProductArn: `arn:${partitionOf(region)}:securityhub:${region}:${productAccount}:product/${productAccount}/default`,
+    ProductArn: `arn:${partitionOf(region)}:securityhub:${region}:${finding.account}:product/${finding.account}/default`,
     GeneratorId: finding.ruleId,
     AwsAccountId: finding.account,
     Types: asffTypes(finding).slice(0, ASFF_LIMITS.types),

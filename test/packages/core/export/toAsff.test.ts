@@ -56,11 +56,11 @@ describe("Function: toAsff", () => {
     expect(toAsff(finding, { region: "us-east-1" }).UpdatedAt).toBe(finding.lastSeenAt);
   });
 
-  it("names the member account as AwsAccountId and the importing account's default product, in the given region and its partition", () => {
+  it("names the finding's account as AwsAccountId and its default product (the only one it may import to), in the given region and its partition", () => {
     const finding = postureFinding("user-console-without-mfa", "bob", { account: "444455556666" });
-    expect(toAsff(finding, { region: "eu-central-1", productAccount: "111122223333" })).toMatchObject({
+    expect(toAsff(finding, { region: "eu-central-1" })).toMatchObject({
       AwsAccountId: "444455556666",
-      ProductArn: "arn:aws:securityhub:eu-central-1:111122223333:product/111122223333/default",
+      ProductArn: "arn:aws:securityhub:eu-central-1:444455556666:product/444455556666/default",
     });
     expect(toAsff(finding, { region: "cn-north-1" }).ProductArn).toBe("arn:aws-cn:securityhub:cn-north-1:444455556666:product/444455556666/default");
   });
@@ -113,7 +113,6 @@ describe("Function: toAsff", () => {
   it("refuses a region that is not one and an account that is not 12 digits, rather than write a finding Security Hub rejects", () => {
     const finding = postureFinding("c", "bob");
     expect(() => toAsff(finding, { region: "evil.example" })).toThrow(InvalidInputError);
-    expect(() => toAsff(finding, { region: "us-east-1", productAccount: "1234" })).toThrow(InvalidInputError);
     expect(() => toAsff({ ...finding, account: "unknown" }, { region: "us-east-1" })).toThrow(InvalidInputError);
   });
 
