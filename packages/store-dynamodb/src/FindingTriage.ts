@@ -101,7 +101,7 @@ export class FindingTriage {
     await mapConcurrent(items, this.#table.concurrency, async (item, index) => {
       const until = item[SUPPRESSED_UNTIL_ATTRIBUTE] as string;
       // Conditioned on the very suppression read: one renewed or triaged meanwhile is left alone.
-      const write = statusWrite(item.id, { to: "open", entries: [expiryEntry(until)] }, { by: "status", status: "suppressed", until }, clock, this.#table.retentionSeconds);
+      const write = statusWrite(item.id, { to: "open", entries: [expiryEntry(until)] }, { by: "status", status: "suppressed", until }, clock, this.#table);
       reopened[index] = await this.#table.update(`reopening the expired suppression of ${item.id}`, write);
     });
     return items.filter((_, index) => reopened[index]).map((item) => item.id);
@@ -129,7 +129,7 @@ export class FindingTriage {
 
   /** Writes one decided change, once: the item as written, or undefined when it is no longer as `decision` expected. */
   write(id: string, decision: Decision, clock: TableClock): Promise<FindingItem | undefined> {
-    return this.#table.updateReturning(`changing the status of finding ${id}`, statusWrite(id, decision.change, decision.expected, clock, this.#table.retentionSeconds));
+    return this.#table.updateReturning(`changing the status of finding ${id}`, statusWrite(id, decision.change, decision.expected, clock, this.#table));
   }
 
   /** A change by a person or by setStatus, decided from the status in effect and conditioned on the status read. */

@@ -91,7 +91,7 @@ export class FindingWriter {
   /** False when the finding is already stored (another writer, or an earlier run, got there first). */
   #putIfAbsent(finding: Finding, clock: TableClock, claim: Lease | undefined): Promise<boolean> {
     return this.#table.put(`storing finding ${finding.id}`, {
-      Item: newFindingItem(finding, { nowMs: clock.ms, retentionSeconds: this.#table.retentionSeconds, ...(claim ? { claim } : {}) }),
+      Item: newFindingItem(finding, { nowMs: clock.ms, retentionSeconds: this.#table.retentionSeconds, exportChanges: this.#table.exportChanges, ...(claim ? { claim } : {}) }),
       ConditionExpression: ABSENT,
       ExpressionAttributeNames: { "#id": ID, "#expiresAt": EXPIRES_AT_ATTRIBUTE },
       ExpressionAttributeValues: { ":now": clock.seconds },

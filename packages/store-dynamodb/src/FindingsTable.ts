@@ -15,6 +15,11 @@ export interface FindingsTableOptions {
   concurrency?: number;
   /** The one clock every part judges time by (expiry, leases, history); the wall clock when absent. */
   now?: () => Date;
+  /**
+   * Mark every creation and status change pending for the export sweep (exportState.ts); off when
+   * absent, so a deployment that exports nowhere keeps no pending index entries.
+   */
+  exportChanges?: boolean;
 }
 
 /** The instant a read or a write is judged at, in the three forms the table stores. */
@@ -35,6 +40,7 @@ export class FindingsTable {
   readonly name: string;
   readonly retentionSeconds: number;
   readonly concurrency: number;
+  readonly exportChanges: boolean;
   readonly #now: () => Date;
 
   constructor(options: FindingsTableOptions) {
@@ -47,6 +53,7 @@ export class FindingsTable {
     this.name = options.tableName;
     this.retentionSeconds = Math.round(days * 86_400);
     this.concurrency = concurrency;
+    this.exportChanges = options.exportChanges ?? false;
     this.#now = options.now ?? (() => new Date());
   }
 

@@ -83,3 +83,14 @@ export class DeliveryLeaseLostError extends StoreError {
     this.owner = owner;
   }
 }
+
+/** The export sweep's lease on a finding ran out and another sweep took it: this one's record must not count. */
+export class ExportLeaseLostError extends StoreError {
+  readonly findingId: string;
+  readonly owner: string;
+  constructor(findingId: string, owner: string, options?: { cause?: unknown }) {
+    super(`finding ${findingId}: ${owner} no longer holds the export lease`, options);
+    this.findingId = findingId;
+    this.owner = owner;
+  }
+}

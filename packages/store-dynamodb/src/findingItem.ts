@@ -1,5 +1,6 @@
 import type { Finding } from "@vigil/core";
 import { effectiveStatus, HISTORY_ATTRIBUTE, type HistoryEntry, SUPPRESSED_UNTIL_ATTRIBUTE, SYSTEM_ACTOR } from "./history.ts";
+import { EXPORT_STATE_ATTRIBUTES, pendingExportAttributes } from "./exportState.ts";
 import { isoInstant, MAX_SORTABLE_MS } from "./instant.ts";
 import { DELIVERY_ATTRIBUTES, type Lease, pendingAttributes } from "./outbox.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
@@ -13,6 +14,7 @@ const INTERNAL = new Set<string>([
   HISTORY_ATTRIBUTE,
   SUPPRESSED_UNTIL_ATTRIBUTE,
   ...DELIVERY_ATTRIBUTES,
+  ...EXPORT_STATE_ATTRIBUTES,
 ]);
 
 const EPOCH = isoInstant(0);
@@ -42,6 +44,8 @@ export interface NewItemOptions {
   retentionSeconds: number;
   /** The sns lease the finding is born with (see outbox.ts). */
   claim?: Lease;
+  /** Born pending export (exportState.ts). */
+  exportChanges?: boolean;
 }
 
 /** The item `putFindings` writes for a new finding: index keys, outbox, the creation entry of its history and, when it is put resolved, its expiry. */
@@ -62,7 +66,7 @@ export function newFindingItem(finding: Finding, options: NewItemOptions): Findi
   if (finding.status === "resolved") item[EXPIRES_AT_ATTRIBUTE] = Math.floor(options.nowMs / 1000) + options.retentionSeconds;
   const created: HistoryEntry = { at: isoInstant(options.nowMs), actor: SYSTEM_ACTOR, action: "create", from: null, to: finding.status };
   item[HISTORY_ATTRIBUTE] = [created];
-  return { ...item, ...pendingAttributes(finding.id, options.nowMs, options.claim) };
+  return { ...item, ...pendingAttributes(finding.id, options.nowMs, options.claim), ...(options.exportChanges ? pendingExportAttributes(finding.id, options.nowMs) : {}) };
 }
 
 /** The finding's public shape: its own fields, with the status in effect at `nowIso`. */

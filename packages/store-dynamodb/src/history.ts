@@ -67,7 +67,7 @@ export function entriesFor(item: Record<string, unknown>, from: FindingStatus, e
  * history existed get a creation entry at their detectedAt.
  */
 export function readHistory(item: Record<string, unknown>, nowIso: string): HistoryEntry[] {
-  const stored = Array.isArray(item[HISTORY_ATTRIBUTE]) ? (item[HISTORY_ATTRIBUTE] as Record<string, unknown>[]).map(toEntry) : [];
+  const stored = storedHistory(item);
   const entries = stored[0]?.action === "create" ? stored : [legacyCreation(item, stored[0]?.from ?? (item.status as FindingStatus)), ...stored];
   const until = item[SUPPRESSED_UNTIL_ATTRIBUTE];
   if (typeof until === "string" && item.status === "suppressed" && effectiveStatus(item, nowIso) === "open") entries.push(expiryEntry(until));
@@ -77,6 +77,11 @@ export function readHistory(item: Record<string, unknown>, nowIso: string): Hist
 function legacyCreation(item: Record<string, unknown>, status: FindingStatus): HistoryEntry {
   const detectedMs = parseInstant(item.detectedAt);
   return { at: detectedMs === undefined ? String(item.detectedAt) : isoInstant(detectedMs), actor: SYSTEM_ACTOR, action: "create", from: null, to: status };
+}
+
+/** The entries as stored, oldest first: as many as the finding's status version (exportState.ts), no legacy or expiry entry added. */
+export function storedHistory(item: Record<string, unknown>): HistoryEntry[] {
+  return Array.isArray(item[HISTORY_ATTRIBUTE]) ? (item[HISTORY_ATTRIBUTE] as Record<string, unknown>[]).map(toEntry) : [];
 }
 
 /** Only the entry's own fields, in a fixed order. */

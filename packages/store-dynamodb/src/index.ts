@@ -8,6 +8,8 @@ export * from "./FindingWriter.ts";
 export * from "./FindingReader.ts";
 export { type ChangeOutcome, type Decision, FindingTriage } from "./FindingTriage.ts";
 export * from "./DeliveryOutbox.ts";
+export * from "./ExportOutbox.ts";
+export { EXPORT_SINKS, type ExportSink } from "./exportState.ts";
 export * from "./DynamoWindowStore.ts";
 export { DELIVERY_CHANNELS, SWEPT_CHANNEL, type ClaimResult, type CompleteOptions, type Deliveries, type DeliveryChannel, type DeliveryState, type Lease, type ReleaseOptions } from "./outbox.ts";
 export { TRIAGE_ACTIONS, type HistoryAction, type HistoryEntry, type TriageAction } from "./history.ts";

@@ -1,6 +1,7 @@
 import type { FindingStatus } from "@vigil/core";
 import type { FindingItem } from "./findingItem.ts";
-import type { TableClock, TableUpdate } from "./FindingsTable.ts";
+import { pendingExportAttributes } from "./exportState.ts";
+import type { FindingsTable, TableClock, TableUpdate } from "./FindingsTable.ts";
 import { HISTORY_ATTRIBUTE, type HistoryEntry, SUPPRESSED_UNTIL_ATTRIBUTE } from "./history.ts";
 import { LIVE } from "./queryExpressions.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
@@ -31,9 +32,10 @@ const LAST_SEEN = "lastSeenAt";
 /**
  * The one UpdateItem every status change is written with: status and its index key, the history
  * appended, the suppression expiry set or removed, the retention clock started on resolve and
- * stopped otherwise; conditioned on the finding being there, unexpired and as expected.
+ * stopped otherwise, the change marked for export when the table exports; conditioned on the
+ * finding being there, unexpired and as expected.
  */
-export function statusWrite(id: string, change: StatusChange, expected: Expected, clock: TableClock, retentionSeconds: number): TableUpdate {
+export function statusWrite(id: string, change: StatusChange, expected: Expected, clock: TableClock, table: Pick<FindingsTable, "retentionSeconds" | "exportChanges">): TableUpdate {
   const names: Record<string, string> = {
     "#id": KEY_ATTRIBUTES.id,
     "#status": "status",
@@ -52,12 +54,20 @@ export function statusWrite(id: string, change: StatusChange, expected: Expected
   }
   if (change.to === "resolved") {
     set.push("#expiresAt = :expiresAt");
-    values[":expiresAt"] = clock.seconds + retentionSeconds;
+    values[":expiresAt"] = clock.seconds + table.retentionSeconds;
   } else remove.push("#expiresAt");
   if (change.lastSeenAt !== undefined) {
     names["#lastSeen"] = LAST_SEEN;
     set.push("#lastSeen = :seen");
     values[":seen"] = change.lastSeenAt;
+  }
+
+  if (table.exportChanges) {
+    Object.entries(pendingExportAttributes(id, clock.ms)).forEach(([name, value], index) => {
+      names[`#export${index}`] = name;
+      values[`:export${index}`] = value;
+      set.push(`#export${index} = :export${index}`);
+    });
   }
 
   const conditions = ["attribute_exists(#id)", `(${LIVE})`, "#status = :stored"];

@@ -23,6 +23,10 @@ export const KEY_ATTRIBUTES = {
   pendingNotification: "pkPendingNotification",
   /** `<instant>#<id>`: when the pending notification may next be claimed (now, or when its lease ends). */
   notificationDue: "skNotificationDue",
+  /** "export" while a change of the finding is not yet exported everywhere it goes; only on a table that exports. */
+  pendingExport: "pkPendingExport",
+  /** `<instant>#<id>`: when the pending export may next be claimed (now, or when the sweep's lease ends). */
+  exportDue: "skExportDue",
 } as const;
 
 /** Epoch seconds after which an item is gone; the TTL attribute of both tables. */
@@ -39,6 +43,9 @@ export const INDEX_NAMES = {
 
 /** The sparse index the notification retry sweep reads instead of scanning. */
 export const PENDING_NOTIFICATION_INDEX = "byPendingNotification";
+
+/** The sparse index the export sweep reads: findings with a change not yet exported. */
+export const PENDING_EXPORT_INDEX = "byPendingExport";
 
 /** The finding fields a list can be partitioned by. */
 export type AccessPattern = keyof typeof INDEX_NAMES;
@@ -61,7 +68,7 @@ export interface TableDefinition {
   timeToLiveAttribute: string;
 }
 
-type FindingsIndexName = (typeof INDEX_NAMES)[AccessPattern] | typeof PENDING_NOTIFICATION_INDEX;
+type FindingsIndexName = (typeof INDEX_NAMES)[AccessPattern] | typeof PENDING_NOTIFICATION_INDEX | typeof PENDING_EXPORT_INDEX;
 
 export const FINDINGS_TABLE = {
   billingMode: "PAY_PER_REQUEST",
@@ -72,6 +79,7 @@ export const FINDINGS_TABLE = {
       ACCESS_PATTERNS.map((pattern) => [INDEX_NAMES[pattern], { partitionKey: KEY_ATTRIBUTES[pattern], sortKey: KEY_ATTRIBUTES.time, projection: "ALL" }]),
     ) as Record<(typeof INDEX_NAMES)[AccessPattern], GlobalIndexDefinition>),
     [PENDING_NOTIFICATION_INDEX]: { partitionKey: KEY_ATTRIBUTES.pendingNotification, sortKey: KEY_ATTRIBUTES.notificationDue, projection: "ALL" },
+    [PENDING_EXPORT_INDEX]: { partitionKey: KEY_ATTRIBUTES.pendingExport, sortKey: KEY_ATTRIBUTES.exportDue, projection: "ALL" },
   } as Record<FindingsIndexName, GlobalIndexDefinition>,
   timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
 } as const satisfies TableDefinition;

@@ -1,11 +1,11 @@
 import { DeleteTableCommand, type TableDescription } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { StoreError } from "../errors.ts";
-import { FINDINGS_TABLE, PENDING_NOTIFICATION_INDEX, type TableDefinition } from "../tableDefinition.ts";
+import { FINDINGS_TABLE, PENDING_EXPORT_INDEX, PENDING_NOTIFICATION_INDEX, type TableDefinition } from "../tableDefinition.ts";
 import { describeTable, ensureTable, waitFor } from "./ensureTable.ts";
 
 /** Indexes added after the first release: a local table without (only) these is an older findings table, rebuilt rather than refused. */
-const LATER_INDEXES: readonly string[] = [PENDING_NOTIFICATION_INDEX];
+const LATER_INDEXES: readonly string[] = [PENDING_NOTIFICATION_INDEX, PENDING_EXPORT_INDEX];
 
 /** The backup holds the items while the table is recreated; just the key, no index. */
 const BACKUP_TABLE: TableDefinition = { ...FINDINGS_TABLE, attributes: [FINDINGS_TABLE.partitionKey], globalIndexes: {} };
