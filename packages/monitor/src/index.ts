@@ -14,3 +14,7 @@ export type { ScanListener, ScanStats } from "./Scanner.ts";
 export * from "./organizationPorts.ts";
 export * from "./refreshInventory.ts";
 export * from "./OrganizationPostureRunner.ts";
+export * from "./export/ExportTarget.ts";
+export * from "./export/FindingExport.ts";
+export * from "./export/OcsfTarget.ts";
+export * from "./export/SecurityHubTarget.ts";
