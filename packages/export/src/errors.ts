@@ -28,3 +28,36 @@ export class OcsfPutObjectError extends ExportError {
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
+
+/** A call the adapter gave up on: refused, or still throttled after its attempts. */
+export class ExportCallError extends ExportError {
+  /** `service:Operation`, as in `securityhub:BatchImportFindings`. */
+  readonly operation: string;
+  /** The AWS error name (LimitExceededException, AccessDenied, ...), when AWS answered one. */
+  readonly code: string | undefined;
+  constructor(operation: string, detail: string, options?: { code?: string; cause?: unknown }) {
+    super(`${operation}: ${options?.code ? `${options.code}: ` : ""}${detail}`, options);
+    this.operation = operation;
+    this.code = options?.code;
+  }
+}
+
+/**
+ * Why the findings of an account cannot reach Security Hub at all:
+ * - `other-account`: a single-account deployment was given another account's findings, which only
+ *   that account can import into its default product.
+ * - `role-unavailable`: sts:AssumeRole of the account's import role was refused.
+ * - `failed`: anything else, named in the message.
+ */
+export type SecurityHubAccessReason = "other-account" | "role-unavailable" | "failed";
+
+/** No Security Hub client for an account: each of its findings fails with this message, the other accounts go on. */
+export class SecurityHubAccessError extends ExportError {
+  readonly account: string;
+  readonly reason: SecurityHubAccessReason;
+  constructor(account: string, reason: SecurityHubAccessReason, detail: string, options?: { cause?: unknown }) {
+    super(`account ${account}: ${detail}`, options);
+    this.account = account;
+    this.reason = reason;
+  }
+}
