@@ -1,5 +1,4 @@
-import { createRequire } from "node:module";
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, type OcsfFinding } from "@vigil/core";
 import { OcsfPutObjectError, PARQUET_CONTENT_TYPE, S3OcsfWriter, type S3OcsfWriterOptions } from "@vigil/export";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,18 +8,12 @@ import { everyOcsfRecord, readParquet } from "./duckdbParquet.ts";
 const BUCKET = "security-lake-custom";
 const NOW = new Date("2026-12-07T10:15:00.250Z");
 
-// A client sends only commands of its own SDK copy, and @vigil/export resolves a newer
-// @aws-sdk/client-s3 than the tests do: the writer gets a client of the package's copy, pointed at s3rver.
-const { S3Client } = createRequire(new URL("../../../packages/export/package.json", import.meta.url))("@aws-sdk/client-s3") as {
-  S3Client: new (config: Record<string, unknown>) => S3OcsfWriterOptions["client"];
-};
-
 let s3: S3rverHandle;
-let client: S3OcsfWriterOptions["client"];
+let client: S3Client;
 let records: OcsfFinding[];
 beforeAll(async () => {
   s3 = await startS3rver([BUCKET]);
-  client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  client = s3.client;
   records = await everyOcsfRecord();
 });
 afterAll(async () => {
