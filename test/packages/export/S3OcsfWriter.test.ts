@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { ConfigError, type OcsfFinding } from "@vigil/core";
-import { OcsfPutObjectError, PARQUET_CONTENT_TYPE, S3OcsfWriter, type S3OcsfWriterOptions } from "@vigil/export";
+import { OcsfPutObjectError, PARQUET_CONTENT_TYPE, S3OcsfWriter } from "@vigil/export";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type S3rverHandle, startS3rver } from "../cloudtrail/s3rverServer.ts";
 import { everyOcsfRecord, readParquet } from "./duckdbParquet.ts";
