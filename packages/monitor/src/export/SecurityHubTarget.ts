@@ -35,7 +35,7 @@ export class SecurityHubTarget implements ExportTarget {
     );
     try {
       const outcome = await this.#importer.import(changes);
-      return { sent: outcome.imported, failed: outcome.failed };
+      return { sent: outcome.imported, failed: outcome.failed.map(({ id, error }) => ({ id, error })) };
     } catch (error) {
       return allFailed(items, error);
     }
