@@ -22,7 +22,7 @@ let routerSecret: string | undefined;
 
 function routerFor(secret: string): Router {
   if (!router || routerSecret !== secret) {
-    const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS });
+    const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, exportChanges: env.EXPORT_CHANGES });
     router = createRouter({ store: { reader: new FindingReader(table, { cursorSecret: secret }), triage: new FindingTriage(table) }, rules, logger: apiLogger });
     routerSecret = secret;
   }

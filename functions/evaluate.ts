@@ -30,7 +30,7 @@ import { vigilHandler } from "./shared/vigilHandler.ts";
 const env = readEnv(evaluateEnvironment);
 const now = () => new Date();
 const client = documentClient();
-const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const table = new FindingsTable({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, exportChanges: env.EXPORT_CHANGES, now });
 const organization = parseOrganizationSettings(env.ORGANIZATION, "environment: ORGANIZATION");
 // Organization mode: each container keeps the inventory (state table, Organizations when it is out of date); one account otherwise.
 const tracker =

@@ -39,7 +39,7 @@ const LEASE_MS = 15 * 60_000;
 
 const now = () => new Date();
 const client = documentClient();
-const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, now });
+const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, exportChanges: env.EXPORT_CHANGES, now });
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
 const iam = tracer.captureAWSv3Client(new IAMClient({}));
 const cloudTrail = tracer.captureAWSv3Client(new CloudTrailClient({}));

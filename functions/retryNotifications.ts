@@ -16,7 +16,7 @@ import { vigilHandler } from "./shared/vigilHandler.ts";
 const env = readEnv(retryNotificationsEnvironment);
 const now = () => new Date();
 // Only the parts it uses, so the bundle carries neither the writer's Finding schema nor the reader.
-const table = new FindingsTable({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, now });
+const table = new FindingsTable({ client: documentClient(), tableName: env.FINDINGS_TABLE_NAME, exportChanges: env.EXPORT_CHANGES, now });
 const triage = new FindingTriage(table);
 const delivery = new SnsDelivery({
   outbox: new DeliveryOutbox(table),

@@ -3,6 +3,7 @@ import type { StackContext } from "sst/constructs";
 import { stageConfigOf } from "./appConfig.ts";
 import { createApiFunction } from "./monitor/apiFunction.ts";
 import { createEvaluateFunction } from "./monitor/evaluateFunction.ts";
+import { createExportFunction } from "./monitor/exportFunction.ts";
 import type { MonitorResources } from "./monitor/monitorResources.ts";
 import { createNotifySlackFunction } from "./monitor/notifySlackFunction.ts";
 import { createFindingsTopic } from "./monitor/notifications.ts";
@@ -12,12 +13,14 @@ import { createRetryNotificationsFunction } from "./monitor/retryNotificationsFu
 import { createTable } from "./monitor/tables.ts";
 import { allowOrganizationOnHomeBus } from "./organization/homeBusPolicy.ts";
 import { createSpokeStackSet } from "./organization/spokeStackSet.ts";
+import { exportsFindings } from "./stageConfig.ts";
 
 /**
  * The monitor, in the home region: CloudTrail events from the default bus (this region's and what
  * the forwarders send) queue for the evaluate function, which stores findings and publishes new
  * ones to the findings topic; emails and the Slack queue subscribe to it with severity filters, and
- * a sweep re-publishes findings whose notification failed. On its own schedule the posture function
+ * a sweep re-publishes findings whose notification failed; when the stage exports findings, another
+ * sends every change to Security Hub and to S3 as OCSF. On its own schedule the posture function
  * checks the account's state and publishes a digest. Dead letters, function errors and
  * throttles, and undeliverable events alarm on the ops topic. Each function, with its environment,
  * role, feed and alarms, is built in its own module under monitor/.
@@ -40,9 +43,12 @@ export function Monitor({ stack, app }: StackContext) {
   const postureRole = createPostureFunction(stack, monitor);
   const apis = createApiFunction(stack, monitor);
   if (config.slack) createNotifySlackFunction(stack, monitor, config.slack);
+  const exportRole = exportsFindings(config) ? createExportFunction(stack, monitor) : undefined;
+  // Only Security Hub needs the members: an import must come from the finding's own account.
+  const importRole = config.securityHub.enabled ? exportRole : undefined;
   if (config.organization) {
     allowOrganizationOnHomeBus(stack, config.organization);
-    createSpokeStackSet(stack, config, config.organization, postureRole);
+    createSpokeStackSet(stack, config, config.organization, postureRole, importRole);
   }
 
   const { findingsTable, stateTable, findingsTopic, opsTopic } = monitor;
@@ -52,6 +58,8 @@ export function Monitor({ stack, app }: StackContext) {
     OpsTopicArn: opsTopic.topicArn,
     // The management account's spoke stack takes it as its PostureRoleArn parameter.
     ...(config.organization ? { PostureRoleArn: postureRole.roleArn } : {}),
+    // ... and, with Security Hub, its ExportRoleArn parameter.
+    ...(config.organization && importRole ? { ExportRoleArn: importRole.roleArn } : {}),
     ...Object.fromEntries(apis.map((httpApi) => [`${httpApi.node.id}Url`, httpApi.apiEndpoint])),
   });
   return { findingsTable, stateTable, topic: findingsTopic.topic, opsTopic, eventsQueue: events.queue };

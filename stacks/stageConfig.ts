@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type AnyRule, type ConfigInput, configSchema, organizationalUnitIdSchema, resolveConfig, severitySchema } from "@vigil/core";
+import { bucketNameSchema, ocsfPrefixSchema } from "@vigil/export";
 import { type OrganizationSettings, organizationSettingsSchema, REMEDIATION_OFF, type RemediationSettings, remediationSettingsSchema } from "@vigil/monitor";
 import * as z from "zod";
 import { StageConfigError } from "./errors.ts";
@@ -107,6 +108,15 @@ const deploymentShape = {
   production: z.boolean().optional(),
   /** Organization mode: one deployment covering every account of an AWS Organization; absent, one account. */
   organization: organizationSchema.optional(),
+  /**
+   * Every finding imported into Security Hub (the account's default product in `region`), and
+   * imported again at each status change; off by default. Security Hub must be enabled there.
+   */
+  securityHub: z
+    .strictObject({ enabled: z.boolean().default(false), region: region.default(HOME_REGION) })
+    .default(() => ({ enabled: false, region: HOME_REGION })),
+  /** Every finding and each status change written to S3 as OCSF Parquet, laid out as a Security Lake custom source expects; absent: not written. */
+  ocsf: z.strictObject({ bucket: bucketNameSchema, prefix: ocsfPrefixSchema.default("") }).optional(),
 };
 
 // Vigil's own rule configuration (the `--config` file of the CLI) sits beside the deployment keys.
@@ -133,6 +143,14 @@ export interface StageConfig {
   enabledRules: readonly string[];
   /** Organization mode's settings, or undefined for one account. */
   organization: OrganizationStageSettings | undefined;
+  securityHub: { enabled: boolean; region: string };
+  /** Where OCSF Parquet objects go, or undefined when they are not written. */
+  ocsf: { bucket: string; prefix: string } | undefined;
+}
+
+/** Whether findings leave the account at all (Security Hub, OCSF on S3): then every change is marked for the export sweep. */
+export function exportsFindings(config: Pick<StageConfig, "securityHub" | "ocsf">): boolean {
+  return config.securityHub.enabled || config.ocsf !== undefined;
 }
 
 /**
@@ -174,6 +192,7 @@ export function parseStageConfig(input: unknown, stage: string, catalogue: reado
         : deployment.forwarderRegions,
     slack: deployment.slack,
     organization: deployment.organization,
+    ocsf: deployment.ocsf,
     vigil,
     enabledRules: [...effective.rules].filter(([, rule]) => rule.enabled).map(([id]) => id),
   };

@@ -1,4 +1,4 @@
-import { arn, json, retentionDays, tableName } from "../shared/env.ts";
+import { arn, exportChanges, json, retentionDays, tableName } from "../shared/env.ts";
 
 /** What the posture run reads from its environment besides Lambda's AWS_REGION; stacks/monitor/postureFunction.ts sets exactly these. */
 export const postureEnvironment = {
@@ -6,6 +6,8 @@ export const postureEnvironment = {
   TOPIC_ARN: arn,
   VIGIL_CONFIG: json.default({}),
   RETENTION_DAYS: retentionDays,
+  /** "true" when creations and status changes are marked for the export sweep. */
+  EXPORT_CHANGES: exportChanges,
   /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
   REMEDIATION: json.default({}),
   /** Organization mode (`{ id, managementAccountId, auditRoleName, postureConcurrency }`); one account when absent. */

@@ -24,6 +24,15 @@ export const arn = z.string().startsWith("arn:");
 /** Days a resolved finding is kept (the stage's retentionDays). */
 export const retentionDays = z.coerce.number().positive().default(90);
 
+/**
+ * "true" when findings are exported (Security Hub, OCSF on S3): every function that creates a
+ * finding or changes its status then marks it for the export sweep. Absent: exported nowhere.
+ */
+export const exportChanges = z
+  .enum(["true", "false"])
+  .default("false")
+  .transform((value) => value === "true");
+
 /** JSON text, parsed: malformed text is an issue of its variable, not a bare SyntaxError at start-up. */
 export const json = z.string().transform((text, context) => {
   try {

@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import type { apiEnvironment } from "../../functions/api/environment.ts";
 import type { EnvironmentVariables } from "../../functions/shared/env.ts";
 import { createFindingsApis } from "./findingsApis.ts";
+import { exportsFindings } from "../stageConfig.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { alarmOnFunction } from "./operations.ts";
 import { createVigilFunction } from "./vigilFunction.ts";
@@ -54,6 +55,7 @@ export function createApiFunction(scope: Construct, monitor: MonitorResources): 
         CURSOR_SECRET_ARN: cursorSecret.secretArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: String(config.retentionDays),
+        EXPORT_CHANGES: String(exportsFindings(config)),
       } satisfies EnvironmentVariables<typeof apiEnvironment>,
       statements: apiStatements(findingsTable, cursorSecret),
     },

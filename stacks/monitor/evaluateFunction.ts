@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import type { evaluateEnvironment } from "../../functions/evaluate/environment.ts";
 import type { EnvironmentVariables } from "../../functions/shared/env.ts";
 import { createCloudTrailRules, patternsFor } from "../cloudTrailRules.ts";
+import { exportsFindings } from "../stageConfig.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { publishFindingsStatements } from "./notifications.ts";
 import { alarmOnDeadLetters, alarmOnFunction, alarmOnRuleFailures } from "./operations.ts";
@@ -83,6 +84,7 @@ export function createEvaluateFunction(scope: Construct, monitor: MonitorResourc
         TOPIC_ARN: findingsTopic.topic.topicArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: String(config.retentionDays),
+        EXPORT_CHANGES: String(exportsFindings(config)),
         ...(config.organization ? { ORGANIZATION: organizationVariable(config.organization) } : {}),
       } satisfies EnvironmentVariables<typeof evaluateEnvironment>,
       statements: evaluateStatements(scope, {

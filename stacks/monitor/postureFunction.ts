@@ -9,6 +9,7 @@ import type { Construct } from "constructs";
 import { Cron } from "sst/constructs";
 import type { postureEnvironment } from "../../functions/posture/environment.ts";
 import type { EnvironmentVariables } from "../../functions/shared/env.ts";
+import { exportsFindings } from "../stageConfig.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { publishFindingsStatements } from "./notifications.ts";
 import { alarmOnFunction } from "./operations.ts";
@@ -142,6 +143,7 @@ export function createPostureFunction(scope: Construct, monitor: MonitorResource
         TOPIC_ARN: findingsTopic.topic.topicArn,
         VIGIL_CONFIG: JSON.stringify(config.vigil),
         RETENTION_DAYS: String(config.retentionDays),
+        EXPORT_CHANGES: String(exportsFindings(config)),
         REMEDIATION: JSON.stringify(config.remediation),
         ...(organization ? { ORGANIZATION: organizationVariable(organization.settings), STATE_TABLE_NAME: stateTable.tableName } : {}),
       } satisfies EnvironmentVariables<typeof postureEnvironment>,

@@ -8,6 +8,7 @@ import type { Construct } from "constructs";
 import { Cron } from "sst/constructs";
 import type { retryNotificationsEnvironment } from "../../functions/retryNotifications/environment.ts";
 import type { EnvironmentVariables } from "../../functions/shared/env.ts";
+import { exportsFindings } from "../stageConfig.ts";
 import type { MonitorResources } from "./monitorResources.ts";
 import { publishFindingsStatements } from "./notifications.ts";
 import { RETRY_METRICS } from "../../functions/retryNotifications/metrics.ts";
@@ -69,6 +70,7 @@ export function createRetryNotificationsFunction(scope: Construct, monitor: Moni
       environment: {
         FINDINGS_TABLE_NAME: findingsTable.tableName,
         TOPIC_ARN: findingsTopic.topic.topicArn,
+        EXPORT_CHANGES: String(exportsFindings(config)),
       } satisfies EnvironmentVariables<typeof retryNotificationsEnvironment>,
       statements: retryStatements({ findingsTable, topic: findingsTopic.topic, topicKey: findingsTopic.key }),
     },

@@ -18,3 +18,8 @@ export function opsTopicName(stage: string): string {
 export function spokeAlarmPrefix(stage: string): string {
   return `${spokeStackName(stage)}-`;
 }
+
+/** The role each member account holds for the export sweep's Security Hub import (BatchImportFindings must come from the finding's own account). */
+export function securityHubImportRoleName(stage: string): string {
+  return `vigil-${stage}-securityhub-import`;
+}

@@ -1,17 +1,19 @@
 import { App, ArnFormat, Aws, CfnCondition, CfnParameter, DefaultStackSynthesizer, Fn, Stack } from "aws-cdk-lib";
 import type { CfnAlarm } from "aws-cdk-lib/aws-cloudwatch";
 import { EventBus } from "aws-cdk-lib/aws-events";
-import { ArnPrincipal, type CfnRole, PolicyDocument, Role } from "aws-cdk-lib/aws-iam";
+import { ArnPrincipal, type CfnRole, PolicyDocument, PolicyStatement, Role } from "aws-cdk-lib/aws-iam";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { patternsFor } from "../cloudTrailRules.ts";
 import { forwardToHomeBus } from "../forwarding.ts";
 import { HOME_REGION } from "../home.ts";
 import { accountReadStatements } from "../monitor/postureFunction.ts";
 import type { OrganizationStageSettings, StageConfig } from "../stageConfig.ts";
-import { opsTopicName, spokeAlarmPrefix, spokeStackName } from "./names.ts";
+import { opsTopicName, securityHubImportRoleName, spokeAlarmPrefix, spokeStackName } from "./names.ts";
 
-/** The spoke's one parameter: the StackSet fills it from the posture role, the management account's stack from the Monitor stack's output. */
+/** The spoke's parameter: the StackSet fills it from the posture role, the management account's stack from the Monitor stack's output. */
 export const POSTURE_ROLE_PARAMETER = "PostureRoleArn";
+/** With Security Hub on, the export sweep's role, which the account's import role trusts; filled the same ways. */
+export const EXPORT_ROLE_PARAMETER = "ExportRoleArn";
 
 /**
  * The spoke, for every account of the organization, in the home region and each forwarder region:
@@ -24,7 +26,10 @@ export const POSTURE_ROLE_PARAMETER = "PostureRoleArn";
  *   topic per account would mean an email confirmation per account and region;
  * - in the home region only, the audit role the posture run assumes: trusting the posture
  *   function's role alone, from inside the organization, allowed exactly the posture reads of this
- *   account (and key remediation as the stage configures it).
+ *   account (and key remediation as the stage configures it);
+ * - with Security Hub on, in the home region only, the import role the export sweep assumes:
+ *   BatchImportFindings into a default product must be called by the account the findings name, so
+ *   each account imports its own, allowed exactly its default product and its hub's Workflow updates.
  *
  * Environment-agnostic (account and region are CloudFormation's) and without the CDK bootstrap
  * check, since the member accounts are not bootstrapped.
@@ -70,5 +75,31 @@ export function createSpokeStack(app: App, config: StageConfig, organization: Or
     inlinePolicies: { PostureReads: new PolicyDocument({ statements: accountReadStatements(stack, config.remediation) }) },
   });
   (auditRole.node.defaultChild as CfnRole).cfnOptions.condition = inHomeRegion;
+  if (config.securityHub.enabled) addSecurityHubImportRole(stack, config, organization, inHomeRegion);
   return stack;
+}
+
+/** The member's Security Hub import role (see createSpokeStack), trusting the export sweep's role from inside the organization. */
+function addSecurityHubImportRole(stack: Stack, config: StageConfig, organization: OrganizationStageSettings, inHomeRegion: CfnCondition): void {
+  const exportRoleArn = new CfnParameter(stack, EXPORT_ROLE_PARAMETER, {
+    type: "String",
+    description: "The ARN of the home Monitor stack's export function role (its ExportRoleArn output)",
+    allowedPattern: "^arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+$",
+  }).valueAsString;
+  const region = config.securityHub.region;
+  const securityHub = (resource: string) => stack.formatArn({ service: "securityhub", region, resource, arnFormat: ArnFormat.NO_RESOURCE_NAME });
+  const importRole = new Role(stack, "SecurityHubImportRole", {
+    roleName: securityHubImportRoleName(config.stage),
+    description: `Vigil ${config.stage}: imports this account's findings into its Security Hub default product in ${region}`,
+    assumedBy: new ArnPrincipal(exportRoleArn).withConditions({ StringEquals: { "aws:PrincipalOrgID": organization.id } }),
+    inlinePolicies: {
+      SecurityHubImport: new PolicyDocument({
+        statements: [
+          new PolicyStatement({ sid: "ImportFindings", actions: ["securityhub:BatchImportFindings"], resources: [securityHub(`product/${stack.account}/default`)] }),
+          new PolicyStatement({ sid: "SetFindingWorkflow", actions: ["securityhub:BatchUpdateFindings"], resources: [securityHub("hub/default")] }),
+        ],
+      }),
+    },
+  });
+  (importRole.node.defaultChild as CfnRole).cfnOptions.condition = inHomeRegion;
 }

@@ -5,13 +5,13 @@ import type { Construct } from "constructs";
 import { HOME_REGION } from "../home.ts";
 import type { OrganizationStageSettings, StageConfig } from "../stageConfig.ts";
 import { spokeStackName } from "./names.ts";
-import { POSTURE_ROLE_PARAMETER } from "./spokeStack.ts";
+import { EXPORT_ROLE_PARAMETER, POSTURE_ROLE_PARAMETER } from "./spokeStack.ts";
 import { synthesizeSpokeTemplate } from "./spokeTemplate.ts";
 
 /**
  * The spoke in every account of the deployment targets, in the home region and each forwarder
  * region, kept there by CloudFormation: accounts that join a target OU get it, accounts that leave
- * lose it. Service-managed, so no role is needed in the member accounts beforehand; from a
+ * lose it. With Security Hub on, the export sweep's role is the spokes' second parameter. Service-managed, so no role is needed in the member accounts beforehand; from a
  * delegated administrator (the usual security account) unless this is the management account.
  *
  * The home account is left out: its own Monitor and Forwarder stacks already route its events
@@ -19,7 +19,7 @@ import { synthesizeSpokeTemplate } from "./spokeTemplate.ts";
  * role. StackSets never deploy to the management account: the README's organization section
  * covers it with a plain stack of the same template.
  */
-export function createSpokeStackSet(scope: Construct, config: StageConfig, organization: OrganizationStageSettings, postureRole: IRole): CfnStackSet {
+export function createSpokeStackSet(scope: Construct, config: StageConfig, organization: OrganizationStageSettings, postureRole: IRole, exportRole?: IRole): CfnStackSet {
   const stack = Stack.of(scope);
   return new CfnStackSet(scope, "SpokeStackSet", {
     stackSetName: spokeStackName(config.stage),
@@ -37,7 +37,10 @@ export function createSpokeStackSet(scope: Construct, config: StageConfig, organ
       maxConcurrentPercentage: 25,
       failureTolerancePercentage: 10,
     },
-    parameters: [{ parameterKey: POSTURE_ROLE_PARAMETER, parameterValue: postureRole.roleArn }],
+    parameters: [
+      { parameterKey: POSTURE_ROLE_PARAMETER, parameterValue: postureRole.roleArn },
+      ...(exportRole ? [{ parameterKey: EXPORT_ROLE_PARAMETER, parameterValue: exportRole.roleArn }] : []),
+    ],
     stackInstancesGroup: [
       {
         deploymentTargets: { organizationalUnitIds: [...organization.deploymentTargets], accounts: [stack.account], accountFilterType: "DIFFERENCE" },

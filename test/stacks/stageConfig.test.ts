@@ -13,7 +13,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const parse = (input: unknown, stage = "dev") => parseStageConfig(input, stage, catalogue, "config/dev.json");
 
 describe("parseStageConfig", () => {
-  it("gives a stage without settings the defaults: HIGH by email, no Slack, 90 days, three forwarder regions", () => {
+  it("gives a stage without settings the defaults: HIGH by email, no Slack, 90 days, three forwarder regions, no export", () => {
     const config = parse({});
     expect(config).toEqual({
       stage: "dev",
@@ -27,6 +27,8 @@ describe("parseStageConfig", () => {
       postureSchedule: "cron(0 6 * * ? *)",
       remediation: { enabled: false, olderThanDays: 90, dryRun: true },
       api: {},
+      securityHub: { enabled: false, region: "us-east-1" },
+      ocsf: undefined,
       vigil: { trustedAccounts: [], privilegedGroupPatterns: ["admin"], ignore: [], rules: {} },
       enabledRules: catalogue.map((rule) => rule.meta.id),
     });
@@ -39,6 +41,17 @@ describe("parseStageConfig", () => {
     expect(parse({ identityCenterRegion: "us-east-1" }).forwarderRegions).toEqual([...DEFAULT_FORWARDER_REGIONS]);
     expect(parse({ identityCenterRegion: "eu-west-1", forwarderRegions: [] }).forwarderRegions).toEqual(["eu-west-1"]);
     expect(() => parse({ identityCenterRegion: "Frankfurt" })).toThrow(/config\/dev\.json: identityCenterRegion: /);
+  });
+
+  it("reads the export settings: Security Hub in the home Region unless named, OCSF's bucket and prefix checked as S3 takes them", () => {
+    expect(parse({ securityHub: { enabled: true } }).securityHub).toEqual({ enabled: true, region: "us-east-1" });
+    expect(parse({ securityHub: { enabled: true, region: "eu-west-1" } }).securityHub).toEqual({ enabled: true, region: "eu-west-1" });
+    expect(parse({ ocsf: { bucket: "aws-security-data-lake-us-east-1-abc" } }).ocsf).toEqual({ bucket: "aws-security-data-lake-us-east-1-abc", prefix: "" });
+    expect(parse({ ocsf: { bucket: "lake", prefix: "ext/vigil/" } }).ocsf).toEqual({ bucket: "lake", prefix: "ext/vigil" });
+    expect(() => parse({ securityHub: { enabled: true, region: "Ireland" } })).toThrow(/config\/dev\.json: securityHub\.region: /);
+    expect(() => parse({ ocsf: { bucket: "My_Bucket" } })).toThrow(/config\/dev\.json: ocsf\.bucket: /);
+    expect(() => parse({ ocsf: { bucket: "lake", prefix: "ext/../other" } })).toThrow(/config\/dev\.json: ocsf\.prefix: /);
+    expect(() => parse({ securityHub: { enabled: true, accountId: "1" } })).toThrow(/securityHub: unknown key "accountId"/);
   });
 
   it("fills Slack's defaults: the /vigil/slack-webhook parameter and MEDIUM", () => {
