@@ -45,7 +45,9 @@ function targetsFor(context: Context): ExportTarget[] {
     targets.push(new SecurityHubTarget(new SecurityHubImporter({ region, clients })));
   }
   if (env.OCSF_BUCKET) {
-    const writer = new S3OcsfWriter({ client: tracer.captureAWSv3Client(new S3Client({})), bucket: env.OCSF_BUCKET, prefix: env.OCSF_PREFIX ?? "", now });
+    // An S3-compatible server named by AWS_ENDPOINT_URL_S3 is addressed by path: it has no bucket subdomains.
+    const client = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+    const writer = new S3OcsfWriter({ client: tracer.captureAWSv3Client(client), bucket: env.OCSF_BUCKET, prefix: env.OCSF_PREFIX ?? "", now });
     targets.push(new OcsfTarget(writer, env.VIGIL_VERSION));
   }
   return targets;

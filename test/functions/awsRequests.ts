@@ -2,7 +2,9 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -23,7 +25,9 @@ export type FunctionRole =
   /** `organization` in organization mode: the role then also reads the organization and assumes the audit roles. */
   | { fn: "posture"; remediation: RemediationSettings; organization?: OrganizationSettings }
   /** The spoke's audit role in a member account, whose credentials the posture function reads that account with. */
-  | { fn: "audit"; account: string; remediation: RemediationSettings };
+  | { fn: "audit"; account: string; remediation: RemediationSettings }
+  /** The export sweep, with where the stage exports. */
+  | { fn: "exportFindings"; securityHubRegion?: string; ocsf?: { bucket: string; prefix: string } };
 
 export interface AwsRequest {
   /** The function that sent it, as the stack builds its role. */
@@ -56,6 +60,8 @@ const CLIENTS = [
   ["cloudtrail", CloudTrailClient],
   ["sts", STSClient],
   ["organizations", OrganizationsClient],
+  ["securityhub", SecurityHubClient],
+  ["s3", S3Client],
 ] as const;
 
 const WRAPPED = Symbol("vigil.recordsRequests");
@@ -151,6 +157,14 @@ function authorization(service: (typeof CLIENTS)[number][0], command: Command, r
     case "sts":
       // AssumeRole is authorized on the role it assumes; GetCallerIdentity on nothing.
       return { action: `sts:${name}`, resources: [input.RoleArn ?? "*"] };
+    case "securityhub": {
+      // BatchImportFindings is authorized on each finding's product, BatchUpdateFindings on the caller's hub.
+      if (name === "BatchImportFindings") return { action: `securityhub:${name}`, resources: [...new Set<string>(input.Findings.map((finding: { ProductArn: string }) => finding.ProductArn))] };
+      const region = role.fn === "exportFindings" ? (role.securityHubRegion ?? REGION) : REGION;
+      return { action: `securityhub:${name}`, resources: [arn("securityhub", "hub/default", region)] };
+    }
+    case "s3":
+      return { action: `s3:${name}`, resources: [`arn:aws:s3:::${input.Bucket}/${input.Key}`] };
     case "organizations": {
       // A parent's ARN names the management account and the organization (Organizations' resource types "root" and "ou").
       const parent: string | undefined = input.ParentId;

@@ -6,6 +6,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { apiStatements } from "../../stacks/monitor/apiFunction.ts";
 import { evaluateStatements } from "../../stacks/monitor/evaluateFunction.ts";
+import { exportStatements } from "../../stacks/monitor/exportFunction.ts";
 import { notifySlackStatements } from "../../stacks/monitor/notifySlackFunction.ts";
 import { accountReadStatements, postureStatements } from "../../stacks/monitor/postureFunction.ts";
 import { retryStatements } from "../../stacks/monitor/retryNotificationsFunction.ts";
@@ -55,6 +56,12 @@ function build(role: FunctionRole): StatementJson[] {
         return postureStatements(stack, { findingsTable, topic, topicKey }, role.remediation, role.organization && { settings: role.organization, stateTable: table("StateTable") });
       case "audit":
         return accountReadStatements(stack, role.remediation);
+      case "exportFindings":
+        return exportStatements(
+          stack,
+          { stage: "test", organization: undefined, securityHub: { enabled: role.securityHubRegion !== undefined, region: role.securityHubRegion ?? REGION }, ocsf: role.ocsf },
+          findingsTable,
+        );
     }
   })();
   // An ARN from formatArn holds the partition as a token: resolved in the stack, then made a string.

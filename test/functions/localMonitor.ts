@@ -20,6 +20,7 @@ export type EvaluateModule = typeof import("../../functions/evaluate.ts");
 export type RetryModule = typeof import("../../functions/retryNotifications.ts");
 export type NotifySlackModule = typeof import("../../functions/notifySlack.ts");
 export type ApiModule = typeof import("../../functions/api.ts");
+export type ExportModule = typeof import("../../functions/exportFindings.ts");
 
 export interface LocalMonitor {
   dynalite: RunningDynalite;
@@ -68,6 +69,7 @@ export interface Deployment {
   retryNotifications(overrides?: Overrides): Promise<RetryModule["handler"]>;
   notifySlack(overrides?: Overrides): Promise<NotifySlackModule["handler"]>;
   api(overrides?: Overrides): Promise<ApiModule["handler"]>;
+  exportFindings(overrides?: Overrides): Promise<ExportModule["handler"]>;
 }
 
 type Overrides = Record<string, string | undefined>;
@@ -87,6 +89,7 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     RETENTION_DAYS: "90",
     SLACK_WEBHOOK_PARAMETER,
     CURSOR_SECRET_ARN,
+    VIGIL_VERSION: "1.2.3",
   };
   /** Module-level code reads the environment, so each container is a fresh evaluation of the module. */
   const container = async <T>(load: () => Promise<T>, overrides: Overrides = {}): Promise<T> => {
@@ -108,6 +111,12 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
       asFunction({ fn: "retryNotifications" }, (await container(() => import("../../functions/retryNotifications.ts"), overrides)).handler),
     notifySlack: async (overrides) => asFunction({ fn: "notifySlack" }, (await container(() => import("../../functions/notifySlack.ts"), overrides)).handler),
     api: async (overrides) => asFunction({ fn: "api" }, (await container(() => import("../../functions/api.ts"), overrides)).handler),
+    exportFindings: async (overrides) => {
+      const handler = (await container(() => import("../../functions/exportFindings.ts"), overrides)).handler;
+      // The module has read where it exports by now: its role grants exactly those.
+      const { OCSF_BUCKET: bucket, OCSF_PREFIX: prefix, SECURITY_HUB_REGION: securityHubRegion } = overrides ?? {};
+      return asFunction({ fn: "exportFindings", ...(securityHubRegion ? { securityHubRegion } : {}), ...(bucket ? { ocsf: { bucket, prefix: prefix ?? "" } } : {}) }, handler);
+    },
   };
 }
 

@@ -33,3 +33,8 @@ declare module "s3rver/lib/models/error.js" {
     constructor(code: string, message: string, detail?: Record<string, string>);
   }
 }
+
+declare module "s3rver/lib/models/account.js" {
+  /** The account s3rver serves every bucket as; its key pairs are the credentials it accepts. */
+  export const DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void };
+}

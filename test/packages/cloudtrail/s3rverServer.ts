@@ -1,5 +1,6 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import S3rver, { type ListResult } from "s3rver";
+import { DUMMY_ACCOUNT } from "s3rver/lib/models/account.js";
 import S3Error from "s3rver/lib/models/error.js";
 import { tempDir } from "../../helpers/cli.ts";
 
@@ -23,6 +24,11 @@ export interface S3rverHandle {
   /** Prefixes S3 refuses to list, as a policy conditioned on s3:prefix would. */
   refuseListing(bucket: string, prefix: string, code: string, message: string): void;
   put(bucket: string, files: readonly { key: string; body: Buffer }[]): Promise<void>;
+  /**
+   * Accepts these credentials too, as S3 accepts a function role's that also signs its DynamoDB
+   * calls: a handler under test has one set of credentials for every local server.
+   */
+  acceptCredentials(credentials: { accessKeyId: string; secretAccessKey: string }): void;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,7 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
     requests,
     refuse: (bucket, key, code, message, status) => refused.set(`${bucket}/${key}`, { code, message, ...(status ? { status } : {}) }),
     refuseListing: (bucket, prefix, code, message) => refused.set(`list:${bucket}/${prefix}`, { code, message }),
+    acceptCredentials: ({ accessKeyId, secretAccessKey }) => DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey),
     put: async (bucket, files) => {
       for (let i = 0; i < files.length; i += 8) {
         await Promise.all(files.slice(i, i + 8).map(({ key, body }) => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }))));
