@@ -58,8 +58,8 @@ export function Monitor({ stack, app }: StackContext) {
     OpsTopicArn: opsTopic.topicArn,
     // The management account's spoke stack takes it as its PostureRoleArn parameter.
     ...(config.organization ? { PostureRoleArn: postureRole.roleArn } : {}),
-    // ... and, with Security Hub, its ExportRoleArn parameter.
-    ...(config.organization && importRole ? { ExportRoleArn: importRole.roleArn } : {}),
+    // What an OCSF bucket's policy lets put objects, and, with Security Hub, the spoke's ExportRoleArn parameter.
+    ...(exportRole ? { ExportRoleArn: exportRole.roleArn } : {}),
     ...Object.fromEntries(apis.map((httpApi) => [`${httpApi.node.id}Url`, httpApi.apiEndpoint])),
   });
   return { findingsTable, stateTable, topic: findingsTopic.topic, opsTopic, eventsQueue: events.queue };

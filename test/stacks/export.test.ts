@@ -45,6 +45,7 @@ describe("Export: a stage that exports nowhere", () => {
     const template = JSON.stringify(plain.home.toJSON());
     expect(template).not.toContain("securityhub:");
     expect(template).not.toContain("s3:PutObject");
+    expect(plain.home.toJSON().Outputs.ExportRoleArn).toBeUndefined();
     for (const handler of WRITERS) expect(variables(plain, handler).EXPORT_CHANGES, handler).toBe("false");
   });
 });
@@ -68,6 +69,8 @@ describe("Export: Security Hub and OCSF configured", () => {
     const schedules = Object.values(resources(exporting.home, "AWS::Events::Rule")).filter((rule) => JSON.stringify(rule.Properties?.Targets).includes(lookups.fnId(EXPORT)));
     expect(schedules.map((rule) => rule.Properties?.ScheduleExpression)).toEqual(["rate(5 minutes)"]);
     expect(Object.values(resources(exporting.home, "AWS::CloudWatch::Alarm")).some((alarm) => alarm.Properties?.MetricName === "OldestUnexportedChangeAgeSeconds")).toBe(true);
+    // The OCSF bucket's policy names it.
+    expect(exporting.home.toJSON().Outputs.ExportRoleArn.Value).toEqual(arnOf(roleOf(exporting.home, lookups.fnId(EXPORT))));
   });
 
   it("may import into the account's own default product, set Workflow on its own hub, and put objects under the OCSF prefix only", () => {
