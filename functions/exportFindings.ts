@@ -2,7 +2,7 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { STSClient } from "@aws-sdk/client-sts";
-import { MemberAccountClients, OwnAccountClients, S3OcsfWriter, SecurityHubImporter } from "@vigil/export";
+import { assumedRoleCredentials, MemberAccountClients, OwnAccountClients, S3OcsfWriter, SecurityHubImporter } from "@vigil/export";
 import { type ExportTarget, FindingExport, OcsfTarget, SecurityHubTarget } from "@vigil/monitor";
 import { EXPORT_SINKS, ExportOutbox, FindingsTable } from "@vigil/store-dynamodb";
 import type { Context } from "aws-lambda";
@@ -45,8 +45,18 @@ function targetsFor(context: Context): ExportTarget[] {
     targets.push(new SecurityHubTarget(new SecurityHubImporter({ region, clients })));
   }
   if (env.OCSF_BUCKET) {
+    const writeAs = env.OCSF_ROLE_ARN
+      ? {
+          credentials: assumedRoleCredentials({
+            sts: tracer.captureAWSv3Client(new STSClient({})),
+            roleArn: env.OCSF_ROLE_ARN,
+            sessionName: "vigil-ocsf",
+            ...(env.OCSF_EXTERNAL_ID ? { externalId: env.OCSF_EXTERNAL_ID } : {}),
+          }),
+        }
+      : {};
     // An S3-compatible server named by AWS_ENDPOINT_URL_S3 is addressed by path: it has no bucket subdomains.
-    const client = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
+    const client = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3), ...writeAs });
     const writer = new S3OcsfWriter({ client: tracer.captureAWSv3Client(client), bucket: env.OCSF_BUCKET, prefix: env.OCSF_PREFIX ?? "", now });
     targets.push(new OcsfTarget(writer, env.VIGIL_VERSION));
   }

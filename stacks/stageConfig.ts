@@ -116,7 +116,23 @@ const deploymentShape = {
     .strictObject({ enabled: z.boolean().default(false), region: region.default(HOME_REGION) })
     .default(() => ({ enabled: false, region: HOME_REGION })),
   /** Every finding and each status change written to S3 as OCSF Parquet, laid out as a Security Lake custom source expects; absent: not written. */
-  ocsf: z.strictObject({ bucket: bucketNameSchema, prefix: ocsfPrefixSchema.default("") }).optional(),
+  ocsf: z
+    .strictObject({
+      bucket: bucketNameSchema,
+      prefix: ocsfPrefixSchema.default(""),
+      /** Security Lake's provider role for the custom source: assumed to write, since its bucket lets in that role only. */
+      roleArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, "must be an IAM role ARN")
+        .optional(),
+      /** The external id the provider role's trust policy requires (CreateCustomLogSource's providerIdentity.externalId). */
+      externalId: z
+        .string()
+        .regex(/^[\w+=,.@:\/-]{2,1224}$/, "must be 2 to 1224 letters, digits or +=,.@:/-_")
+        .optional(),
+    })
+    .refine((ocsf) => ocsf.externalId === undefined || ocsf.roleArn !== undefined, { message: "externalId needs roleArn", path: ["externalId"] })
+    .optional(),
 };
 
 // Vigil's own rule configuration (the `--config` file of the CLI) sits beside the deployment keys.
@@ -144,8 +160,8 @@ export interface StageConfig {
   /** Organization mode's settings, or undefined for one account. */
   organization: OrganizationStageSettings | undefined;
   securityHub: { enabled: boolean; region: string };
-  /** Where OCSF Parquet objects go, or undefined when they are not written. */
-  ocsf: { bucket: string; prefix: string } | undefined;
+  /** Where OCSF Parquet objects go (and the role to write them as), or undefined when they are not written. */
+  ocsf: { bucket: string; prefix: string; roleArn?: string | undefined; externalId?: string | undefined } | undefined;
 }
 
 /** Whether findings leave the account at all (Security Hub, OCSF on S3): then every change is marked for the export sweep. */

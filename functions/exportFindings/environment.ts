@@ -14,6 +14,9 @@ export const exportFindingsEnvironment = {
   OCSF_BUCKET: z.string().min(1).optional(),
   /** The key prefix under the bucket; the bucket's root when absent. */
   OCSF_PREFIX: z.string().optional(),
+  /** Security Lake's provider role, assumed to write the objects; the function's own role writes when absent. */
+  OCSF_ROLE_ARN: z.string().startsWith("arn:").optional(),
+  OCSF_EXTERNAL_ID: z.string().min(1).optional(),
   /** Vigil's version, for the OCSF records' metadata.product.version. */
   VIGIL_VERSION: z.string().min(1),
 };

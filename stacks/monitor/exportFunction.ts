@@ -31,7 +31,7 @@ function vigilVersion(): string {
  * (UpdateItem, and GetItem when a claim fails to tell busy from gone); imports into the account's
  * own default product and sets the Workflow of its findings in the configured region; in
  * organization mode assumes the members' import role, inside the organization only; puts objects
- * under the OCSF prefix of its bucket.
+ * under the OCSF prefix of its bucket, or assumes the Security Lake provider role that may.
  */
 export function exportStatements(scope: Construct, config: Pick<StageConfig, "securityHub" | "ocsf" | "organization" | "stage">, findingsTable: ITable): PolicyStatement[] {
   const stack = Stack.of(scope);
@@ -58,7 +58,10 @@ export function exportStatements(scope: Construct, config: Pick<StageConfig, "se
       );
     }
   }
-  if (config.ocsf) {
+  if (config.ocsf?.roleArn) {
+    // Security Lake lets its provider role alone write the custom source's prefix: the function writes as that role.
+    statements.push(new PolicyStatement({ sid: "AssumeSecurityLakeProviderRole", actions: ["sts:AssumeRole"], resources: [config.ocsf.roleArn] }));
+  } else if (config.ocsf) {
     const keys = config.ocsf.prefix ? `${config.ocsf.prefix}/*` : "*";
     statements.push(new PolicyStatement({ sid: "WriteOcsfObjects", actions: ["s3:PutObject"], resources: [`arn:${stack.partition}:s3:::${config.ocsf.bucket}/${keys}`] }));
   }
@@ -88,6 +91,8 @@ export function createExportFunction(scope: Construct, monitor: MonitorResources
         ...(securityHub.enabled ? { SECURITY_HUB_REGION: securityHub.region } : {}),
         ...(securityHub.enabled && config.organization ? { SECURITY_HUB_IMPORT_ROLE: securityHubImportRoleName(config.stage) } : {}),
         ...(ocsf ? { OCSF_BUCKET: ocsf.bucket, OCSF_PREFIX: ocsf.prefix } : {}),
+        ...(ocsf?.roleArn ? { OCSF_ROLE_ARN: ocsf.roleArn } : {}),
+        ...(ocsf?.externalId ? { OCSF_EXTERNAL_ID: ocsf.externalId } : {}),
       } satisfies EnvironmentVariables<typeof exportFindingsEnvironment>,
       statements: exportStatements(scope, config, findingsTable),
     },

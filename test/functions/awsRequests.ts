@@ -27,7 +27,9 @@ export type FunctionRole =
   /** The spoke's audit role in a member account, whose credentials the posture function reads that account with. */
   | { fn: "audit"; account: string; remediation: RemediationSettings }
   /** The export sweep, with where the stage exports. */
-  | { fn: "exportFindings"; securityHubRegion?: string; ocsf?: { bucket: string; prefix: string } };
+  | { fn: "exportFindings"; securityHubRegion?: string; ocsf?: { bucket: string; prefix: string; roleArn?: string } }
+  /** Security Lake's provider role for the custom source, whose credentials the export sweep writes with when it is configured. */
+  | { fn: "securityLakeProvider"; bucket: string; prefix: string };
 
 export interface AwsRequest {
   /** The function that sent it, as the stack builds its role. */
@@ -90,6 +92,20 @@ function wrapClients(): void {
           .then((accessKeyId) => {
             const member = auditAccountOf(accessKeyId);
             const as: FunctionRole = member ? { fn: "audit", account: member, remediation: role.remediation } : role;
+            requests.push({ role: as, ...authorization(service, command, as) });
+            return send.call(this, command, ...rest);
+          });
+      }
+      if (role?.fn === "exportFindings" && role.ocsf && service === "s3") {
+        // Written with Security Lake's provider role's credentials (the simulated STS hands out access key
+        // ids ending LAKE), such a request is held to what Security Lake grants that role; any other to the function's.
+        const { bucket, prefix } = role.ocsf;
+        const client = this as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
+        return client.config
+          .credentials()
+          .then((identity) => identity.accessKeyId)
+          .then((accessKeyId) => {
+            const as: FunctionRole = accessKeyId.endsWith("LAKE") ? { fn: "securityLakeProvider", bucket, prefix } : role;
             requests.push({ role: as, ...authorization(service, command, as) });
             return send.call(this, command, ...rest);
           });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { BatchImportFindingsCommand, type BatchImportFindingsCommandInput, BatchUpdateFindingsCommand, type BatchUpdateFindingsCommandInput, InvalidAccessException, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { createFindingStore } from "@vigil/store-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
@@ -14,6 +15,7 @@ import { type CapturedLogs, captureLogs, type Deployment, deploy, type LocalMoni
 
 const hub = mockClient(SecurityHubClient);
 const sns = mockClient(SNSClient);
+const sts = mockClient(STSClient);
 mockClient(IAMClient);
 holdHandlersToTheirRoles();
 
@@ -37,6 +39,7 @@ beforeEach(() => {
   logs = captureLogs();
   hub.reset();
   sns.reset();
+  sts.reset();
   sns.on(PublishCommand).resolves({ MessageId: randomUUID() });
   hub.on(BatchImportFindingsCommand).callsFake((input: BatchImportFindingsCommandInput) => importAnswer(input));
   hub.on(BatchUpdateFindingsCommand).callsFake((input: BatchUpdateFindingsCommandInput) => updateAnswer(input));
@@ -95,6 +98,29 @@ describe("Function: exportFindings handler", () => {
     const updates = hub.commandCalls(BatchUpdateFindingsCommand).map((call) => [call.args[0].input.Workflow?.Status, call.args[0].input.FindingIdentifiers?.map(({ Id }) => Id)]);
     expect(updates).toEqual([["NOTIFIED", [findingId]]]);
     expect(await keysUnder(overrides.OCSF_PREFIX)).toHaveLength(2);
+  });
+
+  it("writes as Security Lake's provider role when the stage names it, with its external id, and only the provider role writes", async () => {
+    // Prepare
+    const { deployment, overrides } = await exportingDeployment();
+    const roleArn = "arn:aws:iam::999988887777:role/AmazonSecurityLake-Provider-vigil-us-east-1";
+    // The provider role's own key pair, which S3 (s3rver) accepts; its id ends LAKE so the request recorder holds its writes to that role.
+    const provider = { accessKeyId: "ASIAVIGILOCSFPROVIDERLAKE", secretAccessKey: "provider-secret-key" };
+    s3.acceptCredentials(provider);
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: { AccessKeyId: provider.accessKeyId, SecretAccessKey: provider.secretAccessKey, SessionToken: "provider-session", Expiration: new Date(Date.now() + 3_600_000) },
+      AssumedRoleUser: { AssumedRoleId: "AROAEXAMPLE:vigil-ocsf", Arn: `${roleArn.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/vigil-ocsf` },
+    });
+    const sweep = await deployment.exportFindings({ ...overrides, SECURITY_HUB_REGION: undefined, OCSF_ROLE_ARN: roleArn, OCSF_EXTERNAL_ID: "vigil-external-id" });
+
+    // Act
+    const result = await sweep(scheduledEvent(), lambdaContext("vigil-prod-ExportFindings", 300_000));
+
+    // Assess
+    expect(result).toMatchObject({ claimed: 1, done: 1 });
+    expect(sts.commandCalls(AssumeRoleCommand).map((call) => call.args[0].input)).toEqual([{ RoleArn: roleArn, RoleSessionName: "vigil-ocsf", DurationSeconds: 3600, ExternalId: "vigil-external-id" }]);
+    expect(await keysUnder(overrides.OCSF_PREFIX)).toHaveLength(1);
+    expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(0);
   });
 
   it("refuses to start without where to find its table or its version, naming the variable", async () => {

@@ -3,6 +3,7 @@ import { App, Stack } from "aws-cdk-lib";
 import { Table } from "aws-cdk-lib/aws-dynamodb";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { apiStatements } from "../../stacks/monitor/apiFunction.ts";
 import { evaluateStatements } from "../../stacks/monitor/evaluateFunction.ts";
@@ -62,6 +63,9 @@ function build(role: FunctionRole): StatementJson[] {
           { stage: "test", organization: undefined, securityHub: { enabled: role.securityHubRegion !== undefined, region: role.securityHubRegion ?? REGION }, ocsf: role.ocsf },
           findingsTable,
         );
+      case "securityLakeProvider":
+        // What Security Lake's permissions boundary lets a custom source's provider role do: write its location.
+        return [new PolicyStatement({ actions: ["s3:PutObject"], resources: [`arn:aws:s3:::${role.bucket}/${role.prefix}/*`] })];
     }
   })();
   // An ARN from formatArn holds the partition as a token: resolved in the stack, then made a string.

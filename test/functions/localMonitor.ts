@@ -114,8 +114,9 @@ export async function deploy(monitor: LocalMonitor, settings: { vigilConfig?: un
     exportFindings: async (overrides) => {
       const handler = (await container(() => import("../../functions/exportFindings.ts"), overrides)).handler;
       // The module has read where it exports by now: its role grants exactly those.
-      const { OCSF_BUCKET: bucket, OCSF_PREFIX: prefix, SECURITY_HUB_REGION: securityHubRegion } = overrides ?? {};
-      return asFunction({ fn: "exportFindings", ...(securityHubRegion ? { securityHubRegion } : {}), ...(bucket ? { ocsf: { bucket, prefix: prefix ?? "" } } : {}) }, handler);
+      const { OCSF_BUCKET: bucket, OCSF_PREFIX: prefix, OCSF_ROLE_ARN: roleArn, SECURITY_HUB_REGION: securityHubRegion } = overrides ?? {};
+      const ocsf = bucket ? { ocsf: { bucket, prefix: prefix ?? "", ...(roleArn ? { roleArn } : {}) } } : {};
+      return asFunction({ fn: "exportFindings", ...(securityHubRegion ? { securityHubRegion } : {}), ...ocsf }, handler);
     },
   };
 }

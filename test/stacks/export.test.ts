@@ -99,6 +99,11 @@ describe("Export: Security Hub and OCSF configured", () => {
     expect(sids({ ocsf: { bucket: "lake" } })).toEqual(["ListPendingExports", "ClaimAndRecordExports", "WriteOcsfObjects"]);
     expect(sids({ securityHub: { enabled: true } })).toEqual(["ListPendingExports", "ClaimAndRecordExports", "ImportFindings", "SetFindingWorkflow"]);
     expect(statementsOf(stack, only({ ocsf: { bucket: "lake" } }), table).at(-1)?.resources).toEqual([`arn:${stack.partition}:s3:::lake/*`]);
+    // Writing as Security Lake's provider role: that role may write, the function may only assume it.
+    const provider = "arn:aws:iam::999988887777:role/AmazonSecurityLake-Provider-vigil-us-east-1";
+    const asProvider = statementsOf(stack, only({ ocsf: { bucket: "lake", prefix: "ext/vigil", roleArn: provider, externalId: "x-1" } }), table);
+    expect(asProvider.map((statement) => statement.sid)).toEqual(["ListPendingExports", "ClaimAndRecordExports", "AssumeSecurityLakeProviderRole"]);
+    expect(asProvider.at(-1)?.toStatementJson()).toEqual({ Action: "sts:AssumeRole", Effect: "Allow", Resource: provider, Sid: "AssumeSecurityLakeProviderRole" });
   });
 });
 

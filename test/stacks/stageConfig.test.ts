@@ -52,6 +52,10 @@ describe("parseStageConfig", () => {
     expect(() => parse({ ocsf: { bucket: "My_Bucket" } })).toThrow(/config\/dev\.json: ocsf\.bucket: /);
     expect(() => parse({ ocsf: { bucket: "lake", prefix: "ext/../other" } })).toThrow(/config\/dev\.json: ocsf\.prefix: /);
     expect(() => parse({ securityHub: { enabled: true, accountId: "1" } })).toThrow(/securityHub: unknown key "accountId"/);
+    const provider = "arn:aws:iam::999988887777:role/AmazonSecurityLake-Provider-vigil-us-east-1";
+    expect(parse({ ocsf: { bucket: "lake", roleArn: provider, externalId: "vigil-1" } }).ocsf).toEqual({ bucket: "lake", prefix: "", roleArn: provider, externalId: "vigil-1" });
+    expect(() => parse({ ocsf: { bucket: "lake", externalId: "vigil-1" } })).toThrow(/ocsf\.externalId: externalId needs roleArn/);
+    expect(() => parse({ ocsf: { bucket: "lake", roleArn: "AmazonSecurityLake-Provider" } })).toThrow(/ocsf\.roleArn: must be an IAM role ARN/);
   });
 
   it("fills Slack's defaults: the /vigil/slack-webhook parameter and MEDIUM", () => {

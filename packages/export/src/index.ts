@@ -1,4 +1,5 @@
 // The export adapters: Security Hub (BatchImportFindings, BatchUpdateFindings) and OCSF Parquet objects on S3.
+export * from "./assumedRoleCredentials.ts";
 export * from "./errors.ts";
 export * from "./ocsfObjectKey.ts";
 export * from "./ocsfParquet.ts";
