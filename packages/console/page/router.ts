@@ -40,6 +40,8 @@ export function interceptLinks(root: HTMLElement): void {
     if (!anchor || anchor.target || anchor.hasAttribute("download")) return;
     const url = new URL(anchor.href, window.location.href);
     if (url.origin !== window.location.origin || url.pathname.startsWith("/api/")) return;
+    // An anchor on this page (the skip link): the browser scrolls to it and moves focus there.
+    if (url.hash && url.pathname === window.location.pathname && url.search === window.location.search) return;
     event.preventDefault();
     navigate(`${url.pathname}${url.search}${url.hash}`);
   });
