@@ -109,11 +109,6 @@ function Overview({ data }: { data: OverviewData }) {
         {partial}
       </Section>
 
-      <Section title={`New findings per day, last ${DAYS} days`} id="per-day">
-        <NewFindingsChart days={data.days} perDay={perDay} />
-        {!data.recentComplete ? <p class="note">Counted over the newest {OVERVIEW_CAP} findings of the period only.</p> : null}
-      </Section>
-
       <Section title="Top rules by open findings" id="top-rules">
         <TopList rows={openByRule} empty="No open findings." href={(ruleId) => findingsHref({ status: "open", ruleId })} label="Rule" />
       </Section>
@@ -132,6 +127,11 @@ function Overview({ data }: { data: OverviewData }) {
         />
       </Section>
 
+      <Section title={`New findings per day, last ${DAYS} days`} id="per-day">
+        <NewFindingsChart days={data.days} perDay={perDay} />
+        {!data.recentComplete ? <p class="note">Counted over the newest {OVERVIEW_CAP} findings of the period only.</p> : null}
+      </Section>
+
       <Section title="Posture checks" id="posture">
         <table>
           <caption class="visually-hidden">Posture status per check</caption>
@@ -148,9 +148,7 @@ function Overview({ data }: { data: OverviewData }) {
               return (
                 <tr key={check.id}>
                   <th scope="row">
-                    <span class="mono">{check.id}</span>
-                    <br />
-                    <span class="muted">{check.title}</span>
+                    <span class="mono">{check.id}</span> <span class="muted">{check.title}</span>
                   </th>
                   <td>{!check.enabled ? "switched off" : open > 0 ? <strong class="failing">failing</strong> : <span class="passing">passing</span>}</td>
                   <td>
