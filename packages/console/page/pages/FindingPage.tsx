@@ -53,7 +53,8 @@ export function FindingPage({ id }: { id: string }) {
       </p>
       <p>{finding.summary}</p>
 
-      <div class="grid">
+      <div class="finding-layout">
+        <div class="column">
         <Section title="Who, what, where, when" id="facts">
           <dl class="facts">
             <dt>Who</dt>
@@ -87,28 +88,24 @@ export function FindingPage({ id }: { id: string }) {
           <p>{finding.description}</p>
         </Section>
 
-        <Section title="Triage" id="triage">
-          <Triage id={finding.id} onChanged={setDetail} />
-        </Section>
 
         <Section title="Remediation" id="remediation">
           <p>{finding.remediation}</p>
         </Section>
 
-        <Section title="References" id="references">
-          {finding.references.length === 0 ? (
-            <p class="muted">None.</p>
-          ) : (
-            <ul>
-              {finding.references.map((reference) => {
-                const href = referenceHref(reference);
-                const label = `${shortReference(reference)}: ${reference.title}`;
-                return <li key={`${reference.framework}:${reference.id}`}>{href ? <a href={href} rel="noreferrer noopener" target="_blank">{label}<span class="visually-hidden"> (opens in a new tab)</span></a> : label}</li>;
-              })}
-            </ul>
-          )}
-        </Section>
 
+
+        <Section title="CloudTrail event" id="event">
+          <p class="muted small">The event fields the finding records{finding.eventIds && finding.eventIds.length > 1 ? `, from ${finding.eventIds.length} events` : ""}.</p>
+          <pre class="json" tabIndex={0} aria-label="The finding's event record, as JSON">
+            {JSON.stringify(eventRecord(finding), null, 2)}
+          </pre>
+        </Section>
+        </div>
+        <div class="column">
+        <Section title="Triage" id="triage">
+          <Triage id={finding.id} onChanged={setDetail} />
+        </Section>
         <Section title="History" id="history">
           <ol class="timeline" data-testid="history">
             {history.map((entry, index) => (
@@ -122,13 +119,20 @@ export function FindingPage({ id }: { id: string }) {
             ))}
           </ol>
         </Section>
-
-        <Section title="CloudTrail event" id="event">
-          <p class="muted small">The event fields the finding records{finding.eventIds && finding.eventIds.length > 1 ? `, from ${finding.eventIds.length} events` : ""}.</p>
-          <pre class="json" tabIndex={0} aria-label="The finding's event record, as JSON">
-            {JSON.stringify(eventRecord(finding), null, 2)}
-          </pre>
+        <Section title="References" id="references">
+          {finding.references.length === 0 ? (
+            <p class="muted">None.</p>
+          ) : (
+            <ul>
+              {finding.references.map((reference) => {
+                const href = referenceHref(reference);
+                const label = `${shortReference(reference)}: ${reference.title}`;
+                return <li key={`${reference.framework}:${reference.id}`}>{href ? <a href={href} rel="noreferrer noopener" target="_blank">{label}<span class="visually-hidden"> (opens in a new tab)</span></a> : label}</li>;
+              })}
+            </ul>
+          )}
         </Section>
+        </div>
       </div>
     </>
   );
