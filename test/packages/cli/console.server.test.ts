@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import type { Finding } from "@vigil/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededFindings } from "../api/routerHarness.ts";
-import { COOKIE } from "../../../packages/cli/src/console/startConsoleServer.ts";
+import { cookieName } from "../../../packages/cli/src/console/startConsoleServer.ts";
 import { LOCAL_ACTOR, rawRequest, type SeededConsole, sessionCookie, startSeededConsole } from "./consoleHarness.ts";
 
 const findings = seededFindings();
@@ -11,11 +11,13 @@ let running: SeededConsole;
 let origin: string;
 let host: string;
 let cookie: string;
+let COOKIE: string;
 
 beforeAll(async () => {
   running = await startSeededConsole(findings);
   origin = running.server.origin;
   host = new URL(origin).host;
+  COOKIE = cookieName(Number(new URL(origin).port));
   cookie = await sessionCookie(running.server);
 }, 60_000);
 afterAll(async () => {

@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)("console in headless Chromium", () => {
   it("trades the token for the cookie and drops it from the address", async () => {
     expect(page.url()).toBe(`${origin}/`);
     const cookies = await context.cookies();
-    expect(cookies).toEqual([expect.objectContaining({ name: "vigil_console", httpOnly: true, sameSite: "Strict" })]);
+    expect(cookies).toEqual([expect.objectContaining({ name: `vigil_console_${new URL(origin).port}`, httpOnly: true, sameSite: "Strict" })]);
   });
 
   it("overview: the numbers equal the store's, the chart has a name and its numbers as a table", async () => {

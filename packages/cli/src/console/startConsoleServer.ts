@@ -46,7 +46,13 @@ export interface RunningConsoleServer {
   close(): Promise<void>;
 }
 
-export const COOKIE = "vigil_console";
+/**
+ * The session cookie's name: browsers send a host's cookies to each of its ports, so the port is in
+ * the name, and two consoles at once (the store and a deployed API) do not overwrite each other's.
+ */
+export function cookieName(port: number): string {
+  return `vigil_console_${port}`;
+}
 
 /** Every response: nothing but this origin's own scripts, styles and API; no framing, no referrer. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -86,6 +92,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const tokenDigest = digest(token);
   const assetsDir = resolve(options.assetsDir);
   let allowedHosts: Set<string> = new Set();
+  let cookie = "";
   const server = createServer((incoming, outgoing) => {
     const requestId = randomUUID();
     handle(incoming, outgoing, requestId).catch((error: unknown) => {
@@ -123,15 +130,15 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       url.searchParams.delete("token");
       outgoing.writeHead(303, {
         ...SECURITY_HEADERS,
-        "set-cookie": `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        "set-cookie": `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
         location: `${url.pathname}${url.search}`,
         "cache-control": "no-store",
       });
       outgoing.end();
       return;
     }
-    const cookie = cookieValue(incoming.headers.cookie, COOKIE);
-    if (cookie === undefined || !sameSecret(digest(cookie), tokenDigest)) {
+    const presented = cookieValue(incoming.headers.cookie, cookie);
+    if (presented === undefined || !sameSecret(digest(presented), tokenDigest)) {
       return refuse(401, "open the URL vigil console printed: it carries this run's token");
     }
 
@@ -179,6 +186,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   });
   const { port } = server.address() as AddressInfo;
   allowedHosts = loopbackHosts(port);
+  cookie = cookieName(port);
   const origin = `http://${LOOPBACK}:${port}`;
   return {
     origin,
