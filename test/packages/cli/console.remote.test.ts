@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import { join } from "node:path";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -8,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { REPO, tempDir } from "../../helpers/cli.ts";
 import { routerFor, seededFindings } from "../api/routerHarness.ts";
 import { freshStore, newestFirst } from "../store-dynamodb/findingFactory.ts";
+import { consoleCommand } from "../../../packages/cli/src/commands/console.ts";
 import { remoteBackend } from "../../../packages/cli/src/console/backends.ts";
+import { captureIo } from "../../helpers/io.ts";
 import { builtConsole, rawRequest, type SeededConsole, sessionCookie, startSeededConsole } from "./consoleHarness.ts";
 import { ACCESS_KEY_ID, CALLER_ARN, SECRET_ACCESS_KEY, startSigV4Server } from "./sigv4Server.ts";
 
@@ -167,4 +170,22 @@ describe("CLI: vigil console --api URL", () => {
     expect(await exited).toBe(0);
     expect(stdout).toContain("Stopped.");
   }, 60_000);
+});
+
+describe("vigil console --open", () => {
+  it("hands the URL with its token to the browser opener, and only when asked", async () => {
+    const assets = await builtConsole();
+    for (const open of [true, false]) {
+      const { io, out } = captureIo();
+      const signals = new EventEmitter();
+      const opened: string[] = [];
+      const env = { ...process.env, VIGIL_CONSOLE_ASSETS: assets };
+      const done = consoleCommand(["--port", "0", "--api", api.url, "--region", REGION, ...(open ? ["--open"] : [])], io, { signals, env, openUrl: (url) => opened.push(url) });
+      await expect.poll(() => out.stdout).toContain("Vigil console on ");
+      const printed = /Vigil console on (\S+)/.exec(out.stdout)![1]!;
+      expect(opened).toEqual(open ? [printed] : []);
+      signals.emit("SIGINT");
+      expect(await done).toBe(0);
+    }
+  });
 });
