@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import type { Finding } from "@vigil/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seededFindings } from "../api/routerHarness.ts";
-import { cookieName } from "../../../packages/cli/src/console/startConsoleServer.ts";
+import { cookieName } from "@vigil/cli/src/console/startConsoleServer.ts";
 import { LOCAL_ACTOR, rawRequest, type SeededConsole, sessionCookie, startSeededConsole } from "./consoleHarness.ts";
 
 const findings = seededFindings();

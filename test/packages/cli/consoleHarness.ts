@@ -7,8 +7,8 @@ import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local
 import { tempDir } from "../../helpers/cli.ts";
 import { routerFor } from "../api/routerHarness.ts";
 import { freshStore } from "../store-dynamodb/findingFactory.ts";
-import { localBackend } from "../../../packages/cli/src/console/backends.ts";
-import { type ConsoleBackend, type RunningConsoleServer, startConsoleServer } from "../../../packages/cli/src/console/startConsoleServer.ts";
+import { localBackend } from "@vigil/cli/src/console/backends.ts";
+import { type ConsoleBackend, type RunningConsoleServer, startConsoleServer } from "@vigil/cli/src/console/startConsoleServer.ts";
 
 export const LOCAL_ACTOR = "local:console-tester";
 
