@@ -1,5 +1,6 @@
 import { ConfigError, printable, printableLines } from "@vigil/core";
 import { InputError } from "@vigil/cloudtrail";
+import { CONSOLE_USAGE, consoleCommand } from "./commands/console.ts";
 import { DOCTOR_USAGE, doctorCommand } from "./commands/doctor.ts";
 import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
 import { POSTURE_USAGE, postureCommand } from "./commands/posture.ts";
@@ -18,6 +19,7 @@ Commands:
   rules             list the rule catalogue and the effective configuration
   findings          list, read and triage findings (the embedded store, or a deployed API)
   serve             serve the findings API over the embedded store on 127.0.0.1
+  console           open the triage console in a browser: the embedded store, or a deployed API
   posture           run the posture checks once: the live account, or downloaded reports
   doctor            check a deployed stage (stacks, subscriptions, Slack, organization spokes) and say what is wrong
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number
   findings: { run: findingsCommand, usage: FINDINGS_USAGE },
   posture: { run: postureCommand, usage: POSTURE_USAGE },
   serve: { run: serveCommand, usage: SERVE_USAGE },
+  console: { run: (argv, io) => consoleCommand(argv, io), usage: CONSOLE_USAGE },
   doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
 };
 

@@ -2,7 +2,7 @@ import { main } from "@vigil/cli";
 import type { Finding } from "@vigil/core";
 import type { FindingSummary } from "@vigil/store-dynamodb";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openStore } from "../../../packages/cli/src/openStore.ts";
+import { openStore } from "@vigil/cli/src/openStore.ts";
 import { tempDir } from "../../helpers/cli.ts";
 import { captureIo } from "../../helpers/io.ts";
 import { makeFinding } from "../store-dynamodb/findingFactory.ts";

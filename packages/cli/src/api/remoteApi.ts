@@ -17,37 +17,56 @@ export interface RemoteApiOptions {
  * execute-api), found by the SDK's default chain: environment, profile, SSO, instance role.
  */
 export function remoteApi(options: RemoteApiOptions): ApiClient {
+  const send = signedSender(options);
+  return {
+    location: send.location,
+    async call(request) {
+      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+      const response = await send({ method: request.method, path: request.path, query: request.query ?? {}, ...(body === undefined ? {} : { body }) });
+      return readResponse(response.status, await response.text());
+    },
+    close: async () => {},
+  };
+}
+
+/** One request to the deployed API: `path` percent-encoded and relative to the base URL, `body` JSON text. */
+export interface SignedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body?: string;
+}
+
+export type SignedSender = ((request: SignedRequest) => Promise<Response>) & { readonly location: string };
+
+/** Sends requests to the deployed API signed with the caller's credentials; the answer is returned as it came, whatever its status. */
+export function signedSender(options: RemoteApiOptions): SignedSender {
   const base = parseBaseUrl(options.url);
   const region = options.region ?? /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(base.hostname)?.[1] ?? options.env?.AWS_REGION ?? options.env?.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError("--region: cannot tell the API's region from its URL; pass --region or set AWS_REGION");
   const signer = new SignatureV4({ service: "execute-api", region, credentials: defaultProvider(), sha256: Sha256 });
   const prefix = base.pathname.replace(/\/+$/, "");
-  return {
-    location: base.href,
-    async call(request) {
-      const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-      const path = `${prefix}${request.path}`;
-      const query = request.query ?? {};
-      const signed = await signer.sign({
-        method: request.method,
-        protocol: base.protocol,
-        hostname: base.hostname,
-        ...(base.port ? { port: Number(base.port) } : {}),
-        path,
-        query,
-        headers: { host: base.host, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        ...(body === undefined ? {} : { body }),
-      });
-      // fetch sets Host itself, to the same value that was signed.
-      const { host: _host, ...headers } = signed.headers;
-      const search = Object.entries(query)
-        .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-        .join("&");
-      const response = await fetch(`${base.origin}${path}${search ? `?${search}` : ""}`, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
-      return readResponse(response.status, await response.text());
-    },
-    close: async () => {},
+  const send = async (request: SignedRequest): Promise<Response> => {
+    const { body, query } = request;
+    const path = `${prefix}${request.path}`;
+    const signed = await signer.sign({
+      method: request.method,
+      protocol: base.protocol,
+      hostname: base.hostname,
+      ...(base.port ? { port: Number(base.port) } : {}),
+      path,
+      query,
+      headers: { host: base.host, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body }),
+    });
+    // fetch sets Host itself, to the same value that was signed.
+    const { host: _host, ...headers } = signed.headers;
+    const search = Object.entries(query)
+      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+      .join("&");
+    return fetch(`${base.origin}${path}${search ? `?${search}` : ""}`, { method: request.method, headers, ...(body === undefined ? {} : { body }) });
   };
+  return Object.assign(send, { location: base.href });
 }
 
 function parseBaseUrl(text: string): URL {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ApiLogger, type ApiRequest, MAX_BODY_BYTES, type Router } from "@vigil/api";
+import { headersOf, loopbackHosts, queryOf, readBody } from "./httpRequest.ts";
 
 /** The only address the local API listens on: it authenticates no one, so it must not be reachable from elsewhere. */
 export const LOOPBACK = "127.0.0.1";
@@ -51,7 +52,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     });
   });
   const { port } = server.address() as AddressInfo;
-  allowedHosts = new Set([`${LOOPBACK}:${port}`, `localhost:${port}`]);
+  allowedHosts = loopbackHosts(port);
   return {
     url: `http://${LOOPBACK}:${port}`,
     close: () =>
@@ -87,31 +88,15 @@ async function serve(incoming: IncomingMessage, outgoing: ServerResponse, option
     reply(400, JSON.stringify({ message: "the request target is not a valid URL path", requestId }));
     return;
   }
-  // No prototype: a parameter named __proto__ is kept as a parameter (and refused as unknown), not swallowed.
-  const query: Record<string, string> = Object.create(null) as Record<string, string>;
-  // Repeated parameters are comma-joined, as API Gateway does.
-  for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
   const request: ApiRequest = {
     method: incoming.method ?? "GET",
     path: url.pathname,
-    query,
-    headers: Object.fromEntries(Object.entries(incoming.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : (value ?? "")])),
+    query: queryOf(url),
+    headers: headersOf(incoming),
     ...(body === undefined ? {} : { body }),
     actor: options.actor,
     requestId,
   };
   const response = await options.router.handle(request);
   reply(response.statusCode, response.body, response.headers);
-}
-
-/** The body as text, undefined when empty; rejects past the size the API accepts. */
-async function readBody(incoming: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new RangeError("body too large");
-    chunks.push(chunk as Buffer);
-  }
-  return size === 0 ? undefined : Buffer.concat(chunks).toString("utf8");
 }
