@@ -19,6 +19,12 @@ export const MANIFEST_NAME = "manifest.json";
  */
 const EXTERNAL = ["dynalite"];
 
+/** The code that shapes the bundle without being in it: a change to the build is a change to what it makes. */
+const BUILD_CODE = [
+  fileURLToPath(import.meta.url),
+  ...["esbuildPlugin.ts", "readActionNames.ts", "packedActionNames.ts"].map((file) => join(ROOT, "packages", "iam-actions", "src", file)),
+];
+
 /**
  * What bin/vigil.js checks before running the bundle: every file the bundle was built from, with
  * the size and mtime it had, so an edit after the build sends the CLI back to the sources.
@@ -82,12 +88,12 @@ export async function buildCli(outdir = CLI_DIST): Promise<BuiltCli> {
 
 /**
  * The bundle's inputs that can change without `npm ci`: our own sources, the CLI's package.json
- * (the version comes from it) and the lockfile. Files under node_modules change only through an
+ * (the version comes from it), the lockfile and the build's own code. Files under node_modules change only through an
  * install, which builds again and whose dependency changes show in the lockfile; leaving them out keeps the check at the bin's start cheap. Paths are relative to the manifest, so a
  * checkout moved elsewhere is checked against its own files.
  */
 function manifestInputs(metafile: Metafile, outdir: string, started: number): BuildManifest["inputs"] {
-  const paths = new Set<string>([join(CLI_DIR, "package.json"), join(ROOT, "package-lock.json")]);
+  const paths = new Set<string>([join(CLI_DIR, "package.json"), join(ROOT, "package-lock.json"), ...BUILD_CODE]);
   for (const input of Object.keys(metafile.inputs)) {
     // Plugin-made modules are named "namespace:path"; the file behind them is still an input.
     const path = resolve(ROOT, input.replace(/^[a-z-]+:/, ""));
