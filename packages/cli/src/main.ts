@@ -1,14 +1,8 @@
 import { ConfigError, printable, printableLines } from "@vigil/core";
 import { InputError } from "@vigil/cloudtrail";
-import { CONSOLE_USAGE, consoleCommand } from "./commands/console.ts";
-import { DOCTOR_USAGE, doctorCommand } from "./commands/doctor.ts";
-import { FINDINGS_USAGE, findingsCommand } from "./commands/findings.ts";
-import { POSTURE_USAGE, postureCommand } from "./commands/posture.ts";
-import { RULES_USAGE, rulesCommand } from "./commands/rules.ts";
-import { SCAN_USAGE, scanCommand } from "./commands/scan.ts";
-import { SERVE_USAGE, serveCommand } from "./commands/serve.ts";
 import { UsageError } from "./errors.ts";
 import { type Io, processIo } from "./Io.ts";
+import { vigilVersion } from "./version.ts";
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -23,18 +17,47 @@ Commands:
   posture           run the posture checks once: the live account, or downloaded reports
   doctor            check a deployed stage (stacks, subscriptions, Slack, organization spokes) and say what is wrong
 
-Run 'vigil <command> --help' for a command's options.
+Run 'vigil <command> --help' for a command's options, 'vigil --version' for Vigil's version.
 Exit codes: 0 done, 1 findings at or above --fail-on (doctor: a problem found), 2 usage or configuration error, 3 failure.
 `;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: Io) => Promise<number>; usage: string }> = {
-  scan: { run: scanCommand, usage: SCAN_USAGE },
-  rules: { run: rulesCommand, usage: RULES_USAGE },
-  findings: { run: findingsCommand, usage: FINDINGS_USAGE },
-  posture: { run: postureCommand, usage: POSTURE_USAGE },
-  serve: { run: serveCommand, usage: SERVE_USAGE },
-  console: { run: (argv, io) => consoleCommand(argv, io), usage: CONSOLE_USAGE },
-  doctor: { run: doctorCommand, usage: DOCTOR_USAGE },
+interface Command {
+  run: (argv: string[], io: Io) => Promise<number>;
+  usage: string;
+}
+
+// Each command's module is imported only when that command runs, so `vigil rules` or `vigil --version`
+// never load the embedded store (dynalite, LevelDB) or the AWS clients of scan, posture and doctor: in
+// the built CLI they sit in chunks of their own, and start-up stays close to a bare `node`.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => {
+    const { SCAN_USAGE, scanCommand } = await import("./commands/scan.ts");
+    return { run: scanCommand, usage: SCAN_USAGE };
+  },
+  rules: async () => {
+    const { RULES_USAGE, rulesCommand } = await import("./commands/rules.ts");
+    return { run: rulesCommand, usage: RULES_USAGE };
+  },
+  findings: async () => {
+    const { FINDINGS_USAGE, findingsCommand } = await import("./commands/findings.ts");
+    return { run: findingsCommand, usage: FINDINGS_USAGE };
+  },
+  posture: async () => {
+    const { POSTURE_USAGE, postureCommand } = await import("./commands/posture.ts");
+    return { run: postureCommand, usage: POSTURE_USAGE };
+  },
+  serve: async () => {
+    const { SERVE_USAGE, serveCommand } = await import("./commands/serve.ts");
+    return { run: serveCommand, usage: SERVE_USAGE };
+  },
+  console: async () => {
+    const { CONSOLE_USAGE, consoleCommand } = await import("./commands/console.ts");
+    return { run: (argv, io) => consoleCommand(argv, io), usage: CONSOLE_USAGE };
+  },
+  doctor: async () => {
+    const { DOCTOR_USAGE, doctorCommand } = await import("./commands/doctor.ts");
+    return { run: doctorCommand, usage: DOCTOR_USAGE };
+  },
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -43,11 +66,16 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (name === "--version" || name === "version") {
+    io.stdout.write(`${vigilVersion()}\n`);
+    return 0;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
     io.stderr.write(`vigil: unknown command "${printable(name)}"\n\n${USAGE}`);
     return 2;
   }
+  const command = await load();
   try {
     return await command.run(rest, io);
   } catch (error) {

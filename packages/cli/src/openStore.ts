@@ -2,7 +2,7 @@ import { join, resolve } from "node:path";
 import { createFindingStore, type FindingStore } from "@vigil/store-dynamodb";
 import { ensureFindingsTable, startDynalite } from "@vigil/store-dynamodb/local";
 
-export const DEFAULT_STORE_DIR = ".vigil";
+export { DEFAULT_STORE_DIR } from "./storeDir.ts";
 const TABLE_NAME = "vigil-findings";
 
 export interface OpenedStore {

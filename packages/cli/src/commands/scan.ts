@@ -8,7 +8,7 @@ import { parseDuration } from "../duration.ts";
 import { UsageError } from "../errors.ts";
 import { FINDINGS_RUN_OPTIONS, FORMATS_USAGE, findingsRunOutput, plural } from "../options.ts";
 import { loadConfig } from "../loadConfig.ts";
-import { DEFAULT_STORE_DIR, type OpenedStore, openStore } from "../openStore.ts";
+import type { OpenedStore } from "../openStore.ts";
 import { renderFindingsTable } from "../output/findingsTable.ts";
 import { SeverityCounts } from "../output/SeverityCounts.ts";
 import { startProgress } from "../output/progress.ts";
@@ -16,6 +16,7 @@ import { readLimits } from "../scan/readLimits.ts";
 import { startS3Progress } from "../scan/s3Progress.ts";
 import { trailSelection } from "../scan/s3Selection.ts";
 import { styleFor } from "../output/style.ts";
+import { DEFAULT_STORE_DIR } from "../storeDir.ts";
 import { writerFor } from "../output/writerFor.ts";
 import type { Io } from "../Io.ts";
 
@@ -107,7 +108,8 @@ export async function scanCommand(argv: string[], io: Io): Promise<number> {
   // comma-separated), or none, leave each finding in its own.
   const regions = (values.region ?? []).flatMap((text) => text.split(",")).map((text) => text.trim()).filter(Boolean);
   const output = writerFor(format, io.stdout, regions.length === 1 ? { region: regions[0] as string } : {});
-  const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await openStore(values.store);
+  // Imported only when findings are kept: --store memory does not load dynalite and LevelDB.
+  const opened: OpenedStore | undefined = values.store === "memory" ? undefined : await (await import("../openStore.ts")).openStore(values.store);
 
   const tabled: Finding[] = [];
   const counts = new SeverityCounts();
