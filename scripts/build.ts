@@ -5,6 +5,7 @@
  * sources whenever a source is newer than the build, so skipping this only costs start-up time.
  */
 import { relative } from "node:path";
+import { buildConsole } from "@vigil/console";
 import { buildCli } from "./buildCli.ts";
 
 interface BuildStep {
@@ -19,6 +20,13 @@ const STEPS: BuildStep[] = [
     async run() {
       const built = await buildCli();
       return `${relative(process.cwd(), built.entry)} from ${built.inputs} files`;
+    },
+  },
+  {
+    name: "console",
+    async run() {
+      const built = await buildConsole();
+      return `${built.files.length} files in ${relative(process.cwd(), built.outdir)}`;
     },
   },
 ];

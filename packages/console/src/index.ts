@@ -1,10 +1,12 @@
 // The triage console: pages over the findings API (page/), built into static assets the CLI serves.
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const PACKAGE = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Found by the package's own name, not this file's place: inside the CLI's bundle this code sits in
+// packages/cli/dist, and the assets are still the console package's.
+const PACKAGE = dirname(createRequire(import.meta.url).resolve("@vigil/console/package.json"));
 
 /** Where `buildConsole()` puts the assets by default, and where `vigil console` looks for them. */
 export const CONSOLE_DIST = join(PACKAGE, "dist");
