@@ -10,7 +10,7 @@ import { parseBody, parsePathParameter, parseQuery } from "./validation.ts";
 
 /** What the routes need of the findings store. */
 export interface FindingsStore {
-  reader: Pick<FindingReader, "listFindings" | "getFindingWithHistory" | "summarize">;
+  reader: Pick<FindingReader, "listFindings" | "getFindingDetail" | "summarize">;
   triage: Pick<FindingTriage, "transition">;
 }
 
@@ -53,7 +53,7 @@ export function createRouter(options: RouterOptions): Router {
   const handlers: Record<OperationId, (input: Input) => Promise<unknown>> = {
     listFindings: ({ query }) => store.reader.listFindings(query as ListFindingsQuery),
     getFinding: async ({ params }) => {
-      const found = await store.reader.getFindingWithHistory(params.id as string);
+      const found = await store.reader.getFindingDetail(params.id as string);
       if (!found) throw new FindingNotFoundError(params.id as string);
       return found;
     },

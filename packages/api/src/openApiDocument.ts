@@ -2,11 +2,13 @@ import * as z from "zod";
 import { OPERATIONS, type Operation } from "./operations.ts";
 import {
   errorBodySchema,
+  eventNotKeptSchema,
   findingDetailSchema,
   findingPageSchema,
   findingResponseSchema,
   historyEntrySchema,
   ruleListSchema,
+  sourceEventSchema,
   ruleViewSchema,
   summarySchema,
   transitionResultSchema,
@@ -18,6 +20,8 @@ const COMPONENTS: Record<string, z.ZodType> = {
   Finding: findingResponseSchema,
   HistoryEntry: historyEntrySchema,
   FindingPage: findingPageSchema,
+  SourceEvent: sourceEventSchema,
+  EventNotKept: eventNotKeptSchema,
   FindingDetail: findingDetailSchema,
   TransitionResult: transitionResultSchema,
   Summary: summarySchema,
@@ -28,7 +32,7 @@ const COMPONENTS: Record<string, z.ZodType> = {
 
 const SCHEMAS = "#/components/schemas/";
 /** The contract's version: raise it when a route, parameter or response changes. */
-export const API_VERSION = "1.1.0";
+export const API_VERSION = "1.2.0";
 
 /**
  * The OpenAPI 3.1 document of the routes in OPERATIONS, generated from the zod schemas the router

@@ -53,7 +53,7 @@ export const OPERATIONS: readonly Operation[] = [
     path: "/findings/{id}",
     summary: "Read a finding and its history",
     pathParameters: { id: findingIdSchema },
-    responses: { 200: { description: "The finding and its history", schema: findingDetailSchema }, 400: error("A bad id"), 404: error("No such finding"), ...COMMON },
+    responses: { 200: { description: "The finding, its history and the CloudTrail records behind it", schema: findingDetailSchema }, 400: error("A bad id"), 404: error("No such finding"), ...COMMON },
   },
   {
     operationId: "triageFinding",

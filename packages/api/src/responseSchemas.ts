@@ -1,5 +1,5 @@
 import { FINDING_STATUSES, findingSchema, findingStatusSchema, referenceSchema, SEVERITIES, severitySchema } from "@vigil/core";
-import { type FindingSummary, type HistoryEntry, TRIAGE_ACTIONS } from "@vigil/store-dynamodb";
+import { type FindingSummary, type HistoryEntry, MAX_SOURCE_EVENT_BYTES, MAX_SOURCE_EVENTS, NOT_KEPT_REASONS, TRIAGE_ACTIONS } from "@vigil/store-dynamodb";
 import * as z from "zod";
 import type { ApiIssue } from "./errors.ts";
 
@@ -44,9 +44,40 @@ export const findingPageSchema = z
   })
   .describe("One page of findings");
 
+export const sourceEventSchema = z
+  .union([
+    z.object({ eventId: z.string(), record: z.unknown().describe("The CloudTrail record as it was received") }),
+    z.object({
+      eventId: z.string(),
+      cut: z
+        .object({
+          text: z.string().describe(`The start of the record's JSON text, cut at ${MAX_SOURCE_EVENT_BYTES} bytes`),
+          bytes: z.number().int().min(0).describe("The full JSON text's size in bytes"),
+        })
+        .describe("The record was longer than the store keeps"),
+    }),
+  ])
+  .describe("A CloudTrail record the finding was made from");
+
+export const eventNotKeptSchema = z
+  .object({
+    eventId: z.string(),
+    reason: z
+      .enum(NOT_KEPT_REASONS)
+      .describe(
+        `notAtHand: an earlier event of a threshold or sequence rule, remembered by id only; overLimit: after the first ${MAX_SOURCE_EVENTS} records; notRecorded: the finding was stored without records`,
+      ),
+  })
+  .describe("An event behind the finding whose record was not kept");
+
 export const findingDetailSchema = z
-  .object({ finding: findingResponseSchema, history: z.array(historyEntrySchema).describe("Oldest first, the creation included") })
-  .describe("A finding and its history");
+  .object({
+    finding: findingResponseSchema,
+    history: z.array(historyEntrySchema).describe("Oldest first, the creation included"),
+    events: z.array(sourceEventSchema).describe(`The CloudTrail records the finding was made from, in the finding's event order, at most ${MAX_SOURCE_EVENTS}; none for a posture finding`),
+    eventsNotKept: z.array(eventNotKeptSchema).describe("The finding's events whose record was not kept, and why"),
+  })
+  .describe("A finding, its history and the CloudTrail records behind it");
 
 export const transitionResultSchema = z
   .object({ finding: findingResponseSchema.describe("The finding after the change"), entry: historyEntrySchema.describe("The history entry the change appended") })

@@ -60,7 +60,10 @@ export class EventEvaluator {
     const { event } = restored;
     const { findings, failures } = await engine.evaluate(event);
     // Findings of one event are almost always new: the conditional put alone tells, without a read first.
-    const { created } = await store.putFindings(findings, { claimFor: { owner, leaseMs: delivery.leaseMs }, precheck: false });
+    // The record kept is the one CloudTrail delivered, before any omitted policy was fetched into it;
+    // it is the only one at hand (a threshold rule's earlier events are remembered by id only).
+    const sourceEvents = [received];
+    const { created } = await store.putFindings(findings, { claimFor: { owner, leaseMs: delivery.leaseMs }, precheck: false, sourceEvents: () => sourceEvents });
     const notifications = await delivery.deliverClaimed(created, owner);
     // Stored and notified first: a retry of this message then only re-runs the failing rule.
     if (failures.length > 0) throw new RuleFailuresError(event.eventID, failures);

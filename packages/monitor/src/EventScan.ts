@@ -33,15 +33,18 @@ export class EventScan {
   readonly #scanner: Scanner;
   readonly #store: FindingRepository | undefined;
   readonly #pending: Finding[] = [];
+  /** The raw record each pending finding was made from, by finding id: kept with the finding, dropped once it is written. */
+  #records = new Map<string, unknown>();
   #created = 0;
 
   constructor(options: EventScanOptions) {
     this.#store = options.store;
     this.#scanner = new Scanner(options.engine, {
       error: (at, message) => options.listener.error(at, message),
-      finding: async (finding) => {
-        await options.listener.finding(finding);
+      finding: async (finding, record) => {
+        await options.listener.finding(finding, record);
         this.#pending.push(finding);
+        if (this.#store) this.#records.set(finding.id, record);
         if (this.#pending.length >= BATCH) await this.#flush();
       },
     });
@@ -61,7 +64,9 @@ export class EventScan {
 
   async #flush(): Promise<void> {
     if (!this.#store || this.#pending.length === 0) return;
-    const result = await this.#store.putFindings(this.#pending.splice(0));
+    const records = this.#records;
+    this.#records = new Map();
+    const result = await this.#store.putFindings(this.#pending.splice(0), { sourceEvents: (finding) => (records.has(finding.id) ? [records.get(finding.id)] : undefined) });
     this.#created += result.created.length;
   }
 }

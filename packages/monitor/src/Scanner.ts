@@ -14,8 +14,8 @@ export interface ScanStats {
 export interface ScanListener {
   /** A located problem: the input is skipped, the scan goes on. */
   error(at: string, message: string): void;
-  /** Each distinct finding, once per scan. */
-  finding(finding: Finding): Promise<void> | void;
+  /** Each distinct finding, once per scan, with the raw record it was made from (the first that made it). */
+  finding(finding: Finding, record: unknown): Promise<void> | void;
 }
 
 /**
@@ -100,7 +100,7 @@ export class Scanner {
       if (this.#seen.has(finding.id)) continue;
       this.#seen.add(finding.id);
       this.stats.findings++;
-      await this.#listener.finding(finding);
+      await this.#listener.finding(finding, value);
     }
     for (const finding of ignored) {
       if (this.#seen.has(finding.id)) continue;

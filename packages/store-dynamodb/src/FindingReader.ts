@@ -8,6 +8,7 @@ import type { FindingsTable } from "./FindingsTable.ts";
 import { effectiveStatus, type HistoryEntry, readHistory, SUPPRESSED_UNTIL_ATTRIBUTE } from "./history.ts";
 import { mapConcurrent } from "./mapConcurrent.ts";
 import { type PartitionRead, readMerged } from "./mergedRead.ts";
+import { readSourceEvents, type SourceEvents } from "./sourceEvents.ts";
 import { type Expression, filterExpression, keyCondition, type ReadClock } from "./queryExpressions.ts";
 import { emptySummary, type FindingSummary, type SummaryOptions, summaryRuleIds } from "./summary.ts";
 import { INDEX_NAMES, KEY_ATTRIBUTES } from "./tableDefinition.ts";
@@ -27,6 +28,9 @@ export interface FindingWithHistory {
   /** Oldest first, the creation included. */
   history: HistoryEntry[];
 }
+
+/** The finding's detail as a person reads it: the finding, its history and the CloudTrail records it was made from. */
+export interface FindingDetail extends FindingWithHistory, SourceEvents {}
 
 const DEFAULT_PAGE_READ_BUDGET = 1000;
 const TIME = KEY_ATTRIBUTES.time;
@@ -59,6 +63,18 @@ export class FindingReader {
     const clock = this.#table.clock();
     const item = await this.#table.readItem(id, "reading a finding");
     return item && !isExpired(item, clock.seconds) ? { finding: fromItem(item, clock.iso), history: readHistory(item, clock.iso) } : undefined;
+  }
+
+  /**
+   * The finding, its history and the records of the events behind it that were kept (sourceEvents.ts),
+   * with the events whose record was not kept and why; undefined when there is no finding.
+   */
+  async getFindingDetail(id: string): Promise<FindingDetail | undefined> {
+    const clock = this.#table.clock();
+    const item = await this.#table.readItem(id, "reading a finding");
+    if (!item || isExpired(item, clock.seconds)) return undefined;
+    const finding = fromItem(item, clock.iso);
+    return { finding, history: readHistory(item, clock.iso), ...readSourceEvents(item, finding) };
   }
 
   /** Who changed the finding's status, when, how and why, oldest first (its creation by "vigil" is the first entry); undefined when there is no finding. */

@@ -16,6 +16,12 @@ export interface PutFindingsOptions {
    * (the monitor, one event at a time) passes false and lets the conditional puts decide alone.
    */
   precheck?: boolean;
+  /**
+   * The CloudTrail records a finding was made from, kept on the item a new finding is born with (at
+   * most a few, each cut at a size: see sourceEvents.ts) and read back with its detail. Records
+   * whose eventID is not one of the finding's are ignored; a finding already stored keeps what it has.
+   */
+  sourceEvents?: (finding: Finding) => readonly unknown[] | undefined;
 }
 
 export interface PutFindingsResult {
@@ -60,7 +66,8 @@ export class FindingWriter {
     const stored = options.precheck === false ? new Set<string>() : await this.#storedIds([...firstIndex.keys()], clock.seconds);
     const missing = [...firstIndex].filter(([id]) => !stored.has(id)).map(([, index]) => index);
     await mapConcurrent(missing, this.#table.concurrency, async (index) => {
-      created[index] = await this.#putIfAbsent(findings[index] as Finding, clock, claim);
+      const finding = findings[index] as Finding;
+      created[index] = await this.#putIfAbsent(finding, clock, claim, options.sourceEvents?.(finding));
     });
     const result: PutFindingsResult = { created: [], existing: [] };
     findings.forEach((finding, index) => (created[index] ? result.created.push(finding) : result.existing.push(finding.id)));
@@ -89,9 +96,10 @@ export class FindingWriter {
   }
 
   /** False when the finding is already stored (another writer, or an earlier run, got there first). */
-  #putIfAbsent(finding: Finding, clock: TableClock, claim: Lease | undefined): Promise<boolean> {
+  #putIfAbsent(finding: Finding, clock: TableClock, claim: Lease | undefined, sourceEvents: readonly unknown[] | undefined): Promise<boolean> {
+    const options = { nowMs: clock.ms, retentionSeconds: this.#table.retentionSeconds, exportChanges: this.#table.exportChanges, ...(claim ? { claim } : {}), ...(sourceEvents ? { sourceEvents } : {}) };
     return this.#table.put(`storing finding ${finding.id}`, {
-      Item: newFindingItem(finding, { nowMs: clock.ms, retentionSeconds: this.#table.retentionSeconds, exportChanges: this.#table.exportChanges, ...(claim ? { claim } : {}) }),
+      Item: newFindingItem(finding, options),
       ConditionExpression: ABSENT,
       ExpressionAttributeNames: { "#id": ID, "#expiresAt": EXPIRES_AT_ATTRIBUTE },
       ExpressionAttributeValues: { ":now": clock.seconds },

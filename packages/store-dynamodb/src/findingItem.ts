@@ -3,6 +3,7 @@ import { effectiveStatus, HISTORY_ATTRIBUTE, type HistoryEntry, SUPPRESSED_UNTIL
 import { EXPORT_STATE_ATTRIBUTES, pendingExportAttributes } from "./exportState.ts";
 import { isoInstant, MAX_SORTABLE_MS } from "./instant.ts";
 import { DELIVERY_ATTRIBUTES, type Lease, pendingAttributes } from "./outbox.ts";
+import { SOURCE_EVENT_ATTRIBUTES, sourceEventAttributes } from "./sourceEvents.ts";
 import { EXPIRES_AT_ATTRIBUTE, KEY_ATTRIBUTES } from "./tableDefinition.ts";
 
 /** A finding as stored: its own fields plus the key attributes of the indexes, the outbox state, the triage history and, once resolved, `expiresAt`. */
@@ -15,6 +16,8 @@ const INTERNAL = new Set<string>([
   SUPPRESSED_UNTIL_ATTRIBUTE,
   ...DELIVERY_ATTRIBUTES,
   ...EXPORT_STATE_ATTRIBUTES,
+  // Read only with the finding's detail: lists and notifications stay light.
+  ...SOURCE_EVENT_ATTRIBUTES,
 ]);
 
 const EPOCH = isoInstant(0);
@@ -46,9 +49,11 @@ export interface NewItemOptions {
   claim?: Lease;
   /** Born pending export (exportState.ts). */
   exportChanges?: boolean;
+  /** The CloudTrail records the finding was made from, those at hand (sourceEvents.ts). */
+  sourceEvents?: readonly unknown[];
 }
 
-/** The item `putFindings` writes for a new finding: index keys, outbox, the creation entry of its history and, when it is put resolved, its expiry. */
+/** The item `putFindings` writes for a new finding: index keys, outbox, the creation entry of its history, the records it was made from and, when it is put resolved, its expiry. */
 export function newFindingItem(finding: Finding, options: NewItemOptions): FindingItem {
   const item: FindingItem = { ...finding, [KEY_ATTRIBUTES.time]: sortKey(finding) } as FindingItem;
   const partitions = {
@@ -66,7 +71,7 @@ export function newFindingItem(finding: Finding, options: NewItemOptions): Findi
   if (finding.status === "resolved") item[EXPIRES_AT_ATTRIBUTE] = Math.floor(options.nowMs / 1000) + options.retentionSeconds;
   const created: HistoryEntry = { at: isoInstant(options.nowMs), actor: SYSTEM_ACTOR, action: "create", from: null, to: finding.status };
   item[HISTORY_ATTRIBUTE] = [created];
-  return { ...item, ...pendingAttributes(finding.id, options.nowMs, options.claim), ...(options.exportChanges ? pendingExportAttributes(finding.id, options.nowMs) : {}) };
+  return { ...item, ...sourceEventAttributes(finding, options.sourceEvents), ...pendingAttributes(finding.id, options.nowMs, options.claim), ...(options.exportChanges ? pendingExportAttributes(finding.id, options.nowMs) : {}) };
 }
 
 /** The finding's public shape: its own fields, with the status in effect at `nowIso`. */

@@ -15,6 +15,7 @@ export { DELIVERY_CHANNELS, SWEPT_CHANNEL, type ClaimResult, type CompleteOption
 export { TRIAGE_ACTIONS, type HistoryAction, type HistoryEntry, type TriageAction } from "./history.ts";
 export { TRANSITIONS, allowedActions, type TransitionRequest, type TransitionResult } from "./triage.ts";
 export { type AccountCount, MAX_SUMMARY_RULES, type FindingSummary, type SummaryOptions } from "./summary.ts";
+export { MAX_SOURCE_EVENT_BYTES, MAX_SOURCE_EVENTS, NOT_KEPT_REASONS, type NotKeptReason, type SourceEvent, type SourceEvents } from "./sourceEvents.ts";
 export * from "./PostureLifecycle.ts";
 export * from "./PostureReadLog.ts";
 export * from "./OrganizationInventoryStore.ts";
