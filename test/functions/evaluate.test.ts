@@ -123,6 +123,22 @@ describe("Function: evaluate handler", () => {
     });
   });
 
+  it("keeps the CloudTrail record with the finding for its detail, out of the finding it publishes", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+    const handler = await deployment.evaluate();
+
+    // Act
+    const result = await handler(sqsEvent(eventMessage(USER_CREATED)), context());
+
+    // Assess
+    expect(result).toEqual({ batchItemFailures: [] });
+    const [stored] = (await deployment.store.reader.listFindings()).items;
+    expect(await deployment.store.reader.getFindingDetail(stored!.id)).toMatchObject({ events: [{ eventId: USER_CREATED.eventID, record: USER_CREATED }], eventsNotKept: [] });
+    expect(stored).not.toHaveProperty("sourceEvents");
+    expect(publishedFinding(publishes()[0]!)).not.toHaveProperty("sourceEvents");
+  });
+
   it("stores a finding before publishing it, and records the delivery after", async () => {
     // Prepare: at the moment SNS is called, look at what the table holds.
     const deployment = await deploy(monitor);
@@ -276,6 +292,8 @@ describe("Function: evaluate handler", () => {
       ]);
       expect(stored[0]).not.toHaveProperty("accountName");
       expect(publishedIds()).toEqual([stored[0]?.id]);
+      // The record kept is the one CloudTrail delivered, without the document fetched into it.
+      expect((await deployment.store.reader.getFindingDetail(stored[0]!.id))!.events).toEqual([{ eventId: OMITTED_CREATE_POLICY.eventID, record: OMITTED_CREATE_POLICY }]);
     });
 
     it("reports the omitted document when IAM refuses the read, and logs why", async () => {
