@@ -3,7 +3,7 @@ import type { FindingStore, HistoryEntry } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freshStore, newestFirst } from "../store-dynamodb/findingFactory.ts";
-import { ALICE, apiRequest, jsonOf, namedParameters, routerFor, RULES, seededFindings } from "./routerHarness.ts";
+import { ALICE, apiRequest, jsonOf, namedParameters, routerFor, RULES, seededFindings, seededRecord } from "./routerHarness.ts";
 
 type Page = { items: Finding[]; cursor?: string };
 type Detail = { finding: Finding; history: HistoryEntry[] };
@@ -26,7 +26,7 @@ let router: ReturnType<typeof routerFor>;
 beforeEach(async () => {
   store = await freshStore(dynalite);
   findings = seededFindings();
-  await store.writer.putFindings(findings);
+  await store.writer.putFindings(findings, { sourceEvents: (finding) => [seededRecord(finding)] });
   router = routerFor(store);
 });
 
@@ -144,6 +144,14 @@ describe("Function: createRouter", () => {
         expect(finding).toEqual(target);
         expect(history).toEqual([{ at: expect.any(String), actor: "vigil", action: "create", from: null, to: target.status }]);
       }
+    });
+
+    it("returns the CloudTrail record behind the finding, which the list does not carry", async () => {
+      const target = findings[2]!;
+      const detail = jsonOf<Record<string, unknown>>(await router.handle(apiRequest("GET", path(target.id))));
+      expect(detail).toMatchObject({ events: [{ eventId: target.eventId, record: seededRecord(target) }], eventsNotKept: [] });
+      const page = jsonOf<Record<string, unknown>>(await router.handle(apiRequest("GET", "/findings")));
+      expect(JSON.stringify(page)).not.toContain("awsRegion");
     });
 
     it("answers 404 for an unknown id, naming it", async () => {

@@ -1,11 +1,11 @@
 import { listFindingsQuerySchema, OPERATIONS, openApiDocument } from "@vigil/api";
-import type { FindingStore } from "@vigil/store-dynamodb";
+import { type FindingStore, MAX_SOURCE_EVENT_BYTES } from "@vigil/store-dynamodb";
 import { type RunningDynalite, startDynalite } from "@vigil/store-dynamodb/local";
 import Ajv2020 from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshStore } from "../store-dynamodb/findingFactory.ts";
-import { apiRequest, jsonOf, routerFor, seededFindings } from "./routerHarness.ts";
+import { apiRequest, jsonOf, routerFor, seededFindings, seededRecord } from "./routerHarness.ts";
 
 type Json = Record<string, any>;
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -96,7 +96,9 @@ describe("Function: openApiDocument", () => {
     beforeAll(async () => {
       dynalite = await startDynalite();
       store = await freshStore(dynalite);
-      await store.writer.putFindings(seededFindings());
+      // The second finding's record is longer than the store keeps: its detail has a cut record.
+      const long = seededFindings()[1]!.id;
+      await store.writer.putFindings(seededFindings(), { sourceEvents: (finding) => [seededRecord(finding, finding.id === long ? { padding: "x".repeat(MAX_SOURCE_EVENT_BYTES) } : {})] });
       router = routerFor(store);
     });
     afterAll(async () => {
@@ -187,6 +189,7 @@ describe("Function: openApiDocument", () => {
         ["listFindings", apiRequest("GET", "/findings", { query: { limit: "3" } })],
         ["listFindings", apiRequest("GET", "/findings", { query: { limit: "-1" } })],
         ["getFinding", apiRequest("GET", `/findings/${encodeURIComponent(target.id)}`)],
+        ["getFinding", apiRequest("GET", `/findings/${encodeURIComponent(seededFindings()[0]!.id)}`)],
         ["getFinding", apiRequest("GET", "/findings/nope")],
         ["triageFinding", apiRequest("PATCH", `/findings/${encodeURIComponent(target.id)}`, { body: { action: "suppress", reason: "known", until: "2099-01-01T00:00:00Z" } })],
         ["triageFinding", apiRequest("PATCH", `/findings/${encodeURIComponent(target.id)}`, { body: { action: "suppress", reason: "again" } })],
@@ -204,7 +207,20 @@ describe("Function: openApiDocument", () => {
         expect(validate(JSON.parse(response.body)), `${operationId} ${response.statusCode}: ${JSON.stringify(validate.errors)}`).toBe(true);
         statuses.push(response.statusCode);
       }
-      expect(statuses).toEqual([200, 400, 200, 404, 200, 409, 401, 200, 200, 200]);
+      expect(statuses).toEqual([200, 400, 200, 200, 404, 200, 409, 401, 200, 200, 200]);
+    });
+
+    it("documents the records behind a finding in its detail, and a detail with a whole and a cut record matches it", async () => {
+      const detail = document.components.schemas.FindingDetail as Json;
+      expect(detail.required).toEqual(expect.arrayContaining(["finding", "history", "events", "eventsNotKept"]));
+      expect(detail.properties.events.items).toEqual({ $ref: "#/components/schemas/SourceEvent" });
+      expect(document.components.schemas.FindingPage.properties.items.items).toEqual({ $ref: "#/components/schemas/Finding" });
+      const validate = validator().compile({ $ref: "#/components/schemas/FindingDetail" });
+      for (const finding of seededFindings().slice(0, 2)) {
+        const body = jsonOf<Json>(await router.handle(apiRequest("GET", `/findings/${encodeURIComponent(finding.id)}`)));
+        expect(validate(body), JSON.stringify(validate.errors)).toBe(true);
+        expect(body.events).toHaveLength(1);
+      }
     });
 
     it("serves the same document at GET /openapi.json", async () => {

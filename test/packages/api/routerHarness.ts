@@ -44,6 +44,21 @@ export function seededFindings(): Finding[] {
   );
 }
 
+/** The CloudTrail record a seeded finding was made from (posture findings have none, but giving one is harmless: the store keeps only the finding's own events). */
+export function seededRecord(finding: Finding, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: "1.08",
+    eventID: finding.eventId,
+    eventTime: finding.eventTime,
+    eventSource: finding.eventSource,
+    eventName: finding.eventName,
+    awsRegion: finding.region,
+    recipientAccountId: finding.account,
+    userIdentity: { type: "IAMUser", arn: finding.principal },
+    ...extra,
+  };
+}
+
 export function routerFor(store: FindingStore, logger?: { error(message: string, attributes: Record<string, unknown>): void }): Router {
   return createRouter({ store, rules: RULES, ...(logger ? { logger } : {}) });
 }
