@@ -53,9 +53,17 @@ export interface FindingPage {
   cursor?: string;
 }
 
+/** A CloudTrail record behind a finding: whole, or the start of its JSON text when it was longer than the store keeps. */
+export type SourceEvent = { eventId: string; record: unknown } | { eventId: string; cut: { text: string; bytes: number } };
+
+export type NotKeptReason = "notAtHand" | "overLimit" | "notRecorded";
+
 export interface FindingDetail {
   finding: Finding;
   history: HistoryEntry[];
+  events: SourceEvent[];
+  /** The finding's events whose record was not kept, and why. */
+  eventsNotKept: { eventId: string; reason: NotKeptReason }[];
 }
 
 export interface Summary {

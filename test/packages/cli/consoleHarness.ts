@@ -30,11 +30,15 @@ export interface SeededConsole {
   close(): Promise<void>;
 }
 
-/** The console over a fresh embedded store holding `findings`, served in this process. */
-export async function startSeededConsole(findings: readonly Finding[], options: { dynalite?: RunningDynalite; backend?: ConsoleBackend } = {}): Promise<SeededConsole> {
+/** The console over a fresh embedded store holding `findings` (each with the CloudTrail records `sourceEvents` gives it), served in this process. */
+export async function startSeededConsole(
+  findings: readonly Finding[],
+  options: { dynalite?: RunningDynalite; backend?: ConsoleBackend; sourceEvents?: (finding: Finding) => readonly unknown[] } = {},
+): Promise<SeededConsole> {
   const dynalite = options.dynalite ?? (await startDynalite());
   const store = await freshStore(dynalite);
-  for (let at = 0; at < findings.length; at += 25) await store.writer.putFindings(findings.slice(at, at + 25));
+  const put = options.sourceEvents ? { sourceEvents: options.sourceEvents } : {};
+  for (let at = 0; at < findings.length; at += 25) await store.writer.putFindings(findings.slice(at, at + 25), put);
   const server = await startConsoleServer({ backend: options.backend ?? localBackend(routerFor(store), LOCAL_ACTOR), assetsDir: await builtConsole(), port: 0 });
   return {
     server,

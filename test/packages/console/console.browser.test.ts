@@ -6,6 +6,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../../helpers/cli.ts";
 import { makeFinding } from "../store-dynamodb/findingFactory.ts";
+import { seededRecord } from "../api/routerHarness.ts";
 import { type SeededConsole, startSeededConsole } from "../cli/consoleHarness.ts";
 
 const CHROMIUM = process.env.VIGIL_CHROMIUM ?? "/usr/bin/chromium";
@@ -31,6 +32,8 @@ function consoleFindings(now = Date.now()): Finding[] {
     const time = new Date(now - next(20) * DAY - n * 60_000 - 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
     return makeFinding(n, {
       id: `${ruleId}:${n.toString(16).padStart(24, "0")}`,
+      // The first stands on three events, as a threshold finding does: only the last one's record is at hand.
+      ...(n === 0 ? { eventIds: ["earlier-event-1", "earlier-event-2", `event-${n}`] } : {}),
       ruleId,
       title: `${ruleId.replaceAll("-", " ")} #${n}`,
       severity: SEVERITIES[next(SEVERITIES.length)]!,
@@ -62,7 +65,7 @@ describe.skipIf(!hasChromium)("console in headless Chromium", () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    running = await startSeededConsole(findings);
+    running = await startSeededConsole(findings, { sourceEvents: (finding) => [seededRecord(finding, { awsRegion: "eu-north-1" })] });
     origin = running.server.origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -186,7 +189,14 @@ describe.skipIf(!hasChromium)("console in headless Chromium", () => {
     await page.waitForURL(`${origin}/findings/${encodeURIComponent(target.id)}`);
     await page.getByRole("heading", { level: 1, name: target.title }).waitFor();
     expect(await page.getByTestId("finding-status").textContent()).toBe("open");
-    expect(await page.locator("pre.json").textContent()).toContain(target.eventId!);
+    expect(await page.getByLabel("The finding's event fields, as JSON").textContent()).toContain(target.eventId!);
+    // The record it was made from, pretty-printed, under its event id in a named region.
+    const records = page.getByRole("region", { name: "CloudTrail records" });
+    expect(await records.getByRole("heading", { level: 3 }).allTextContents()).toEqual([target.eventId!]);
+    const text = await records.getByLabel(target.eventId!, { exact: true }).textContent();
+    expect(text).toContain(`"eventID": "${target.eventId}"`);
+    expect(text).toContain(`  "awsRegion": "eu-north-1",`);
+    expect(JSON.parse(text!)).toEqual(JSON.parse(JSON.stringify(seededRecord(target, { awsRegion: "eu-north-1" }))));
     expect(await page.getByRole("link", { name: /ATT&CK T1078\.004/ }).getAttribute("href")).toBe("https://attack.mitre.org/techniques/T1078/004/");
 
     await page.getByLabel("Suppress").check();
@@ -206,6 +216,21 @@ describe.skipIf(!hasChromium)("console in headless Chromium", () => {
     expect(await message.textContent()).toMatch(/^This change is not possible from the finding's current status \(HTTP 409\): cannot acknowledge finding .* it is suppressed/);
     expect(await page.getByTestId("finding-status").textContent()).toBe("suppressed");
     await page.screenshot({ path: join(ARTIFACTS, "finding.png"), fullPage: true });
+  });
+
+  it("finding: says in words which events' records were not kept, and why", async () => {
+    const threshold = findings[0]!;
+    await page.goto(`${origin}/findings/${encodeURIComponent(threshold.id)}`);
+    const records = page.getByRole("region", { name: "CloudTrail records" });
+    await records.getByTestId("source-record").waitFor();
+    expect(await records.getByRole("heading", { level: 3 }).allTextContents()).toEqual([threshold.eventId!]);
+    const notKept = records.getByTestId("records-not-kept");
+    expect(await notKept.textContent()).toContain("The records of 2 events were not kept:");
+    expect(await notKept.locator("li").allTextContents()).toEqual([
+      "earlier-event-1: an earlier event of this rule's window: Vigil remembered only its id when the finding was made.",
+      "earlier-event-2: an earlier event of this rule's window: Vigil remembered only its id when the finding was made.",
+    ]);
+    await page.screenshot({ path: join(ARTIFACTS, "finding-records.png"), fullPage: true });
   });
 
   it("findings: bulk acknowledge of the selected rows", async () => {

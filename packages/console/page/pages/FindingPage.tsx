@@ -4,6 +4,7 @@ import { ErrorMessage, Loading, Section, SeverityBadge, StatusBadge } from "../c
 import { formatTime, referenceHref, shortReference } from "../format.ts";
 import { findingsHref } from "../router.ts";
 import type { Finding, FindingDetail, TriageAction } from "../types.ts";
+import { SourceEvents } from "./SourceEvents.tsx";
 
 const ACTIONS: { action: TriageAction; label: string }[] = [
   { action: "acknowledge", label: "Acknowledge" },
@@ -12,7 +13,7 @@ const ACTIONS: { action: TriageAction; label: string }[] = [
   { action: "reopen", label: "Reopen" },
 ];
 
-/** The CloudTrail fields a finding keeps of the event(s) behind it (the store keeps no raw record). */
+/** The CloudTrail fields the finding itself carries of the event(s) behind it; the records follow in their own section. */
 function eventRecord(finding: Finding): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   const keys = ["eventId", "eventIds", "eventTime", "eventSource", "eventName", "region", "sourceIPAddress", "principal", "resource", "account", "details"] as const;
@@ -97,9 +98,13 @@ export function FindingPage({ id }: { id: string }) {
 
         <Section title="CloudTrail event" id="event">
           <p class="muted small">The event fields the finding records{finding.eventIds && finding.eventIds.length > 1 ? `, from ${finding.eventIds.length} events` : ""}.</p>
-          <pre class="json" tabIndex={0} aria-label="The finding's event record, as JSON">
+          <pre class="json" tabIndex={0} aria-label="The finding's event fields, as JSON">
             {JSON.stringify(eventRecord(finding), null, 2)}
           </pre>
+        </Section>
+
+        <Section title="CloudTrail records" id="records">
+          <SourceEvents detail={detail} />
         </Section>
         </div>
         <div class="column">
