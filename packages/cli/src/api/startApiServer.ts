@@ -1,11 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { type ApiLogger, type ApiRequest, MAX_BODY_BYTES, type Router } from "@vigil/api";
 import { headersOf, loopbackHosts, queryOf, readBody } from "./httpRequest.ts";
-
-/** The only address the local API listens on: it authenticates no one, so it must not be reachable from elsewhere. */
-export const LOOPBACK = "127.0.0.1";
+import { LOOPBACK, startLoopbackServer } from "./loopbackServer.ts";
 
 export interface ApiServerOptions {
   router: Router;
@@ -31,36 +27,14 @@ export interface RunningApiServer {
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   let allowedHosts: Set<string> = new Set();
-  const server = createServer((incoming, outgoing) => {
-    // No request may end the process: whatever one throws is answered (or its socket closed) here.
-    const requestId = randomUUID();
-    serve(incoming, outgoing, options, allowedHosts, requestId).catch((error: unknown) => {
-      try {
-        options.logger?.error("Internal error", { requestId, method: incoming.method, error });
-        if (outgoing.headersSent) outgoing.destroy();
-        else outgoing.writeHead(500, { "content-type": "application/json", "x-request-id": requestId }).end(JSON.stringify({ message: "Internal error", requestId }));
-      } catch {
-        outgoing.destroy();
-      }
-    });
+  const server = await startLoopbackServer({
+    port: options.port,
+    handle: (incoming, outgoing, requestId) => serve(incoming, outgoing, options, allowedHosts, requestId),
+    internalError: (outgoing, requestId) => outgoing.writeHead(500, { "content-type": "application/json", "x-request-id": requestId }).end(JSON.stringify({ message: "Internal error", requestId })),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.listen(options.port, LOOPBACK, () => {
-      server.off("error", fail);
-      done();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  allowedHosts = loopbackHosts(port);
-  return {
-    url: `http://${LOOPBACK}:${port}`,
-    close: () =>
-      new Promise<void>((done, fail) => {
-        server.close((error) => (error ? fail(error) : done()));
-        server.closeAllConnections();
-      }),
-  };
+  allowedHosts = loopbackHosts(server.port);
+  return { url: `http://${LOOPBACK}:${server.port}`, close: server.close };
 }
 
 async function serve(incoming: IncomingMessage, outgoing: ServerResponse, options: ApiServerOptions, allowedHosts: ReadonlySet<string>, requestId: string): Promise<void> {

@@ -1,16 +1,16 @@
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
-import { type ApiLogger, createRouter } from "@vigil/api";
-import { catalogue, postureChecks, printable, printableLines } from "@vigil/core";
+import { createRouter } from "@vigil/api";
+import { catalogue, postureChecks } from "@vigil/core";
 import { localActor } from "../api/localActor.ts";
-import { LOOPBACK } from "../api/startApiServer.ts";
+import { DEFAULT_PORT, parsePort, stderrLogger, untilStopped } from "../api/localServerRun.ts";
+import { LOOPBACK } from "../api/loopbackServer.ts";
 import { localBackend, remoteBackend } from "../console/backends.ts";
 import { type ConsoleBackend, type RunningConsoleServer, startConsoleServer } from "../console/startConsoleServer.ts";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, openStore } from "../openStore.ts";
-import { DEFAULT_PORT } from "./serve.ts";
 
 export const CONSOLE_USAGE = `Usage: vigil console [--port N] [--api URL [--region REGION]] [--store DIR] [--config FILE] [--open]
 
@@ -58,14 +58,13 @@ export async function consoleCommand(argv: string[], io: Io, options: ConsoleCom
     io.stdout.write(CONSOLE_USAGE);
     return 0;
   }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError(`--port: expected a port number from 0 to 65535, got "${values.port}"`);
+  const port = parsePort(values.port);
   if (values.api === undefined && values.region !== undefined) throw new UsageError("--region goes with --api");
   if (values.api !== undefined && values.config !== undefined) throw new UsageError("--config goes without --api: the deployed API reads its own configuration");
   if (values.api === undefined && values.store === "memory") throw new UsageError("--store memory holds nothing to serve; give the directory a scan wrote to");
 
   const assetsDir = await consoleAssets(env);
-  const logger: ApiLogger = { error: (message, attributes) => io.stderr.write(`${message} (request ${printable(String(attributes.requestId))}): ${printableLines(describe(attributes.error))}\n`) };
+  const logger = stderrLogger(io);
   let backend: ConsoleBackend;
   let where: string;
   let closeBackend = async () => {};
@@ -92,15 +91,7 @@ export async function consoleCommand(argv: string[], io: Io, options: ConsoleCom
   io.stdout.write(`Vigil console on ${server.url}\n(${where}); Ctrl-C to stop\n`);
   if (values.open) (options.openUrl ?? openInBrowser)(server.url);
 
-  await new Promise<void>((stop) => {
-    const onSignal = () => {
-      signals.off("SIGINT", onSignal);
-      signals.off("SIGTERM", onSignal);
-      stop();
-    };
-    signals.on("SIGINT", onSignal);
-    signals.on("SIGTERM", onSignal);
-  });
+  await untilStopped(signals);
   try {
     await server.close();
   } finally {
@@ -130,8 +121,4 @@ function openInBrowser(url: string): void {
   } catch {
     // No browser to open: the printed URL is there.
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

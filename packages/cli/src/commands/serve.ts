@@ -1,14 +1,14 @@
 import { parseArgs } from "node:util";
-import { type ApiLogger, createRouter } from "@vigil/api";
-import { catalogue, postureChecks, printable, printableLines } from "@vigil/core";
+import { createRouter } from "@vigil/api";
+import { catalogue, postureChecks } from "@vigil/core";
 import { localActor } from "../api/localActor.ts";
-import { LOOPBACK, type RunningApiServer, startApiServer } from "../api/startApiServer.ts";
+import { DEFAULT_PORT, parsePort, stderrLogger, untilStopped } from "../api/localServerRun.ts";
+import { LOOPBACK } from "../api/loopbackServer.ts";
+import { type RunningApiServer, startApiServer } from "../api/startApiServer.ts";
 import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { loadConfig } from "../loadConfig.ts";
 import { DEFAULT_STORE_DIR, openStore } from "../openStore.ts";
-
-export const DEFAULT_PORT = 8740;
 
 export const SERVE_USAGE = `Usage: vigil serve [--port N] [--store DIR] [--config FILE]
 
@@ -43,8 +43,7 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   if (!LOOPBACK_NAMES.has(values.host)) {
     throw new UsageError(`--host: the local API has no authentication and listens on ${LOOPBACK} only, got "${values.host}" (deploy the API for remote access)`);
   }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) throw new UsageError(`--port: expected a port number from 0 to 65535, got "${values.port}"`);
+  const port = parsePort(values.port);
   if (values.store === "memory") throw new UsageError("--store memory holds nothing to serve; give the directory a scan wrote to");
 
   const config = await loadConfig(values.config, catalogue);
@@ -52,7 +51,7 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   const actor = localActor();
   let server: RunningApiServer;
   try {
-    const logger: ApiLogger = { error: (message, attributes) => io.stderr.write(`${message} (request ${printable(String(attributes.requestId))}): ${printableLines(describe(attributes.error))}\n`) };
+    const logger = stderrLogger(io);
     const router = createRouter({ store: opened.store, rules: { catalogue, checks: postureChecks, config }, logger });
     server = await startApiServer({ router, port, actor, logger });
   } catch (error) {
@@ -61,16 +60,8 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   }
   io.stdout.write(`Vigil API on ${server.url} (store ${opened.location}, acting as ${actor}); Ctrl-C to stop\n`);
 
-  // Resolves on the first Ctrl-C (or SIGTERM): the server stops, then the store is closed cleanly.
-  await new Promise<void>((stop) => {
-    const onSignal = () => {
-      signals.off("SIGINT", onSignal);
-      signals.off("SIGTERM", onSignal);
-      stop();
-    };
-    signals.on("SIGINT", onSignal);
-    signals.on("SIGTERM", onSignal);
-  });
+  // On the first Ctrl-C (or SIGTERM) the server stops, then the store is closed cleanly.
+  await untilStopped(signals);
   try {
     await server.close();
   } finally {
@@ -78,8 +69,4 @@ export async function serveCommand(argv: string[], io: Io, signals: NodeJS.Event
   }
   io.stdout.write("Stopped; the store is closed.\n");
   return 0;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

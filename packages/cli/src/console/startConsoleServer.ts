@@ -1,11 +1,10 @@
-import { randomBytes, randomUUID, timingSafeEqual, createHash } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { type ApiLogger, MAX_BODY_BYTES } from "@vigil/api";
 import { headersOf, loopbackHosts, queryOf, readBody } from "../api/httpRequest.ts";
-import { LOOPBACK } from "../api/startApiServer.ts";
+import { LOOPBACK, startLoopbackServer } from "../api/loopbackServer.ts";
 
 /** One API request as the page sent it, `/api` taken off: `path` stays percent-encoded. */
 export interface ForwardedRequest {
@@ -93,19 +92,6 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
   const assetsDir = resolve(options.assetsDir);
   let allowedHosts: Set<string> = new Set();
   let cookie = "";
-  const server = createServer((incoming, outgoing) => {
-    const requestId = randomUUID();
-    handle(incoming, outgoing, requestId).catch((error: unknown) => {
-      try {
-        options.logger?.error("Internal error", { requestId, method: incoming.method, error });
-        if (outgoing.headersSent) outgoing.destroy();
-        else send(outgoing, 500, json({ message: "Internal error", requestId }), JSON_TYPE);
-      } catch {
-        outgoing.destroy();
-      }
-    });
-  });
-
   async function handle(incoming: IncomingMessage, outgoing: ServerResponse, requestId: string): Promise<void> {
     const refuse = (statusCode: number, message: string) => send(outgoing, statusCode, json({ message, requestId }), JSON_TYPE);
     const host = (incoming.headers.host ?? "").toLowerCase();
@@ -177,27 +163,16 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     send(outgoing, 200, index, { "content-type": CONTENT_TYPES[".html"]!, "cache-control": "no-store" }, method === "HEAD");
   }
 
-  await new Promise<void>((done, fail) => {
-    server.once("error", fail);
-    server.listen(options.port, LOOPBACK, () => {
-      server.off("error", fail);
-      done();
-    });
+  const server = await startLoopbackServer({
+    port: options.port,
+    handle,
+    internalError: (outgoing, requestId) => send(outgoing, 500, json({ message: "Internal error", requestId }), JSON_TYPE),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
-  const { port } = server.address() as AddressInfo;
-  allowedHosts = loopbackHosts(port);
-  cookie = cookieName(port);
-  const origin = `http://${LOOPBACK}:${port}`;
-  return {
-    origin,
-    url: `${origin}/?token=${token}`,
-    token,
-    close: () =>
-      new Promise<void>((done, fail) => {
-        server.close((error) => (error ? fail(error) : done()));
-        server.closeAllConnections();
-      }),
-  };
+  allowedHosts = loopbackHosts(server.port);
+  cookie = cookieName(server.port);
+  const origin = `http://${LOOPBACK}:${server.port}`;
+  return { origin, url: `${origin}/?token=${token}`, token, close: server.close };
 }
 
 const JSON_TYPE = { "content-type": "application/json", "cache-control": "no-store" };
