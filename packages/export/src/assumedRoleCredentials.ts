@@ -1,5 +1,5 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
-import { ExportCallError } from "./errors.ts";
+import { AwsCallError } from "@vigil/aws-iam";
 
 export interface AssumedRoleOptions {
   sts: STSClient;
@@ -23,7 +23,7 @@ export interface AssumedRoleIdentity {
 /**
  * A credentials provider for SDK clients that writes as another role: Security Lake gives each custom
  * source a provider role to assume, and its bucket lets in that role only. The SDK calls it again
- * when the credentials near their expiration. An AssumeRole refusal is an ExportCallError naming the role.
+ * when the credentials near their expiration. An AssumeRole refusal is an AwsCallError naming the role.
  */
 export function assumedRoleCredentials(options: AssumedRoleOptions): () => Promise<AssumedRoleIdentity> {
   return async () => {
@@ -39,10 +39,10 @@ export function assumedRoleCredentials(options: AssumedRoleOptions): () => Promi
       );
     } catch (error) {
       const code = error instanceof Error ? error.name : undefined;
-      throw new ExportCallError("sts:AssumeRole", `${options.roleArn} could not be assumed: ${error instanceof Error ? error.message : String(error)}`, { ...(code ? { code } : {}), cause: error });
+      throw new AwsCallError("sts:AssumeRole", `${options.roleArn} could not be assumed: ${error instanceof Error ? error.message : String(error)}`, { ...(code ? { code } : {}), cause: error });
     }
     const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
-    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) throw new ExportCallError("sts:AssumeRole", `${options.roleArn}: the answer carried no complete Credentials`);
+    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) throw new AwsCallError("sts:AssumeRole", `${options.roleArn}: the answer carried no complete Credentials`);
     return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
   };
 }

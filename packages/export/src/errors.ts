@@ -29,19 +29,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** A call the adapter gave up on: refused, or still throttled after its attempts. */
-export class ExportCallError extends ExportError {
-  /** `service:Operation`, as in `securityhub:BatchImportFindings`. */
-  readonly operation: string;
-  /** The AWS error name (LimitExceededException, AccessDenied, ...), when AWS answered one. */
-  readonly code: string | undefined;
-  constructor(operation: string, detail: string, options?: { code?: string; cause?: unknown }) {
-    super(`${operation}: ${options?.code ? `${options.code}: ` : ""}${detail}`, options);
-    this.operation = operation;
-    this.code = options?.code;
-  }
-}
-
 /**
  * Why the findings of an account cannot reach Security Hub at all:
  * - `other-account`: a single-account deployment was given another account's findings, which only

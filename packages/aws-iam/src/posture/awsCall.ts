@@ -6,10 +6,13 @@ export class AwsCallError extends VigilError {
   readonly operation: string;
   /** The AWS error name (AccessDenied, Throttling, ...), when AWS answered one. */
   readonly code: string | undefined;
-  constructor(operation: string, detail: string, options?: { code?: string; cause?: unknown }) {
+  /** The attempts the call got when it was given up still throttled; undefined for any other failure. */
+  readonly throttledAttempts: number | undefined;
+  constructor(operation: string, detail: string, options?: { code?: string; cause?: unknown; throttledAttempts?: number }) {
     super(`${operation}: ${options?.code ? `${options.code}: ` : ""}${detail}`, options);
     this.operation = operation;
     this.code = options?.code;
+    this.throttledAttempts = options?.throttledAttempts;
   }
 }
 
@@ -17,6 +20,15 @@ export class AwsCallError extends VigilError {
 export interface CallContext {
   calls: Record<string, number>;
   sleep: (ms: number) => Promise<void>;
+  /** Attempts a throttled call gets, the first included; THROTTLE_RETRIES + 1 when absent. */
+  maxAttempts?: number;
+  /** Waits for the caller's next call slot before each attempt (a service's per-account rate). */
+  pace?: () => Promise<void>;
+  /**
+   * Error names that mean throttling for this service besides the common ones: Security Hub's
+   * LimitExceededException is its rate limit, where IAM's is a quota and must not be retried.
+   */
+  throttles?: ReadonlySet<string>;
 }
 
 /** Retries after a throttle: waits of 1, 2, 4, 8 and 16 s, then the call fails. */
@@ -30,34 +42,39 @@ export function errorCode(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
-function isThrottle(error: unknown): boolean {
+function isThrottle(error: unknown, extra: ReadonlySet<string> | undefined): boolean {
   const code = errorCode(error);
   // IAM's query protocol answers `Throttling`; CloudTrail and the JSON protocols `ThrottlingException`;
   // Organizations `TooManyRequestsException`.
   if (code === "Throttling" || code === "ThrottlingException" || code === "TooManyRequestsException") return true;
+  if (code !== undefined && extra?.has(code)) return true;
   return (error as { $retryable?: { throttling?: boolean } } | undefined)?.$retryable?.throttling === true;
 }
 
 /**
- * Makes one API call, counted under `operation`, and retries it with backoff while AWS throttles.
- * The SDK retries too, but beneath this (and beneath aws-sdk-client-mock in tests), so a throttle that
- * outlasts the SDK's attempts still gets these slower ones before the part is given up.
+ * Makes one API call, counted under `operation` at each attempt, and retries it with backoff (1 s,
+ * doubling) while AWS throttles, after `pace` when given. The SDK retries too, but beneath this (and
+ * beneath aws-sdk-client-mock in tests), so a throttle that outlasts the SDK's attempts still gets
+ * these slower ones before the part is given up.
  *
  * @throws AwsCallError naming the operation, with the AWS error as its cause.
  */
 export async function awsCall<T>(context: CallContext, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let retry = 0; ; retry++) {
+  const maxAttempts = context.maxAttempts ?? THROTTLE_RETRIES + 1;
+  for (let attempt = 1; ; attempt++) {
+    await context.pace?.();
     context.calls[operation] = (context.calls[operation] ?? 0) + 1;
     try {
       return await send();
     } catch (error) {
-      if (isThrottle(error) && retry < THROTTLE_RETRIES) {
-        await context.sleep(THROTTLE_BASE_MS * 2 ** retry);
+      const throttled = isThrottle(error, context.throttles);
+      if (throttled && attempt < maxAttempts) {
+        await context.sleep(THROTTLE_BASE_MS * 2 ** (attempt - 1));
         continue;
       }
       const code = errorCode(error);
       const detail = error instanceof Error ? error.message : String(error);
-      throw new AwsCallError(operation, detail, { ...(code ? { code } : {}), cause: error });
+      throw new AwsCallError(operation, detail, { ...(code ? { code } : {}), cause: error, ...(throttled ? { throttledAttempts: attempt } : {}) });
     }
   }
 }

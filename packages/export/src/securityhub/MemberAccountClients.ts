@@ -1,8 +1,9 @@
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { InvalidInputError, partitionOf } from "@vigil/core";
-import { ExportCallError, SecurityHubAccessError } from "../errors.ts";
-import { awsCall, defaultSleep } from "./awsCall.ts";
+import { SecurityHubAccessError } from "../errors.ts";
+import { callFailure } from "./callFailure.ts";
+import { AwsCallError, awsCall, defaultSleep } from "@vigil/aws-iam";
 import type { SecurityHubClients } from "./SecurityHubClients.ts";
 
 /** Credentials of an assumed import role, as the SDK clients take them. */
@@ -99,8 +100,8 @@ export class MemberAccountClients implements SecurityHubClients {
 
 /** The AssumeRole failure in words, for the security team to fix in the right account. */
 function refusal(account: string, roleArn: string, error: unknown): SecurityHubAccessError {
-  const code = error instanceof ExportCallError ? error.code : undefined;
-  const detail = error instanceof Error ? error.message : String(error);
+  const code = error instanceof AwsCallError ? error.code : undefined;
+  const detail = callFailure(error);
   if (code === "AccessDenied" || code === "AccessDeniedException") {
     return new SecurityHubAccessError(
       account,

@@ -1,10 +1,14 @@
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, type SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { type AsffFinding, type AsffWorkflowStatus, ASFF_LIMITS, type Finding, InvalidInputError, isAwsRegion, toAsff } from "@vigil/core";
-import { awsCall, type CallContext, defaultSleep } from "./awsCall.ts";
+import { awsCall, type CallContext, defaultSleep } from "@vigil/aws-iam";
+import { callFailure } from "./callFailure.ts";
 import { CallPacer } from "./CallPacer.ts";
 import { forEachLimit } from "./forEachLimit.ts";
 import { IMPORT_LIMITS, importChunks } from "./importChunks.ts";
 import type { SecurityHubClients } from "./SecurityHubClients.ts";
+
+/** Security Hub's rate limit answers LimitExceededException, which awsCall then retries like the common throttles. */
+const SECURITY_HUB_THROTTLES: ReadonlySet<string> = new Set(["LimitExceededException"]);
 
 /** One finding to bring into Security Hub. */
 export interface SecurityHubChange {
@@ -112,7 +116,7 @@ export class SecurityHubImporter {
       try {
         asff = toAsff(change.finding, { region: this.#region, updatedAt: change.updatedAt });
       } catch (error) {
-        fail([change], `not exportable to ASFF: ${error instanceof Error ? error.message : String(error)}`);
+        fail([change], `not exportable to ASFF: ${callFailure(error)}`);
         continue;
       }
       const bytes = Buffer.byteLength(JSON.stringify(asff));
@@ -127,11 +131,11 @@ export class SecurityHubImporter {
     } catch (error) {
       fail(
         prepared.map((item) => item.change),
-        error instanceof Error ? error.message : String(error),
+        callFailure(error),
       );
       return;
     }
-    const context: CallContext = { calls: run.calls, sleep: this.#sleep, maxAttempts: this.#maxAttempts, pace: () => this.#pacer.wait(account) };
+    const context: CallContext = { calls: run.calls, sleep: this.#sleep, maxAttempts: this.#maxAttempts, pace: () => this.#pacer.wait(account), throttles: SECURITY_HUB_THROTTLES };
     const imported = await this.#importFindings(client, context, prepared, fail);
     const settled = await this.#setWorkflows(
       client,
@@ -166,7 +170,7 @@ export class SecurityHubImporter {
       } catch (error) {
         fail(
           chunk.map((item) => item.change),
-          error instanceof Error ? error.message : String(error),
+          callFailure(error),
         );
       }
     }
@@ -200,7 +204,7 @@ export class SecurityHubImporter {
         } catch (error) {
           fail(
             chunk.map((item) => item.change),
-            `${error instanceof Error ? error.message : String(error)} (${notSet})`,
+            `${callFailure(error)} (${notSet})`,
           );
         }
       }
