@@ -2,7 +2,7 @@ export * from "./errors.ts";
 export * from "./decodePolicyDocument.ts";
 export * from "./fetchPolicyDocument.ts";
 export * from "./restoreOmittedPolicy.ts";
-export { AwsCallError, awsCall, type CallContext, defaultSleep, THROTTLE_RETRIES } from "./posture/awsCall.ts";
+export { AwsCallError, awsCall, type CallContext, defaultSleep, mapLimit, THROTTLE_RETRIES } from "./posture/awsCall.ts";
 export * from "./posture/readAccountSnapshot.ts";
 export * from "./posture/deactivateOldAccessKeys.ts";
 export * from "./organization/AccountAccessError.ts";

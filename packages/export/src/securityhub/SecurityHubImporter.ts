@@ -1,9 +1,8 @@
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, type SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { type AsffFinding, type AsffWorkflowStatus, ASFF_LIMITS, type Finding, InvalidInputError, isAwsRegion, toAsff } from "@vigil/core";
-import { awsCall, type CallContext, defaultSleep } from "@vigil/aws-iam";
+import { awsCall, type CallContext, defaultSleep, mapLimit } from "@vigil/aws-iam";
 import { callFailure } from "./callFailure.ts";
 import { CallPacer } from "./CallPacer.ts";
-import { forEachLimit } from "./forEachLimit.ts";
 import { IMPORT_LIMITS, importChunks } from "./importChunks.ts";
 import type { SecurityHubClients } from "./SecurityHubClients.ts";
 
@@ -102,7 +101,7 @@ export class SecurityHubImporter {
       account.set(change.finding.id, change);
       byAccount.set(change.finding.account, account);
     }
-    await forEachLimit([...byAccount], ACCOUNTS_IN_FLIGHT, ([account, accountChanges]) => this.#importAccount(account, [...accountChanges.values()], run));
+    await mapLimit([...byAccount], ACCOUNTS_IN_FLIGHT, ([account, accountChanges]) => this.#importAccount(account, [...accountChanges.values()], run));
     return { imported: changes.filter((change) => run.inStep.has(change)).map((change) => change.finding.id), failed: run.failed, calls: run.calls };
   }
 

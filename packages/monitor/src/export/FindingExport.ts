@@ -1,3 +1,4 @@
+import { mapLimit } from "@vigil/aws-iam";
 import { type ExportClaim, type ExportClaimResult, ExportLeaseLostError, type ExportRelease, type ExportSink, type Lease } from "@vigil/store-dynamodb";
 import { type ExportItem, type ExportTarget, lastChangeAt } from "./ExportTarget.ts";
 
@@ -46,6 +47,7 @@ export interface ExportReport {
   oldestFailedChangeAt?: string;
 }
 
+/** Store requests a round has in flight at once: claims, records and releases. */
 const CLAIM_CONCURRENCY = 16;
 
 /**
@@ -84,7 +86,7 @@ export class FindingExport {
 
   async #round(ids: readonly string[], owner: string, report: ExportReport): Promise<void> {
     const claims: ExportClaim[] = [];
-    for (const result of await inParallel(ids, (id) => this.#queue.claimExport(id, { owner, leaseMs: this.#leaseMs }))) {
+    for (const result of await mapLimit(ids, CLAIM_CONCURRENCY, (id) => this.#queue.claimExport(id, { owner, leaseMs: this.#leaseMs }))) {
       if (result === "busy") report.busy++;
       else if (result !== "missing") claims.push(result);
     }
@@ -106,7 +108,7 @@ export class FindingExport {
       if (behind.length === 0) continue;
       const outcome = await target.send(behind);
       const revisions = new Map(behind.map((item) => [item.finding.id, item.revision]));
-      await inParallel(outcome.sent, (id) => holding(id, () => this.#queue.markExported(id, target.sink, revisions.get(id) as number, owner)));
+      await mapLimit(outcome.sent, CLAIM_CONCURRENCY, (id) => holding(id, () => this.#queue.markExported(id, target.sink, revisions.get(id) as number, owner)));
       const sink = report.sinks[target.sink] as SinkReport;
       sink.sent += outcome.sent.length;
       sink.failed.push(...outcome.failed);
@@ -117,7 +119,7 @@ export class FindingExport {
         if (report.oldestFailedChangeAt === undefined || at < report.oldestFailedChangeAt) report.oldestFailedChangeAt = at;
       }
     }
-    await inParallel(claims, async (claim) => {
+    await mapLimit(claims, CLAIM_CONCURRENCY, async (claim) => {
       const id = claim.finding.id;
       if (lost.has(id)) return;
       await holding(id, async () => {
@@ -128,16 +130,3 @@ export class FindingExport {
   }
 }
 
-/** `task` over every item, CLAIM_CONCURRENCY at a time; results in input order. */
-async function inParallel<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CLAIM_CONCURRENCY, items.length) }, worker));
-  return results;
-}
