@@ -1,7 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { vigilVersion } from "@vigil/cli/src/version.ts";
 import { iamActionsPlugin } from "@vigil/iam-actions";
 import { build, type Metafile, type Plugin } from "esbuild";
 
@@ -53,7 +54,7 @@ export async function buildCli(outdir = CLI_DIST): Promise<BuiltCli> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const started = Date.now();
-  const version = (JSON.parse(readFileSync(join(CLI_DIR, "package.json"), "utf8")) as { version: string }).version;
+  const version = vigilVersion();
   const result = await build({
     entryPoints: { vigil: CLI_ENTRY },
     outdir,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { vigilVersion } from "@vigil/cli/src/version.ts";
 import { PENDING_EXPORT_INDEX } from "@vigil/store-dynamodb";
 import { ArnFormat, Duration, Stack } from "aws-cdk-lib";
 import type { ITable } from "aws-cdk-lib/aws-dynamodb";
@@ -20,11 +20,6 @@ const SCHEDULE = "rate(5 minutes)";
 const SERVICE = "export-findings";
 /** A change not exported this long after it happened: Security Hub or the data lake has been wrong for an hour. */
 const MAX_UNEXPORTED_AGE_SECONDS = 3600;
-
-/** Vigil's version, which the OCSF records name as their product's. */
-function vigilVersion(): string {
-  return (JSON.parse(readFileSync(new URL("../../packages/cli/package.json", import.meta.url), "utf8")) as { version: string }).version;
-}
 
 /**
  * What the export sweep does, and nothing more: reads the pending index, claims and records exports
@@ -87,6 +82,7 @@ export function createExportFunction(scope: Construct, monitor: MonitorResources
       memorySize: 512,
       environment: {
         FINDINGS_TABLE_NAME: findingsTable.tableName,
+        // The CLI's version is Vigil's: the OCSF records name it as their product's.
         VIGIL_VERSION: vigilVersion(),
         ...(securityHub.enabled ? { SECURITY_HUB_REGION: securityHub.region } : {}),
         ...(securityHub.enabled && config.organization ? { SECURITY_HUB_IMPORT_ROLE: securityHubImportRoleName(config.stage) } : {}),
