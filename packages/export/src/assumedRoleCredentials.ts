@@ -1,12 +1,12 @@
 import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
-import { AwsCallError } from "@vigil/aws-iam";
+import { AwsCallError, awsCall, type CallContext, defaultSleep } from "@vigil/aws-iam";
 
 export interface AssumedRoleOptions {
   sts: STSClient;
   roleArn: string;
   /** The external id the role's trust policy requires (Security Lake's custom source provider role has one). */
   externalId?: string;
-  /** Shows in the role's account's CloudTrail as who wrote. */
+  /** Shows in the role's account's CloudTrail as who acts. */
   sessionName: string;
   /** Seconds the credentials last; an hour unless said. */
   durationSeconds?: number;
@@ -21,28 +21,31 @@ export interface AssumedRoleIdentity {
 }
 
 /**
- * A credentials provider for SDK clients that writes as another role: Security Lake gives each custom
+ * Assumes a role through awsCall (counted in `context`, retried while STS throttles).
+ *
+ * @throws AwsCallError when STS refuses, or answers without complete credentials.
+ */
+export async function assumeRole(options: AssumedRoleOptions, context: CallContext): Promise<AssumedRoleIdentity> {
+  const output = await awsCall(context, "sts:AssumeRole", () =>
+    options.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: options.roleArn,
+        RoleSessionName: options.sessionName,
+        DurationSeconds: options.durationSeconds ?? 3600,
+        ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
+      }),
+    ),
+  );
+  const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
+  if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) throw new AwsCallError("sts:AssumeRole", `${options.roleArn}: the answer carried no complete Credentials`);
+  return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
+}
+
+/**
+ * A credentials provider for SDK clients that act as another role: Security Lake gives each custom
  * source a provider role to assume, and its bucket lets in that role only. The SDK calls it again
- * when the credentials near their expiration. An AssumeRole refusal is an AwsCallError naming the role.
+ * when the credentials near their expiration.
  */
 export function assumedRoleCredentials(options: AssumedRoleOptions): () => Promise<AssumedRoleIdentity> {
-  return async () => {
-    let output;
-    try {
-      output = await options.sts.send(
-        new AssumeRoleCommand({
-          RoleArn: options.roleArn,
-          RoleSessionName: options.sessionName,
-          DurationSeconds: options.durationSeconds ?? 3600,
-          ...(options.externalId === undefined ? {} : { ExternalId: options.externalId }),
-        }),
-      );
-    } catch (error) {
-      const code = error instanceof Error ? error.name : undefined;
-      throw new AwsCallError("sts:AssumeRole", `${options.roleArn} could not be assumed: ${error instanceof Error ? error.message : String(error)}`, { ...(code ? { code } : {}), cause: error });
-    }
-    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
-    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) throw new AwsCallError("sts:AssumeRole", `${options.roleArn}: the answer carried no complete Credentials`);
-    return { accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration };
-  };
+  return () => assumeRole(options, { calls: {}, sleep: defaultSleep });
 }

@@ -1,18 +1,11 @@
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { InvalidInputError, partitionOf } from "@vigil/core";
 import { SecurityHubAccessError } from "../errors.ts";
 import { callFailure } from "./callFailure.ts";
-import { AwsCallError, awsCall, defaultSleep } from "@vigil/aws-iam";
+import { AwsCallError, defaultSleep } from "@vigil/aws-iam";
+import { type AssumedRoleIdentity, assumeRole } from "../assumedRoleCredentials.ts";
 import type { SecurityHubClients } from "./SecurityHubClients.ts";
-
-/** Credentials of an assumed import role, as the SDK clients take them. */
-export interface ImportRoleCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
 
 export interface MemberAccountClientsOptions {
   /** The account this deployment runs in, whose findings its own client imports. */
@@ -25,7 +18,7 @@ export interface MemberAccountClientsOptions {
   /** The Security Hub region, and the partition of the role ARNs. */
   region: string;
   /** Builds a member's client from its credentials; an SDK client in `region` by default. */
-  clientOf?: (credentials: ImportRoleCredentials, region: string) => SecurityHubClient;
+  clientOf?: (credentials: AssumedRoleIdentity, region: string) => SecurityHubClient;
   /** Shows in the member account's CloudTrail as who imported. */
   sessionName?: string;
   sleep?: (ms: number) => Promise<void>;
@@ -40,7 +33,7 @@ export const IMPORT_SESSION_SECONDS = 900;
 /** A cached member client is replaced this long before its credentials expire, so no call starts with credentials about to lapse. */
 export const CREDENTIALS_MARGIN_MS = 60_000;
 
-const defaultClientOf = (credentials: ImportRoleCredentials, region: string) => new SecurityHubClient({ region, credentials });
+const defaultClientOf = (credentials: AssumedRoleIdentity, region: string) => new SecurityHubClient({ region, credentials });
 
 /**
  * Organization mode: the deployment's own account imports through its own client, every other
@@ -76,20 +69,17 @@ export class MemberAccountClients implements SecurityHubClients {
   async #assume(account: string, calls: Record<string, number>): Promise<SecurityHubClient> {
     const { sts, sessionName, region, sleep, maxAttempts } = this.#options;
     const roleArn = this.roleArn(account);
-    let output;
+    let credentials: AssumedRoleIdentity;
     try {
-      output = await awsCall({ calls, sleep: sleep ?? defaultSleep, maxAttempts: maxAttempts ?? 4 }, "sts:AssumeRole", () =>
-        sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName ?? IMPORT_SESSION_NAME, DurationSeconds: IMPORT_SESSION_SECONDS })),
+      credentials = await assumeRole(
+        { sts, roleArn, sessionName: sessionName ?? IMPORT_SESSION_NAME, durationSeconds: IMPORT_SESSION_SECONDS },
+        { calls, sleep: sleep ?? defaultSleep, maxAttempts: maxAttempts ?? 4 },
       );
     } catch (error) {
       throw refusal(account, roleArn, error);
     }
-    const { AccessKeyId, SecretAccessKey, SessionToken, Expiration } = output.Credentials ?? {};
-    if (!AccessKeyId || !SecretAccessKey || !SessionToken || !Expiration) {
-      throw new SecurityHubAccessError(account, "failed", `sts:AssumeRole of ${roleArn} answered without complete Credentials`);
-    }
-    const client = (this.#options.clientOf ?? defaultClientOf)({ accessKeyId: AccessKeyId, secretAccessKey: SecretAccessKey, sessionToken: SessionToken, expiration: Expiration }, region);
-    this.#cached.set(account, { client, replaceAt: Expiration.getTime() - CREDENTIALS_MARGIN_MS });
+    const client = (this.#options.clientOf ?? defaultClientOf)(credentials, region);
+    this.#cached.set(account, { client, replaceAt: credentials.expiration.getTime() - CREDENTIALS_MARGIN_MS });
     return client;
   }
 
