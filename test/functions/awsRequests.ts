@@ -82,30 +82,15 @@ function wrapClients(): void {
     if (send[WRAPPED]) continue;
     const recording = function (this: unknown, command: Command, ...rest: unknown[]) {
       const role = running.getStore();
-      if (role?.fn === "posture" && role.organization && (service === "iam" || service === "cloudtrail")) {
-        // In organization mode the posture function reads member accounts with their audit role's
-        // credentials: those requests are held to that role, not the function's.
+      const assumed = role && assumedRoleOf(role, service);
+      if (role && assumed) {
+        // Sent with another role's credentials: held to that role, not the function's.
         const client = this as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
         return client.config
           .credentials()
           .then((identity) => identity.accessKeyId, () => "")
           .then((accessKeyId) => {
-            const member = auditAccountOf(accessKeyId);
-            const as: FunctionRole = member ? { fn: "audit", account: member, remediation: role.remediation } : role;
-            requests.push({ role: as, ...authorization(service, command, as) });
-            return send.call(this, command, ...rest);
-          });
-      }
-      if (role?.fn === "exportFindings" && role.ocsf && service === "s3") {
-        // Written with Security Lake's provider role's credentials (the simulated STS hands out access key
-        // ids ending LAKE), such a request is held to what Security Lake grants that role; any other to the function's.
-        const { bucket, prefix } = role.ocsf;
-        const client = this as { config: { credentials: () => Promise<{ accessKeyId: string }> } };
-        return client.config
-          .credentials()
-          .then((identity) => identity.accessKeyId)
-          .then((accessKeyId) => {
-            const as: FunctionRole = accessKeyId.endsWith("LAKE") ? { fn: "securityLakeProvider", bucket, prefix } : role;
+            const as = assumed(accessKeyId) ?? role;
             requests.push({ role: as, ...authorization(service, command, as) });
             return send.call(this, command, ...rest);
           });
@@ -115,6 +100,27 @@ function wrapClients(): void {
     };
     prototype.send = Object.assign(recording, { [WRAPPED]: true as const });
   }
+}
+
+/**
+ * Where a function's requests to `service` may carry another role's credentials, the role those
+ * credentials are of (undefined: the function's own):
+ * - in organization mode the posture function reads member accounts with their audit role's;
+ * - the export sweep writes OCSF objects with Security Lake's provider role's, which the simulated
+ *   STS hands out with access key ids ending LAKE.
+ */
+function assumedRoleOf(role: FunctionRole, service: string): ((accessKeyId: string) => FunctionRole | undefined) | undefined {
+  if (role.fn === "posture" && role.organization && (service === "iam" || service === "cloudtrail")) {
+    return (accessKeyId) => {
+      const member = auditAccountOf(accessKeyId);
+      return member ? { fn: "audit", account: member, remediation: role.remediation } : undefined;
+    };
+  }
+  if (role.fn === "exportFindings" && role.ocsf && service === "s3") {
+    const { bucket, prefix } = role.ocsf;
+    return (accessKeyId) => (accessKeyId.endsWith("LAKE") ? { fn: "securityLakeProvider", bucket, prefix } : undefined);
+  }
+  return undefined;
 }
 
 /**
