@@ -31,6 +31,7 @@ export * from "./engine/sequenceState.ts";
 export * from "./engine/selectorIndex.ts";
 export * from "./policy/index.ts";
 export * from "./posture/index.ts";
+export * from "./access/index.ts";
 export * from "./export/index.ts";
 export * from "./organization/OrganizationInventory.ts";
 export * from "./organization/membershipEvents.ts";

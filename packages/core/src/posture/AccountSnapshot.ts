@@ -1,3 +1,5 @@
+import type { AuthorizationDetails } from "../access/AuthorizationDetails.ts";
+import type { PrincipalServiceAccess } from "../access/ServiceLastAccessed.ts";
 import type { PasswordPolicy } from "./PasswordPolicy.ts";
 
 /**
@@ -30,6 +32,13 @@ export interface AccountSnapshot {
    * credential report knows keys only by slot, and this lets findings name the key id.
    */
   accessKeys?: UserAccessKey[];
+  /** GetAccountAuthorizationDetails, every page: the users, groups, roles and managed policies. */
+  authorizationDetails?: AuthorizationDetails;
+  /**
+   * Access Advisor for the principals read this run (a run reads at most a configured number and
+   * rotates through the rest on later runs); a principal absent here was not judged by this run.
+   */
+  serviceLastAccessed?: PrincipalServiceAccess[];
 }
 
 export interface UserAccessKey {

@@ -1,4 +1,6 @@
 import type { z } from "zod";
+import type { AuthorizationDetails } from "../access/AuthorizationDetails.ts";
+import type { PrincipalServiceAccess } from "../access/ServiceLastAccessed.ts";
 import type { Severity } from "../findings/Severity.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import type { RuleMetadata } from "../rules/Rule.ts";
@@ -18,6 +20,8 @@ export interface PostureData {
   serverCertificates: readonly ServerCertificate[];
   trails: readonly Trail[];
   accessKeys: readonly UserAccessKey[];
+  authorizationDetails: AuthorizationDetails;
+  serviceLastAccessed: readonly PrincipalServiceAccess[];
 }
 
 export type PosturePart = keyof PostureData;

@@ -1,4 +1,6 @@
 import * as z from "zod";
+import { authorizationDetailsSchema } from "../access/AuthorizationDetails.ts";
+import { principalServiceAccessSchema } from "../access/ServiceLastAccessed.ts";
 import type { AccountSnapshot } from "./AccountSnapshot.ts";
 import { parseCredentialReport } from "./parseCredentialReport.ts";
 import { passwordPolicySchema } from "./PasswordPolicy.ts";
@@ -29,6 +31,8 @@ const PART_SCHEMAS: { [K in Exclude<PosturePart, "credentialReport">]: z.ZodType
     }),
   ),
   accessKeys: z.array(z.object({ userName: name, accessKeyId: name, createDate: instant })),
+  authorizationDetails: authorizationDetailsSchema,
+  serviceLastAccessed: z.array(principalServiceAccessSchema),
 };
 
 const ABSENT = "absent from the snapshot";
@@ -43,6 +47,8 @@ const PART_NAMES: Record<PosturePart, string> = {
   serverCertificates: "the server certificates",
   trails: "the CloudTrail trails",
   accessKeys: "the access key list",
+  authorizationDetails: "the account's authorization details",
+  serviceLastAccessed: "Access Advisor's last-accessed data",
 };
 
 export interface SnapshotParts {

@@ -1,0 +1,3 @@
+export * from "./AuthorizationDetails.ts";
+export * from "./ServiceLastAccessed.ts";
+export * from "./principalPolicies.ts";
