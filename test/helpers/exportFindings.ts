@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { catalogue, type CustomerPolicy, type Finding, postureChecks, resolveConfig, runPostureChecks } from "@vigil/core";
-import { credentialReport, NOW, passwordPolicy, accountSummary, snapshot } from "../packages/core/posture/snapshot.ts";
+import { accountSummary, authorizationDetails, credentialReport, NOW, passwordPolicy, serviceLastAccessed, snapshot } from "../packages/core/posture/snapshot.ts";
 import { evaluateFixture } from "./evaluate.ts";
 import { FIXTURES, ruleFixtures } from "./fixtures.ts";
 
@@ -38,6 +38,8 @@ export function everyPostureFinding(): Finding[] {
     supportRoles: [],
     serverCertificates: [{ name: "www-2025", arn: "arn:aws:iam::111122223333:server-certificate/www-2025", expiration: "2026-10-08T00:00:00Z" }],
     trails: [],
+    authorizationDetails: authorizationDetails(),
+    serviceLastAccessed: serviceLastAccessed(),
   });
   const { findings } = runPostureChecks(account, { config: resolveConfig({}, catalogue), now: NOW, checks: postureChecks });
   return findings;

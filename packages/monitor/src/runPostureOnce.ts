@@ -11,8 +11,8 @@ export interface PostureOnceOptions {
   /** The run's instant: the findings' detectedAt and lastSeenAt, and the time of what it resolves. */
   now: Date;
   /**
-   * Real IAM action names, so admin-policy-in-use reads NotAction exactly; asked for only when the
-   * snapshot has customer policies (files never do), so it is loaded only then.
+   * Real IAM action names, so the checks that read policies (admin-policy-in-use, admin-unused) read
+   * NotAction exactly; asked for only when the snapshot has policies, so it is loaded only then.
    */
   loadActions?: () => ActionIndex;
   /** The checks to run; all of Vigil's by default. */
@@ -43,15 +43,17 @@ export async function runPostureOnce(options: PostureOnceOptions): Promise<Postu
   const { config, now } = options;
   const checks = options.checks ?? postureChecks;
   const read = await options.reader.read();
-  const actions = read.snapshot.customerPolicies && options.loadActions ? options.loadActions() : undefined;
+  const actions = (read.snapshot.customerPolicies || read.snapshot.authorizationDetails) && options.loadActions ? options.loadActions() : undefined;
   const run = runPostureChecks(read.snapshot, { config, now, checks, ...(actions ? { actions } : {}) });
   const { placement } = options;
   const findings = placement ? run.findings.map((finding) => ({ ...finding, accountName: placement.accountName, ouPath: placement.ouPath })) : run.findings;
   const skippedIds = new Set(run.skipped.map((entry) => entry.checkId));
   const checksRun = checks.map((check) => check.meta.id).filter((id) => config.checks.get(id)?.enabled !== false && !skippedIds.has(id));
+  const judgedPrincipals = Object.fromEntries(run.partial.filter((entry) => checksRun.includes(entry.checkId)).map((entry) => [entry.checkId, entry.principals]));
   const sync = await options.store?.syncPostureRun({
     account: read.snapshot.account,
     checkIds: checksRun,
+    judgedPrincipals,
     findings,
     now,
     ...(options.claimFor ? { claimFor: options.claimFor } : {}),

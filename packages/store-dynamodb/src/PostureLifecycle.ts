@@ -29,6 +29,11 @@ export interface PostureRunSync {
    * check that was skipped (or skipped part of its input) proves nothing about what it did not see.
    */
   checkIds: readonly string[];
+  /**
+   * Checks of `checkIds` that judged only some principals (Access Advisor is read for a few per run):
+   * only their stored findings of these principals can be resolved.
+   */
+  judgedPrincipals?: Readonly<Record<string, readonly string[]>>;
   /** Every finding of the run (runPostureChecks), all of `account`, none with an eventId. */
   findings: readonly Finding[];
   /** The run's instant: its findings' lastSeenAt, and the time of what it resolves and reopens. */
@@ -126,7 +131,13 @@ export class PostureLifecycle {
     const seenIds = new Set(findings.map((finding) => finding.id));
     const candidates: FindingItem[] = [];
     for (const checkId of new Set(checkIds)) {
-      for (const item of await this.#unresolvedOf(checkId, account, clock)) if (!seenIds.has(item[ID] as string)) candidates.push(item);
+      const judged = run.judgedPrincipals?.[checkId];
+      const scope = judged ? new Set(judged) : undefined;
+      for (const item of await this.#unresolvedOf(checkId, account, clock)) {
+        if (seenIds.has(item[ID] as string)) continue;
+        if (scope && !scope.has(item.principal as string)) continue;
+        candidates.push(item);
+      }
     }
     const resolved = new Array<FindingItem | undefined>(candidates.length);
     await mapConcurrent(candidates, this.#concurrency, async (item, index) => {
@@ -235,6 +246,12 @@ function checkRun(run: PostureRunSync): PostureRunSync {
   checkIds.forEach((checkId, index) => {
     if (typeof checkId !== "string" || checkId === "") throw new InvalidRequestError(`checkIds.${index}`, "expected a check id");
   });
+  for (const [checkId, principals] of Object.entries(run.judgedPrincipals ?? {})) {
+    if (!checkIds.includes(checkId)) throw new InvalidRequestError(`judgedPrincipals.${checkId}`, "expected a check of checkIds");
+    if (!Array.isArray(principals) || principals.some((principal) => typeof principal !== "string" || principal === "")) {
+      throw new InvalidRequestError(`judgedPrincipals.${checkId}`, "expected an array of principal ARNs");
+    }
+  }
   if (!Array.isArray(findings)) throw new InvalidRequestError("findings", "expected an array of findings");
   findings.forEach((finding, index) => {
     const field = (name: string) => `findings.${index}${name ? `.${name}` : ""}`;

@@ -30,6 +30,10 @@ const REPORT_FINDINGS = [
 /** Checks whose input no downloaded file gives: skipped in every offline run. */
 const LIVE_ONLY = ["user-has-direct-policies", "admin-policy-in-use", "no-support-role", "expired-server-certificates", "cloudtrail-not-healthy"];
 
+/** The unused-access checks: they need --authorization-details (and Access Advisor's answers). */
+const ACCESS_CHECKS = ["user-unused", "role-unused", "unused-services", "admin-unused"];
+const UNGIVEN = [...LIVE_ONLY, ...ACCESS_CHECKS];
+
 const skippedIds = (stderr: string) => [...stderr.matchAll(/^ {2}(\S+) {2,}needs /gm)].map((match) => match[1]).sort();
 
 describe("CLI: vigil posture --credential-report (offline)", () => {
@@ -51,7 +55,7 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
     expect(findings.find((finding) => finding.ruleId === "credentials-unused")?.summary).toBe(
       "Access key 1 of legacy-sync has not been used for 205 days (last used 2026-05-01T03:00:00+00:00).",
     );
-    expect(result.stderr).toMatch(/Checked account 444455556666 \(6 users\) from .*credential-report\.csv as of 2026-11-22T12:00:00\.000Z in [\d.]+s: 8 checks run, 6 skipped: 9 findings \(2 CRITICAL, 2 HIGH, 3 MEDIUM, 2 LOW\)\n$/);
+    expect(result.stderr).toMatch(/Checked account 444455556666 \(6 users\) from .*credential-report\.csv as of 2026-11-22T12:00:00\.000Z in [\d.]+s: 8 checks run, 10 skipped: 9 findings \(2 CRITICAL, 2 HIGH, 3 MEDIUM, 2 LOW\)\n$/);
 
     const again = await runCli([...OFFLINE, "--format", "json", "--store", "memory"]);
     expect(again.stdout).toBe(result.stdout);
@@ -74,11 +78,11 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
   it("lists each skipped check and why on stderr, and says which inputs only the live account gives", async () => {
     const result = await runCli([...OFFLINE, "--store", "memory", "--format", "json"]);
 
-    expect(skippedIds(result.stderr)).toEqual(["password-policy-weak", ...LIVE_ONLY].sort());
-    expect(result.stderr).toMatch(/^Skipped 6 checks:$/m);
+    expect(skippedIds(result.stderr)).toEqual(["password-policy-weak", ...UNGIVEN].sort());
+    expect(result.stderr).toMatch(/^Skipped 10 checks:$/m);
     expect(result.stderr).toMatch(/^ {2}password-policy-weak {2,}needs the password policy/m);
     expect(result.stderr).toMatch(/^ {2}cloudtrail-not-healthy {2,}needs the CloudTrail trails/m);
-    expect(result.stderr).toContain("Offline, the checks read only the credential report, --password-policy and --account-summary");
+    expect(result.stderr).toContain("Offline, the checks read only the credential report, --password-policy, --account-summary, --authorization-details and --last-accessed");
   });
 
   it("reads the password policy and account summary as the AWS CLI writes them", async () => {
@@ -98,7 +102,45 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
     expect(found(result.stdout)).toEqual(
       [...REPORT_FINDINGS.filter((line) => !line.startsWith("root-mfa-disabled")), "password-policy-weak MEDIUM arn:aws:iam::444455556666:root"].sort(),
     );
-    expect(skippedIds(result.stderr)).toEqual([...LIVE_ONLY].sort());
+    expect(skippedIds(result.stderr)).toEqual([...UNGIVEN].sort());
+  });
+
+  it("reads the authorization details and Access Advisor's answers as the AWS CLI writes them, judging only the principals given", async () => {
+    const adminRole = "arn:aws:iam::444455556666:role/platform-admin";
+    const result = await runCli([
+      ...OFFLINE,
+      "--authorization-details", join(DIR, "authorization-details.json"),
+      "--last-accessed", `${adminRole}=${join(DIR, "last-accessed-platform-admin.json")}`,
+      "--format", "json", "--store", "memory",
+    ]);
+
+    expect(result.code).toBe(0);
+    const findings = JSON.parse(result.stdout) as Finding[];
+    expect(found(result.stdout)).toEqual(
+      [
+        ...REPORT_FINDINGS,
+        "admin-unused HIGH arn:aws:iam::444455556666:role/platform-admin",
+        "role-unused LOW arn:aws:iam::444455556666:role/reporting",
+        "user-unused MEDIUM arn:aws:iam::444455556666:user/legacy-sync",
+      ].sort(),
+    );
+    expect(findings.find((finding) => finding.ruleId === "admin-unused")?.summary).toBe(
+      "Role platform-admin holds full administration (arn:aws:iam::aws:policy/AdministratorAccess) and has used only 2 services (ec2, s3) in 90 days.",
+    );
+    expect(findings.find((finding) => finding.ruleId === "user-unused")?.summary).toBe(
+      "IAM user legacy-sync has not signed in or used an access key for 205 days (last access key 1 use 2026-05-01T03:00:00+00:00) and still holds 1 policy: sync.",
+    );
+    expect(skippedIds(result.stderr)).toEqual(["password-policy-weak", ...LIVE_ONLY].sort());
+
+    const inProgress = join(dir, "in-progress.json");
+    writeFileSync(inProgress, JSON.stringify({ JobStatus: "IN_PROGRESS", JobType: "ACTION_LEVEL", JobCreationDate: "2026-11-22T11:40:01Z", ServicesLastAccessed: [] }));
+    const early = await runCli([...OFFLINE, "--authorization-details", join(DIR, "authorization-details.json"), "--last-accessed", `${adminRole}=${inProgress}`, "--store", "memory"]);
+    expect(early.code).toBe(2);
+    expect(early.stderr).toContain('JobStatus: the job is "IN_PROGRESS"; read it again once it is COMPLETED');
+
+    const elsewhere = await runCli([...OFFLINE, "--last-accessed", `arn:aws:iam::111122223333:role/x=${inProgress}`, "--store", "memory"]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("--last-accessed: arn:aws:iam::111122223333:role/x is not in account 444455556666");
   });
 
   it("takes --password-policy none as an account without a password policy", async () => {
@@ -125,7 +167,7 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
     expect(found(result.stdout)).toEqual(
       REPORT_FINDINGS.filter((line) => !/^(credentials-unused|access-key-not-rotated|multiple-active-access-keys) /.test(line)),
     );
-    expect(result.stderr).toMatch(/: 7 checks run, 6 skipped: 5 findings/);
+    expect(result.stderr).toMatch(/: 7 checks run, 10 skipped: 5 findings/);
   });
 
   it("exits 1 with --fail-on when a finding is at or above it, and 0 on a clean report", async () => {
@@ -140,7 +182,7 @@ describe("CLI: vigil posture --credential-report (offline)", () => {
     writeFileSync(clean, [header, root, sam, ""].join("\n"));
     const passing = await runCli(["posture", "--credential-report", clean, "--now", NOW, "--store", "memory", "--fail-on", "LOW"]);
     expect(passing.code).toBe(0);
-    expect(passing.stdout).toMatch(/^No findings\.\nChecked account 444455556666 \(1 user\) .*: 8 checks run, 6 skipped: 0 findings\n$/);
+    expect(passing.stdout).toMatch(/^No findings\.\nChecked account 444455556666 \(1 user\) .*: 8 checks run, 10 skipped: 0 findings\n$/);
   });
 
   it("exits 2 on a malformed report, naming the file, the line and the column", async () => {

@@ -186,6 +186,32 @@ describe("Class: PostureLifecycle", () => {
       expect((await store.reader.getHistory(rotation.id))?.filter((entry) => entry.action === "resolve")).toHaveLength(1);
     });
 
+    it("resolves only the findings of the principals a partial check judged (Access Advisor read for a few per run)", async () => {
+      // Prepare
+      const { store, sync } = await setup();
+      const UNUSED = "unused-services";
+      const alice = postureFinding(UNUSED, "alice", RUN_1);
+      const bob = postureFinding(UNUSED, "bob", RUN_1);
+      await sync(RUN_1, [alice, bob], [UNUSED]);
+
+      // Act: the next run read only bob, who no longer has unused services; alice was not read.
+      const result = await sync(RUN_2, [], [UNUSED], { judgedPrincipals: { [UNUSED]: [bob.principal] } });
+
+      // Assess
+      expect(ids(result.resolved)).toEqual([bob.id]);
+      expect((await store.reader.getFinding(alice.id))?.status).toBe("open");
+      // A later run that reads alice and no longer sees her condition resolves it.
+      const later = await sync(RUN_3, [], [UNUSED], { judgedPrincipals: { [UNUSED]: [alice.principal] } });
+      expect(ids(later.resolved)).toEqual([alice.id]);
+    });
+
+    it("refuses judged principals of a check that did not run, before writing anything", async () => {
+      const { sync } = await setup();
+      const alice = postureFinding(ROTATION, "alice", RUN_1);
+      await expect(sync(RUN_1, [alice], [MFA], { judgedPrincipals: { [ROTATION]: [alice.principal] } })).rejects.toThrow(InvalidRequestError);
+      await expect(sync(RUN_1, [alice], [MFA], { judgedPrincipals: { [ROTATION]: [alice.principal] } })).rejects.toThrow("judgedPrincipals.access-key-not-rotated");
+    });
+
     it("reopens a resolved finding that comes back, with a history entry, and counts it apart from new ones", async () => {
       // Prepare
       const { store, sync } = await setup();

@@ -18,6 +18,7 @@ import { writePostureFindings } from "../output/postureOutput.ts";
 export const POSTURE_USAGE = `Usage: vigil posture [--region REGION] [options]
        vigil posture --organization [--role-name NAME] [--concurrency N] [--region REGION] [options]
        vigil posture --credential-report FILE [--password-policy FILE|none] [--account-summary FILE]
+                     [--authorization-details FILE] [--last-accessed ARN=FILE]...
                      [--account ID] [--now TIME] [options]
 
 Runs the scheduled posture checks (root, MFA, keys, password policy, trails, ...) once and prints
@@ -26,6 +27,9 @@ with --credential-report it reads files downloaded with the AWS CLI instead:
   aws iam get-credential-report --query Content --output text | base64 -d > report.csv
   aws iam get-account-password-policy > policy.json
   aws iam get-account-summary > summary.json
+  aws iam get-account-authorization-details > details.json
+  aws iam generate-service-last-accessed-details --arn ARN --granularity ACTION_LEVEL   # a JobId
+  aws iam get-service-last-accessed-details --job-id JOB > last-accessed.json           # once COMPLETED
 Checks whose input is missing are skipped and listed on stderr.
 With --organization it checks every ACTIVE account of your AWS Organization (run it with the
 management account's or a delegated administrator's credentials): your own account with your
@@ -44,6 +48,11 @@ Options:
   --password-policy FILE    with --credential-report: get-account-password-policy's JSON; none if the
                             account has no policy (without the option, that check is skipped)
   --account-summary FILE    with --credential-report: get-account-summary's JSON
+  --authorization-details FILE
+                            with --credential-report: get-account-authorization-details' JSON
+                            (role-unused, user-unused; with --last-accessed, the Access Advisor checks)
+  --last-accessed ARN=FILE  with --credential-report: get-service-last-accessed-details' JSON for
+                            the user or role ARN (repeat for each principal; the checks judge only these)
   --account ID              with --credential-report: the account (default: the report's ARNs)
   --now TIME                with --credential-report: the instant ages are measured from (ISO 8601;
                             default: now), so a run over the same files is reproducible
@@ -74,6 +83,8 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
       "credential-report": { type: "string" },
       "password-policy": { type: "string" },
       "account-summary": { type: "string" },
+      "authorization-details": { type: "string" },
+      "last-accessed": { type: "string", multiple: true },
       account: { type: "string" },
       now: { type: "string" },
       organization: { type: "boolean", default: false },
@@ -88,7 +99,7 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
   const { format, minSeverity, failOn } = findingsRunOutput(values);
   const region = regionOption(values.region);
   const reportFile = values["credential-report"];
-  const offlineOnly = (["password-policy", "account-summary", "account", "now"] as const).filter((option) => values[option] !== undefined);
+  const offlineOnly = (["password-policy", "account-summary", "authorization-details", "last-accessed", "account", "now"] as const).filter((option) => values[option] !== undefined);
   if (reportFile === undefined && offlineOnly.length > 0) throw new UsageError(`${offlineOnly.map((option) => `--${option}`).join(", ")} go${offlineOnly.length === 1 ? "es" : ""} with --credential-report`);
   const organizationOnly = (["role-name", "concurrency"] as const).filter((option) => values[option] !== undefined);
   if (!values.organization && organizationOnly.length > 0) throw new UsageError(`${organizationOnly.map((option) => `--${option}`).join(", ")} go${organizationOnly.length === 1 ? "es" : ""} with --organization`);
@@ -113,6 +124,8 @@ export async function postureCommand(argv: string[], io: Io): Promise<number> {
       credentialReport: reportFile,
       ...(values["password-policy"] !== undefined ? { passwordPolicy: values["password-policy"] } : {}),
       ...(values["account-summary"] !== undefined ? { accountSummary: values["account-summary"] } : {}),
+      ...(values["authorization-details"] !== undefined ? { authorizationDetails: values["authorization-details"] } : {}),
+      ...(values["last-accessed"] !== undefined ? { lastAccessed: values["last-accessed"] } : {}),
       ...(values.account !== undefined ? { account: values.account } : {}),
       region: region ?? OFFLINE_REGION,
     });

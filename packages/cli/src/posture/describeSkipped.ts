@@ -19,7 +19,7 @@ export function describeSkipped(skipped: readonly SkippedCheck[], offline: boole
   const lines = skipped.map((entry) => `  ${entry.checkId.padEnd(width)}  ${printable(entry.reason)}`);
   const ids = new Set(skipped.map((entry) => entry.checkId));
   const note = offline
-    ? "Offline, the checks read only the credential report, --password-policy and --account-summary; run vigil posture without --credential-report, with AWS credentials, for the rest.\n"
+    ? "Offline, the checks read only the credential report, --password-policy, --account-summary, --authorization-details and --last-accessed; run vigil posture without --credential-report, with AWS credentials, for the rest.\n"
     : "";
   return `Skipped ${ids.size === 1 ? "1 check" : `${ids.size} checks`}:\n${lines.join("\n")}\n${note}`;
 }

@@ -6,7 +6,9 @@ import { PostureInputError } from "./PostureInputError.ts";
  * 200 bytes: IAM's 5,000 users per account make about 1 MB, so 64 MiB leaves room for any; the
  * password policy and the account summary are a few hundred bytes.
  */
-export const POSTURE_FILE_LIMITS = { credentialReport: 64 * MiB, json: 1 * MiB } as const;
+// The authorization details list every user, role, group and policy with its documents: an
+// account with thousands of roles writes tens of MiB.
+export const POSTURE_FILE_LIMITS = { credentialReport: 64 * MiB, json: 1 * MiB, authorizationDetails: 256 * MiB, lastAccessed: 16 * MiB } as const;
 
 /**
  * A file's text, read no further than `limit` bytes; a file that cannot be read, or is larger

@@ -1,4 +1,4 @@
-import { type AccountSnapshot, CredentialReportError, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
+import { type AccountSnapshot, type AuthorizationDetails, authorizationDetailsSchema, CredentialReportError, identityOf, type PrincipalServiceAccess, principalServiceAccessSchema, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
 import * as z from "zod";
 import { UsageError } from "../errors.ts";
 import { parseJsonText, POSTURE_FILE_LIMITS, readInputFile } from "./inputFile.ts";
@@ -12,6 +12,10 @@ export interface PostureFiles {
   passwordPolicy?: string;
   /** The JSON of `aws iam get-account-summary`. */
   accountSummary?: string;
+  /** The JSON of `aws iam get-account-authorization-details`. */
+  authorizationDetails?: string;
+  /** `ARN=FILE`: the JSON of `aws iam get-service-last-accessed-details` for the job generated for ARN. */
+  lastAccessed?: readonly string[];
   /** The 12-digit account; by default the one the report's ARNs name. */
   account?: string;
   region: string;
@@ -47,6 +51,10 @@ export async function readSnapshotFiles(files: PostureFiles): Promise<FileSnapsh
   if (files.passwordPolicy === NO_PASSWORD_POLICY) snapshot.passwordPolicy = null;
   else if (files.passwordPolicy !== undefined) snapshot.passwordPolicy = await readPasswordPolicy(files.passwordPolicy);
   if (files.accountSummary !== undefined) snapshot.accountSummary = await readAccountSummary(files.accountSummary);
+  if (files.authorizationDetails !== undefined) snapshot.authorizationDetails = await readAuthorizationDetails(files.authorizationDetails);
+  if (files.lastAccessed !== undefined && files.lastAccessed.length > 0) {
+    snapshot.serviceLastAccessed = await Promise.all(files.lastAccessed.map((entry) => readLastAccessed(entry, account)));
+  }
   return { snapshot, report };
 }
 
@@ -95,6 +103,38 @@ async function readAccountSummary(file: string): Promise<Record<string, number>>
     throw new PostureInputError(file, 'expected what aws iam get-account-summary writes: {"SummaryMap": {...}}');
   }
   return validate(file, summaryMap, wrapped ? value.SummaryMap : value, wrapped ? "SummaryMap" : "");
+}
+
+async function readAuthorizationDetails(file: string): Promise<AuthorizationDetails> {
+  const command = "aws iam get-account-authorization-details";
+  const text = await readInputFile(file, POSTURE_FILE_LIMITS.authorizationDetails);
+  if (text.trim() === "") throw new PostureInputError(file, `the file is empty: ${command} writes nothing when it fails`);
+  const value = parseJsonText(file, text);
+  if (!isObject(value) || !["UserDetailList", "RoleDetailList", "GroupDetailList", "Policies"].some((key) => key in value)) {
+    throw new PostureInputError(file, `expected what ${command} writes: {"UserDetailList": [...], "RoleDetailList": [...], ...}`);
+  }
+  return validate(file, authorizationDetailsSchema, value, "");
+}
+
+/**
+ * One principal's Access Advisor answer. The AWS CLI's answer does not name the principal the job
+ * was generated for, so the option does: `ARN=FILE`. Only a completed job holds the data.
+ */
+async function readLastAccessed(entry: string, account: string): Promise<PrincipalServiceAccess> {
+  const separator = entry.indexOf("=");
+  const arn = entry.slice(0, separator);
+  const file = entry.slice(separator + 1);
+  const identity = identityOf(arn);
+  if (separator < 0 || !identity || arn.includes(":assumed-role/")) throw new UsageError(`--last-accessed: expected ARN=FILE with the ARN of an IAM user or role, got "${entry}"`);
+  if (identity.account !== account) throw new UsageError(`--last-accessed: ${arn} is not in account ${account}`);
+  const command = "aws iam get-service-last-accessed-details --job-id JOB";
+  const text = await readInputFile(file, POSTURE_FILE_LIMITS.lastAccessed);
+  if (text.trim() === "") throw new PostureInputError(file, `the file is empty: ${command} writes nothing when it fails`);
+  const value = parseJsonText(file, text);
+  if (!isObject(value) || !("ServicesLastAccessed" in value)) throw new PostureInputError(file, `expected what ${command} writes: {"JobStatus": "COMPLETED", "ServicesLastAccessed": [...]}`);
+  if (value.JobStatus !== "COMPLETED") throw new PostureInputError(file, `JobStatus: the job is ${JSON.stringify(value.JobStatus)}; read it again once it is COMPLETED`);
+  if (value.IsTruncated === true) throw new PostureInputError(file, "IsTruncated: the answer has more pages; write them all with the AWS CLI's default pagination (without --max-items)");
+  return validate(file, principalServiceAccessSchema, { arn, jobCompletedAt: value.JobCompletionDate, services: value.ServicesLastAccessed }, "");
 }
 
 /** The file's JSON; an empty file is what the AWS CLI leaves when the call that should fill it failed. */

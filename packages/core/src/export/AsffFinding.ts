@@ -23,7 +23,7 @@ export interface AsffFinding {
   ProductFields: Record<string, string>;
   UserDefinedFields?: Record<string, string>;
   Resources: { Type: AsffResourceType; Id: string; Partition: AwsPartition; Region: string }[];
-  Compliance?: { Status?: "PASSED" | "FAILED"; RelatedRequirements: string[] };
+  Compliance?: { Status?: "PASSED" | "FAILED"; RelatedRequirements?: string[] };
   Workflow: { Status: AsffWorkflowStatus };
   RecordState: "ACTIVE" | "ARCHIVED";
 }

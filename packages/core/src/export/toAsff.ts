@@ -76,11 +76,13 @@ export function toAsff(finding: Finding, options: AsffOptions): AsffFinding {
     Resources: [{ Type: resource.asffType, Id: resource.id, Partition: resource.partition, Region: resource.region }],
     // Only a posture check is a compliance check with a result; an event finding names the controls
     // its event touched, without a pass or fail of its own.
-    ...(cis.length > 0
+    ...(cis.length > 0 || posture
       ? {
           Compliance: {
             ...(posture ? { Status: finding.status === "resolved" ? ("PASSED" as const) : ("FAILED" as const) } : {}),
-            RelatedRequirements: cis.slice(0, ASFF_LIMITS.relatedRequirements).map((reference) => clip(`${CIS_STANDARD}/${reference.id}`, ASFF_LIMITS.relatedRequirement)),
+            ...(cis.length > 0
+              ? { RelatedRequirements: cis.slice(0, ASFF_LIMITS.relatedRequirements).map((reference) => clip(`${CIS_STANDARD}/${reference.id}`, ASFF_LIMITS.relatedRequirement)) }
+              : {}),
           },
         }
       : {}),

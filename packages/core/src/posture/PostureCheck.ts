@@ -36,6 +36,11 @@ export interface PostureContext<P> {
   actions?: ActionIndex;
   /** Records that part of the input could not be checked (one unreadable policy), without giving up the rest. */
   skip(reason: string): void;
+  /**
+   * Says the run judged only these principals (Access Advisor is read for some principals per run):
+   * the check's stored findings of any other principal are left as they are, neither seen nor resolved.
+   */
+  judgedOnly(principals: Iterable<string>): void;
 }
 
 /** What a check reports about one resource. */

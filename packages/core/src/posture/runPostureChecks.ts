@@ -31,6 +31,13 @@ export interface SkippedCheck {
 export interface PostureRun {
   findings: Finding[];
   skipped: SkippedCheck[];
+  /** Checks that judged only some principals this run, with those principals (see PostureContext.judgedOnly). */
+  partial: PartialCheck[];
+}
+
+export interface PartialCheck {
+  checkId: string;
+  principals: string[];
 }
 
 const header = z.object({
@@ -56,6 +63,7 @@ export function runPostureChecks(snapshot: AccountSnapshot, options: PostureRunO
   const { data, unavailable } = readSnapshotParts(snapshot);
   const findings: Finding[] = [];
   const skipped: SkippedCheck[] = [];
+  const partial: PartialCheck[] = [];
 
   for (const check of options.checks ?? postureChecks) {
     const checkId = check.meta.id;
@@ -73,6 +81,7 @@ export function runPostureChecks(snapshot: AccountSnapshot, options: PostureRunO
       continue;
     }
 
+    let judged: string[] | undefined;
     const context: PostureContext<unknown> = {
       params: checkConfig ? checkConfig.params : (check.params?.parse({}) ?? {}),
       account,
@@ -80,6 +89,9 @@ export function runPostureChecks(snapshot: AccountSnapshot, options: PostureRunO
       now,
       ...(actions ? { actions } : {}),
       skip: (reason) => skipped.push({ checkId, reason }),
+      judgedOnly: (principals) => {
+        judged = [...(judged ?? []), ...principals];
+      },
     };
     let matches: readonly PostureMatch[];
     try {
@@ -88,12 +100,13 @@ export function runPostureChecks(snapshot: AccountSnapshot, options: PostureRunO
       skipped.push({ checkId, reason: `the check failed: ${(error as Error).message}`, error });
       continue;
     }
+    if (judged) partial.push({ checkId, principals: [...new Set(judged)].sort() });
     for (const match of matches) {
       if (ignored(config, checkId, match.principal, now)) continue;
       findings.push(toFinding(check, checkConfig?.severity, match, { account, region, now }));
     }
   }
-  return { findings, skipped };
+  return { findings, skipped, partial };
 }
 
 function ignored(config: EffectiveConfig, checkId: string, principal: string, now: Date): boolean {

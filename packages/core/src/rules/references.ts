@@ -2,6 +2,7 @@ import type { Reference } from "../findings/Reference.ts";
 
 const cis = (id: string, title: string): Reference => ({ framework: "CIS AWS Foundations Benchmark v3.0.0", id, title });
 const attack = (id: string, title: string): Reference => ({ framework: "MITRE ATT&CK", id, title });
+const awsIam = (id: string, title: string): Reference => ({ framework: "AWS IAM best practices", id, title });
 
 /** CIS AWS Foundations Benchmark v3.0.0 controls the catalogue maps to. */
 export const CIS = {
@@ -52,4 +53,10 @@ export const ATTACK = {
   modifyCloudResourceHierarchy: attack("T1666", "Modify Cloud Resource Hierarchy"),
   cloudAccountDiscovery: attack("T1087.004", "Account Discovery: Cloud Account"),
   cloudGroupsDiscovery: attack("T1069.003", "Permission Groups Discovery: Cloud Groups"),
+} as const;
+
+/** Sections of AWS's "Security best practices in IAM" (the id is the section's anchor on that page). */
+export const AWS_IAM = {
+  removeUnused: awsIam("remove-credentials", "Regularly review and remove unused users, roles, permissions, policies, and credentials"),
+  leastPrivilege: awsIam("grant-least-privilege", "Apply least-privilege permissions"),
 } as const;

@@ -14,12 +14,12 @@ describe("Registry: postureChecks", () => {
     expect(ids.filter((id) => ruleIds.has(id))).toEqual([]);
   });
 
-  it.each(postureChecks.map((check) => [check.meta.id, check] as const))("%s has complete metadata, a CIS reference and its own tests", (id, check) => {
+  it.each(postureChecks.map((check) => [check.meta.id, check] as const))("%s has complete metadata, a CIS or AWS IAM best-practice reference and its own tests", (id, check) => {
     expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
     expect(check.meta.title.length).toBeGreaterThan(5);
     expect(check.meta.description.length).toBeGreaterThan(40);
     expect(check.meta.remediation.length).toBeGreaterThan(40);
-    expect(check.meta.references.some((reference) => reference.framework === "CIS AWS Foundations Benchmark v3.0.0")).toBe(true);
+    expect(check.meta.references.some((reference) => reference.framework === "CIS AWS Foundations Benchmark v3.0.0" || reference.framework === "AWS IAM best practices")).toBe(true);
     expect(existsSync(join(HERE, "checks", `${id}.test.ts`)), `test/packages/core/posture/checks/${id}.test.ts`).toBe(true);
   });
 });

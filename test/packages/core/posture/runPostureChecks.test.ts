@@ -1,6 +1,6 @@
 import { type AnyPostureCheck, definePostureCheck, InvalidInputError, postureChecks, resolveConfig, catalogue, runPostureChecks } from "@vigil/core";
 import { describe, expect, it } from "vitest";
-import { accountSummary, credentialReport, NOW, passwordPolicy, ROOT, run, snapshot, user } from "./snapshot.ts";
+import { accountSummary, authorizationDetails, credentialReport, NOW, passwordPolicy, ROOT, run, serviceLastAccessed, snapshot, user } from "./snapshot.ts";
 
 /** A snapshot with every part, so that every check runs. */
 const full = () =>
@@ -23,6 +23,8 @@ const full = () =>
     serverCertificates: [{ name: "www-2025", arn: "arn:aws:iam::111122223333:server-certificate/www-2025", expiration: "2026-10-08T00:00:00Z" }],
     trails: [],
     accessKeys: [],
+    authorizationDetails: authorizationDetails(),
+    serviceLastAccessed: serviceLastAccessed(),
   });
 
 describe("Function: runPostureChecks", () => {

@@ -31,6 +31,14 @@ export const passwordPolicy = (name: "weak" | "strong" | "absent") =>
 export const accountSummary = (name: "root-exposed" | "root-secured") =>
   loadFixture<{ SummaryMap: Record<string, number> }>(`posture/account-summary-${name}.json`).SummaryMap;
 
+/** The account's users, groups, roles and policies as `aws iam get-account-authorization-details` writes them. */
+export const authorizationDetails = () => loadFixture<NonNullable<AccountSnapshot["authorizationDetails"]>>("posture/authorization-details.json");
+
+/** Access Advisor for deploy, ops-admin and alice (see test/fixtures/posture/README.md). */
+export const serviceLastAccessed = () => loadFixture<NonNullable<AccountSnapshot["serviceLastAccessed"]>>("posture/service-last-accessed.json");
+
+export const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
 export function snapshot(parts: Partial<AccountSnapshot> = {}): AccountSnapshot {
   return { account: ACCOUNT, region: "eu-west-1", ...parts };
 }

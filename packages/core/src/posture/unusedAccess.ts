@@ -1,0 +1,63 @@
+import type { AuthorizationDetails, RoleDetail } from "../access/AuthorizationDetails.ts";
+import { isServiceLinkedRole } from "../access/AuthorizationDetails.ts";
+import { type PrincipalPolicies, principalsOf } from "../access/principalPolicies.ts";
+import type { ServiceLastAccessed } from "../access/ServiceLastAccessed.ts";
+import type { ActionIndex } from "../policy/ActionIndex.ts";
+import { analysePermissions } from "../policy/analysePermissions.ts";
+import { parsePolicy } from "../policy/parsePolicy.ts";
+import { daysSince } from "./credentials.ts";
+
+/** AWS's own full-administration policy: known by its ARN when the details do not carry its document. */
+const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+
+/** The principals Access Advisor can speak for: users and roles that are not service-linked, by ARN. */
+export function judgeablePrincipals(details: AuthorizationDetails): Map<string, PrincipalPolicies> {
+  const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role: RoleDetail) => role.Arn));
+  return new Map(principalsOf(details).filter((principal) => !serviceLinked.has(principal.arn)).map((principal) => [principal.arn, principal]));
+}
+
+export interface AdminGrant {
+  /** The policies that each allow every action on every resource, without a condition, by id. */
+  policies: string[];
+  /** Policies that could not be read, with why; a principal may be an administrator through one of them. */
+  unreadable: string[];
+}
+
+/**
+ * Which of a principal's policies allow every action on every resource without a condition, read
+ * with the same analysis as admin-policy-in-use. A conditional grant does not count: the condition
+ * may be what keeps it rare.
+ */
+export function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined): AdminGrant {
+  const policies: string[] = [];
+  const unreadable: string[] = [];
+  for (const policy of principal.policies) {
+    try {
+      const admin = analysePermissions(parsePolicy(policy.document), actions ? { actions } : {}).fullAdmin;
+      if (admin && !admin.conditional) policies.push(policy.id);
+    } catch (error) {
+      unreadable.push(`${policy.id}: ${(error as Error).message}`);
+    }
+  }
+  for (const arn of principal.unreadable) {
+    if (ADMINISTRATOR_ACCESS.test(arn)) policies.push(arn);
+    else unreadable.push(`${arn}: its document is not in the authorization details`);
+  }
+  return { policies, unreadable };
+}
+
+/** Whether Access Advisor saw the principal use the service within the last `days` days. */
+export function usedWithin(service: ServiceLastAccessed, days: number, now: Date): boolean {
+  return service.LastAuthenticated !== undefined && daysSince(service.LastAuthenticated, now) < days;
+}
+
+/** `s3, ec2, lambda and 4 more`: the first few of a list for a one-line summary. */
+export function firstFew(items: readonly string[], shown = 6): string {
+  if (items.length <= shown) return items.join(", ");
+  return `${items.slice(0, shown).join(", ")} and ${items.length - shown} more`;
+}
+
+/** A principal's kind and name as a summary starts it: `Role deploy`, `IAM user alice`. */
+export function principalLabel(principal: Pick<PrincipalPolicies, "kind" | "name">): string {
+  return principal.kind === "role" ? `Role ${principal.name}` : `IAM user ${principal.name}`;
+}
