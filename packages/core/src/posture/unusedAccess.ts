@@ -1,17 +1,18 @@
 import type { AuthorizationDetails, RoleDetail } from "../access/AuthorizationDetails.ts";
 import { isServiceLinkedRole } from "../access/AuthorizationDetails.ts";
 import { type PrincipalPolicies, principalsOf } from "../access/principalPolicies.ts";
-import type { ServiceLastAccessed } from "../access/ServiceLastAccessed.ts";
+import type { PrincipalServiceAccess, ServiceLastAccessed } from "../access/ServiceLastAccessed.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import { analysePermissions } from "../policy/analysePermissions.ts";
 import { parsePolicy } from "../policy/parsePolicy.ts";
 import { daysSince } from "./credentials.ts";
+import type { PostureContext } from "./PostureCheck.ts";
 
 /** AWS's own full-administration policy: known by its ARN when the details do not carry its document. */
 const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
 
 /** The principals Access Advisor can speak for: users and roles that are not service-linked, by ARN. */
-export function judgeablePrincipals(details: AuthorizationDetails): Map<string, PrincipalPolicies> {
+function judgeablePrincipals(details: AuthorizationDetails): Map<string, PrincipalPolicies> {
   const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role: RoleDetail) => role.Arn));
   return new Map(principalsOf(details).filter((principal) => !serviceLinked.has(principal.arn)).map((principal) => [principal.arn, principal]));
 }
@@ -28,7 +29,7 @@ export interface AdminGrant {
  * with the same analysis as admin-policy-in-use. A conditional grant does not count: the condition
  * may be what keeps it rare.
  */
-export function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined): AdminGrant {
+function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined): AdminGrant {
   const policies: string[] = [];
   const unreadable: string[] = [];
   for (const policy of principal.policies) {
@@ -44,6 +45,36 @@ export function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex 
     else unreadable.push(`${arn}: its document is not in the authorization details`);
   }
   return { policies, unreadable };
+}
+
+/** A principal Access Advisor was read for, with what it holds. */
+export interface AdvisedPrincipal {
+  access: PrincipalServiceAccess;
+  principal: PrincipalPolicies;
+  admin: AdminGrant;
+}
+
+/**
+ * The principals the Access Advisor checks judge this run: those Access Advisor was read for (the
+ * run declares them judged, so only their findings can be resolved), less the ones deleted since,
+ * service-linked, or younger than the window, which has not had time to show anything unused.
+ */
+export function advisedPrincipals(
+  details: AuthorizationDetails,
+  accesses: readonly PrincipalServiceAccess[],
+  windowDays: number,
+  context: Pick<PostureContext<unknown>, "now" | "actions" | "judgedOnly">,
+): AdvisedPrincipal[] {
+  const principals = judgeablePrincipals(details);
+  context.judgedOnly(accesses.map((access) => access.arn));
+  const advised: AdvisedPrincipal[] = [];
+  for (const access of accesses) {
+    const principal = principals.get(access.arn);
+    if (!principal) continue;
+    if (principal.createDate !== undefined && daysSince(principal.createDate, context.now) < windowDays) continue;
+    advised.push({ access, principal, admin: adminGrantOf(principal, context.actions) });
+  }
+  return advised;
 }
 
 /** Whether Access Advisor saw the principal use the service within the last `days` days. */

@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { CIS, AWS_IAM } from "../../rules/references.ts";
-import { dayCount, daysSince } from "../credentials.ts";
+import { AWS_IAM, CIS } from "../../rules/references.ts";
+import { dayCount } from "../credentials.ts";
 import { definePostureCheck, type PostureMatch } from "../PostureCheck.ts";
-import { adminGrantOf, firstFew, judgeablePrincipals, principalLabel, usedWithin } from "../unusedAccess.ts";
+import { advisedPrincipals, firstFew, principalLabel, usedWithin } from "../unusedAccess.ts";
 
 export const adminUnused = definePostureCheck({
   meta: {
@@ -20,15 +20,10 @@ export const adminUnused = definePostureCheck({
     maxUnusedDays: z.number().int().min(1).max(400).default(90),
     maxServicesUsed: z.number().int().min(0).max(50).default(5),
   }),
-  evaluate({ authorizationDetails, serviceLastAccessed }, { params, now, actions, skip, judgedOnly }) {
-    const principals = judgeablePrincipals(authorizationDetails);
-    judgedOnly(serviceLastAccessed.map((access) => access.arn));
+  evaluate({ authorizationDetails, serviceLastAccessed }, context) {
+    const { params, now, skip } = context;
     const matches: PostureMatch[] = [];
-    for (const access of serviceLastAccessed) {
-      const principal = principals.get(access.arn);
-      if (!principal) continue;
-      if (principal.createDate !== undefined && daysSince(principal.createDate, now) < params.maxUnusedDays) continue;
-      const admin = adminGrantOf(principal, actions);
+    for (const { access, principal, admin } of advisedPrincipals(authorizationDetails, serviceLastAccessed, params.maxUnusedDays, context)) {
       if (admin.policies.length === 0) {
         for (const problem of admin.unreadable) skip(`${principal.arn}: ${problem}`);
         continue;

@@ -5,7 +5,7 @@ import { parsePolicy } from "../../policy/parsePolicy.ts";
 import { AWS_IAM } from "../../rules/references.ts";
 import { dayCount, daysSince } from "../credentials.ts";
 import { definePostureCheck, type PostureMatch } from "../PostureCheck.ts";
-import { adminGrantOf, firstFew, judgeablePrincipals, principalLabel, usedWithin } from "../unusedAccess.ts";
+import { advisedPrincipals, firstFew, principalLabel, usedWithin } from "../unusedAccess.ts";
 
 /** Services whose grant alone changes who controls the account or its keys: unused, they are HIGH. */
 const SENSITIVE_SERVICES = new Set(["iam", "sts", "organizations", "kms"]);
@@ -25,16 +25,10 @@ export const unusedServices = definePostureCheck({
   params: z.strictObject({
     maxUnusedDays: z.number().int().min(1).max(400).default(90),
   }),
-  evaluate({ authorizationDetails, serviceLastAccessed }, { params, now, actions, skip, judgedOnly }) {
-    const principals = judgeablePrincipals(authorizationDetails);
-    judgedOnly(serviceLastAccessed.map((access) => access.arn));
+  evaluate({ authorizationDetails, serviceLastAccessed }, context) {
+    const { params, now, skip } = context;
     const matches: PostureMatch[] = [];
-    for (const access of serviceLastAccessed) {
-      const principal = principals.get(access.arn);
-      // Deleted since its job ran, or service-linked: nothing to narrow.
-      if (!principal) continue;
-      if (principal.createDate !== undefined && daysSince(principal.createDate, now) < params.maxUnusedDays) continue;
-      const admin = adminGrantOf(principal, actions);
+    for (const { access, principal, admin } of advisedPrincipals(authorizationDetails, serviceLastAccessed, params.maxUnusedDays, context)) {
       if (admin.policies.length > 0) continue;
       for (const problem of admin.unreadable) skip(`${principal.arn}: ${problem}`);
 
@@ -97,7 +91,7 @@ function grantsAllActions(document: string | Record<string, unknown>): boolean {
   try {
     return analysePermissions(parsePolicy(document)).wildcards.some((grant) => grant.kind === "all-actions");
   } catch {
-    // adminGrantOf has reported the unreadable document already.
+    // The run has reported the unreadable document already (advisedPrincipals).
     return false;
   }
 }
