@@ -76,6 +76,18 @@ function reaches(patterns: readonly string[], action: string, resources: ActionR
   if (templates.length === 0) return false;
   return templates.some((template) => {
     const shape = template.replace(/\$\{[^}]+\}/g, "*");
-    return patterns.some((pattern) => wildcardsIntersect(pattern, shape));
+    const service = template.split(":")[2];
+    return patterns.some((pattern) => sameService(pattern, service) && wildcardsIntersect(pattern, shape));
   });
+}
+
+/**
+ * Read field by field, as a `*` in the template's partition would otherwise span the colons:
+ * `arn:aws:s3:::data/*` is no IAM ARN. A wildcard before or in the pattern's service field may
+ * span colons, so it answers yes.
+ */
+function sameService(pattern: string, service: string | undefined): boolean {
+  const head = pattern.split(":", 3);
+  if (head.length < 3 || head.some((field) => /[*?]/.test(field))) return true;
+  return head[2]?.toLowerCase() === service;
 }
