@@ -81,7 +81,7 @@ export async function leastPrivilegeCommand(argv: string[], io: Io, now = new Da
 
   const local = paths.length > 0 ? await expandInputs(paths, io.stdin) : undefined;
   // Imported only for S3: the S3 client is a large load that local reads should not pay.
-  const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io) : undefined;
+  const s3 = selection ? await (await import("../scan/s3Archives.ts")).openS3Archives(urls, selection, io, "least-privilege") : undefined;
   const sources = concat([...(local ? [local] : []), ...(s3?.archives.map((archive) => archive.sources()) ?? [])]);
   const actions = loadActionIndex();
   const resources = loadActionResources();

@@ -1,4 +1,4 @@
-import type { ActionUse, NotIamUse, ProposedPolicy, ResourceChoice, UnknowableAction, UnusedAction, UnusedGrants, UsageSummary } from "@vigil/core";
+import { type ActionUse, atLeast, type NotIamUse, type ProposedPolicy, type ResourceChoice, type UnknowableAction, type UnusedAction, type UnusedGrants, type UsageSummary } from "@vigil/core";
 import type { UsageStats } from "./gatherUsage.ts";
 import type { PolicyCheckFinding } from "./policyCheck.ts";
 
@@ -50,10 +50,14 @@ export function buildReport(parts: ReportParts): LeastPrivilegeReport {
 }
 
 /** What the report cannot know, in the words a reader needs to judge it. */
-function limitsOf({ usage, grants, proposal, stats }: ReportParts): string[] {
+function limitsOf({ usage, grants, proposal, policyCheck, stats }: ReportParts): string[] {
   const limits = [
     "Only calls in the archive count: management events always, data events (S3 objects, Lambda invocations, DynamoDB items, SNS publishes, SQS messages, ...) only where the trail recorded them.",
   ];
+  const risky = policyCheck.filter((finding) => atLeast(finding.severity, "MEDIUM"));
+  if (risky.length > 0) {
+    limits.push(`Vigil's rules find the proposed policy risky (${risky.map((finding) => finding.ruleId).join(", ")}): the principal used these actions, so the proposal keeps them; review whether it should.`);
+  }
   if (stats.skipped + stats.filesSkipped > 0) limits.push(`${stats.filesSkipped} files and ${stats.skipped} records could not be read (listed on stderr); their calls are not counted.`);
   if (usage.failed.length > 0) {
     limits.push(`${usage.failed.length} actions were called and failed with an error other than a denial (see failed); a failure proves no need, so they are not in the proposed policy: add them if the work needs them.`);
