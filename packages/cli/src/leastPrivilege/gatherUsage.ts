@@ -1,4 +1,4 @@
-import { ActionUsage, type ActionIndex, type ActionResources, dataEventTypesIn, type Identity, madeBy } from "@vigil/core";
+import { ActionUsage, type ActionIndex, type ActionResources, dataEventTypesIn, type PrincipalIdentity, madeBy } from "@vigil/core";
 import type { InputSource, ReadLimits } from "@vigil/cloudtrail";
 import { readSources } from "@vigil/monitor";
 
@@ -14,7 +14,7 @@ export interface UsageStats {
 
 export interface GatherOptions {
   sources: AsyncIterable<InputSource>;
-  principal: Identity;
+  principal: PrincipalIdentity;
   /** Calls made from `since` up to and including `until`. */
   since: Date;
   until: Date;

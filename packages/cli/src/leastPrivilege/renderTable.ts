@@ -12,12 +12,12 @@ export function renderTable(report: LeastPrivilegeReport, style: Style): string 
   const section = (title: string) => lines.push("", style.bold(title));
   lines.push(`${style.bold("Principal")} ${printable(report.principal)}, calls from ${report.window.since} to ${report.window.until}`);
 
-  section(`Used (${report.used.length} actions)`);
+  section(`Used (${plural(report.used.length, "action")})`);
   usesBy(report.used, lines, style);
-  section(`Denied (${report.denied.length} actions)`);
+  section(`Denied (${plural(report.denied.length, "action")})`);
   usesBy(report.denied, lines, style);
   if (report.failed.length > 0) {
-    section(`Failed, not denied (${report.failed.length} actions)`);
+    section(`Failed, not denied (${plural(report.failed.length, "action")})`);
     usesBy(report.failed, lines, style);
   }
   if (report.notIamActions.length > 0) {
@@ -25,17 +25,18 @@ export function renderTable(report: LeastPrivilegeReport, style: Style): string 
     for (const call of report.notIamActions) lines.push(`  ${printable(call.eventSource)} ${printable(call.eventName)}  ${plural(call.count, "call")}, ${call.first} .. ${call.last}`);
   }
   if (report.unused) {
-    section(`Granted, never used (${report.unused.length} actions)`);
+    section(`Granted, never used (${plural(report.unused.length, "action")})`);
     for (const [service, entries] of byService(report.unused.map((entry) => ({ ...entry, service: entry.action.split(":")[0] as string })))) {
-      lines.push(`  ${service} (${entries.length}): ${entries.map((entry) => entry.action.slice(service.length + 1) + (entry.note ? "*" : "")).join(", ")}`);
+      const names = entries.map((entry) => entry.action.slice(service.length + 1) + (entry.note ? "*" : ""));
+      lines.push(`  ${service} (${entries.length}): ${shortList(names)}`);
     }
     if (report.unused.some((entry) => entry.note)) lines.push(style.dim("  * data events: the archive holds some of this type, perhaps not for every resource"));
   }
   if (report.unknowable.length > 0) {
-    section(`Granted, unknowable from this archive (${report.unknowable.length} actions)`);
+    section(`Granted, unknowable from this archive (${plural(report.unknowable.length, "action")})`);
     const byReason = new Map<string, string[]>();
     for (const entry of report.unknowable) byReason.set(entry.why, [...(byReason.get(entry.why) ?? []), entry.action]);
-    for (const [why, actions] of byReason) lines.push(`  ${why}: ${actions.join(", ")}`);
+    for (const [why, actions] of byReason) lines.push(`  ${why}: ${shortList(actions)}`);
   }
   section("Proposed policy");
   lines.push(printableLines(JSON.stringify(report.proposedPolicy, null, 2)));
@@ -65,4 +66,12 @@ function byService<T extends { service: string }>(entries: readonly T[]): Map<st
   const grouped = new Map<string, T[]>();
   for (const entry of entries) grouped.set(entry.service, [...(grouped.get(entry.service) ?? []), entry]);
   return grouped;
+}
+
+/** Names listed in a table line: a service-wide grant (`ec2:*`) would otherwise print hundreds. */
+const LISTED_NAMES = 12;
+
+function shortList(names: readonly string[]): string {
+  if (names.length <= LISTED_NAMES) return names.join(", ");
+  return `${names.slice(0, LISTED_NAMES).join(", ")} and ${names.length - LISTED_NAMES} more (--format json lists them all)`;
 }

@@ -1,4 +1,5 @@
 import { type ActionUse, atLeast, type NotIamUse, type ProposedPolicy, type ResourceChoice, type UnknowableAction, type UnusedAction, type UnusedGrants, type UsageSummary } from "@vigil/core";
+import { plural } from "../options.ts";
 import type { UsageStats } from "./gatherUsage.ts";
 import type { PolicyCheckFinding } from "./policyCheck.ts";
 
@@ -58,9 +59,9 @@ function limitsOf({ usage, grants, proposal, policyCheck, stats }: ReportParts):
   if (risky.length > 0) {
     limits.push(`Vigil's rules find the proposed policy risky (${risky.map((finding) => finding.ruleId).join(", ")}): the principal used these actions, so the proposal keeps them; review whether it should.`);
   }
-  if (stats.skipped + stats.filesSkipped > 0) limits.push(`${stats.filesSkipped} files and ${stats.skipped} records could not be read (listed on stderr); their calls are not counted.`);
+  if (stats.skipped + stats.filesSkipped > 0) limits.push(`${plural(stats.filesSkipped, "file")} and ${plural(stats.skipped, "record")} could not be read (listed on stderr); their calls are not counted.`);
   if (usage.failed.length > 0) {
-    limits.push(`${usage.failed.length} actions were called and failed with an error other than a denial (see failed); a failure proves no need, so they are not in the proposed policy: add them if the work needs them.`);
+    limits.push(`${plural(usage.failed.length, "action")} called failed with an error other than a denial (see failed); a failure proves no need, so they are not in the proposed policy: add them if the work needs them.`);
   }
   if (usage.notIam.length > 0 || usage.notIamOther > 0) {
     limits.push(`Calls that name no IAM action in the catalogue (sign-in events, unknown services) are listed as not IAM actions and are not in the proposed policy${usage.notIamOther > 0 ? `; ${usage.notIamOther} more calls of further operations were counted, not named` : ""}.`);
@@ -88,7 +89,7 @@ function limitsOf({ usage, grants, proposal, policyCheck, stats }: ReportParts):
   for (const { policy, statement, keys } of result.granted.conditions) {
     limits.push(`Policy ${policy} statement ${statement} grants under a condition (${keys.join(", ")}) that is not evaluated: read as granted.`);
   }
-  if (result.unknowable.length > 0) limits.push(`${result.unknowable.length} granted actions cannot be seen in this archive (see unknowable): they are not claimed unused.`);
+  if (result.unknowable.length > 0) limits.push(`${plural(result.unknowable.length, "granted action")} cannot be seen in this archive (see unknowable): they are not claimed unused.`);
   if (result.usedNotGranted.length > 0) {
     limits.push(`Used successfully but granted by no policy in the file (a resource policy, or a policy the file lacks): ${result.usedNotGranted.join(", ")}.`);
   }
