@@ -13,6 +13,7 @@ import {
   MISSING_POLICY_ARN,
   REGION,
   ROLE,
+  recordOf,
   ROLE_ARN,
   WINDOW,
   writeArchive,
@@ -100,6 +101,24 @@ describe("CLI: vigil least-privilege over a generated archive", { timeout: 60_00
     const report = JSON.parse(result.stdout) as Report;
     expect(report.stats).toMatchObject({ unreadableFiles: 1, skipped: 2, matched: 14 });
     expect(report.proposedPolicy).toEqual(EXPECTED_POLICY);
+  });
+
+  it("prints what a record says escaped: a hostile operation name reaches the terminal as text, not as control sequences", async () => {
+    const root = tempDir();
+    const { trail: hostile } = writeArchive(root);
+    const day = join(hostile, "AWSLogs", ACCOUNT, "CloudTrail", REGION, "2026", "11", "22");
+    mkdirSync(day, { recursive: true });
+    const record = {
+      ...recordOf({ source: "evil\u001b[2J.amazonaws.com", name: "Wipe\u202eTerminal\u0007", time: "2026-11-22T10:00:00Z" }, 99),
+      errorCode: "Denied\u001b]0;pwned\u0007",
+    };
+    writeFileSync(join(day, `${ACCOUNT}_CloudTrail_${REGION}_20261122T1000Z_hostile.json`), JSON.stringify({ Records: [record] }));
+
+    const result = await run([hostile, "--principal", ROLE_ARN, ...WINDOW]);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Not IAM actions (2)");
+    expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
   });
 
   it("refuses a missing --principal and an ARN that names no user or role (exit 2, with the usage)", async () => {
