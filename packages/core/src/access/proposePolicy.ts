@@ -1,5 +1,6 @@
 import type { ActionResources } from "./ActionResources.ts";
 import type { ActionUse } from "./ActionUsage.ts";
+import { wildcardMatch } from "../policy/wildcard.ts";
 import { scopedPattern } from "./arnTemplate.ts";
 
 /** An identity policy allowing exactly the calls seen: IAM's JSON form, ready to print. */
@@ -62,11 +63,15 @@ export function proposePolicy(used: readonly ActionUse[], resources: ActionResou
   return { policy: { Version: "2012-10-17", Statement }, choices };
 }
 
-/** Each template narrowed to where the calls were made; a field seen with several values stays `*`. */
+/**
+ * Each template narrowed to where the calls were made (a field seen with several values stays
+ * `*`), plus the ARNs seen that fall outside them: a resource in another account is named, not lost.
+ */
 function scopedPatterns(use: ActionUse, templates: readonly string[]): string[] {
   const only = (values: readonly string[]) => (values.length === 1 ? values[0] : undefined);
   const scope = { partition: only(use.partitions) ?? "*", region: only(use.regions), account: only(use.accounts) ?? "*" };
-  return templates.map((template) => scopedPattern(template, scope));
+  const patterns = templates.map((template) => scopedPattern(template, scope));
+  return [...patterns, ...use.resources.filter((arn) => !patterns.some((pattern) => wildcardMatch(pattern, arn)))];
 }
 
 /** `s3-object-lambda` → `S3ObjectLambda`: a Sid is letters and digits only. */

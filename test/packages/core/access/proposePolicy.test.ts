@@ -63,6 +63,15 @@ describe("proposePolicy", () => {
     expect(choices).toEqual([{ action: "lambda:GetFunction", kind: "scoped", reason: "no resource seen" }]);
   });
 
+  it("keeps naming a resource of another account when some calls named none", () => {
+    const { policy } = proposePolicy(
+      usageOf([call("lambda.amazonaws.com", "GetFunction20150331v2", { functionName: "arn:aws:lambda:eu-west-1:444455556666:function:shared" }), call("lambda.amazonaws.com", "GetFunction20150331v2", {})]),
+      resources,
+    );
+    expect(policy.Statement[0]?.Resource).toContain(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:*`);
+    expect(policy.Statement[0]?.Resource).toContain("arn:aws:lambda:eu-west-1:444455556666:function:shared");
+  });
+
   it("falls back to the account-wide pattern when more resources were used than kept", () => {
     const calls = Array.from({ length: 150 }, (_, i) => call("s3.amazonaws.com", "GetObject", { bucketName: "b", key: `k${i}` }));
     const { policy, choices } = proposePolicy(usageOf(calls), resources);
