@@ -14,6 +14,9 @@ export const KEPT_PER_ACTION = 100;
 /** Distinct non-IAM operations kept by name; further ones are only counted (a hostile archive may invent any number). */
 export const KEPT_NOT_IAM = 1000;
 
+/** Where error codes past the kept ones are counted. */
+export const OTHER_CODES = "(other codes)";
+
 /** One recorded call, as the reader hands it over: the record's fields, unchecked. */
 export interface RecordedCall {
   eventSource: string;
@@ -155,7 +158,11 @@ export class ActionUsage {
     let tally = tallies.get(key);
     if (!tally) tallies.set(key, (tally = new ActionTally(mapped.service, mapped.action)));
     tally.see(call.eventTime);
-    if (outcome !== "success" && call.errorCode) tally.errorCodes.set(call.errorCode, (tally.errorCodes.get(call.errorCode) ?? 0) + 1);
+    if (outcome !== "success" && call.errorCode) {
+      // Codes are the record's text: past the kept ones, a hostile archive's inventions share one count.
+      const code = tally.errorCodes.has(call.errorCode) || tally.errorCodes.size < KEPT_PER_ACTION ? call.errorCode : OTHER_CODES;
+      tally.errorCodes.set(code, (tally.errorCodes.get(code) ?? 0) + 1);
+    }
     if (call.context.region) tally.regions.add(call.context.region);
     if (call.context.account) tally.accounts.add(call.context.account);
     tally.partitions.add(call.context.partition);

@@ -1,4 +1,4 @@
-import { ActionUsage, KEPT_PER_ACTION, type RecordedCall } from "@vigil/core";
+import { ActionUsage, KEPT_PER_ACTION, OTHER_CODES, type RecordedCall } from "@vigil/core";
 import { loadActionResources } from "@vigil/iam-actions";
 import { describe, expect, it } from "vitest";
 import { actions } from "../../../helpers/policy.ts";
@@ -31,6 +31,14 @@ describe("ActionUsage: one principal's calls gathered while the archive streams"
     expect(use?.resources).toHaveLength(KEPT_PER_ACTION);
     expect(use?.callsOnOtherResources).toBe(5000 - KEPT_PER_ACTION);
     expect([use?.first, use?.last]).toEqual(["2026-11-20T10:00:00Z", "2026-11-20T10:59:00Z"]);
+  });
+
+  it("counts error codes past the kept ones together, so invented codes cannot grow memory", () => {
+    const usage = new ActionUsage(actions, loadActionResources());
+    for (let i = 0; i < KEPT_PER_ACTION + 50; i++) usage.add(call("GetBucketPolicy", { bucketName: "b" }, { errorCode: `Code${i}` }));
+    const codes = usage.summary().failed[0]?.errorCodes ?? {};
+    expect(Object.keys(codes)).toHaveLength(KEPT_PER_ACTION + 1);
+    expect(codes[OTHER_CODES]).toBe(50);
   });
 
   it("keeps successful, denied and failed calls apart, with the error codes", () => {
