@@ -13,10 +13,11 @@ const PLACEHOLDER = /\$\{[^}]+\}/g;
 export function arnFitsTemplate(arn: string, template: string): boolean {
   let pattern = templatePatterns.get(template);
   if (!pattern) {
+    const fields = template.match(PLACEHOLDER) ?? [];
     const source = template
       .split(PLACEHOLDER)
       .map((part) => part.replace(/[.*+?^$()[\]{}|\\]/g, "\\$&"))
-      .reduce((joined, part, index) => (index === 0 ? part : joined + placeholderPattern(placeholders(template)[index - 1] as string) + part), "");
+      .reduce((joined, part, index) => (index === 0 ? part : joined + placeholderPattern(fields[index - 1] as string) + part), "");
     templatePatterns.set(template, (pattern = new RegExp(`^${source}$`)));
   }
   return pattern.test(arn);
@@ -24,8 +25,6 @@ export function arnFitsTemplate(arn: string, template: string): boolean {
 
 /** Templates compiled once: the catalogue has a few thousand, and every call is checked against its action's. */
 const templatePatterns = new Map<string, RegExp>();
-
-const placeholders = (template: string): string[] => template.match(PLACEHOLDER) ?? [];
 
 function placeholderPattern(placeholder: string): string {
   return placeholder === "${BucketName}" ? "[^:/]*" : "[^:]*";
