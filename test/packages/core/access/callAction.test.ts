@@ -31,6 +31,17 @@ describe("callAction: the IAM action a recorded call needed", () => {
     expect(serviceOfSource("tagging.amazonaws.com")).toBe("tag");
   });
 
+  it("maps a call named as its action to that action, for every action of the catalogue", () => {
+    const wrong = actions
+      .services()
+      .flatMap((service) => (actions.actions(service) ?? []).map((name) => `${service}:${name}`))
+      .filter((expected) => {
+        const [service, name] = expected.split(":") as [string, string];
+        return action(`${service}.amazonaws.com`, name) !== expected;
+      });
+    expect(wrong).toEqual([]);
+  });
+
   it("calls no catalogue action matches are not IAM actions, never dropped or guessed", () => {
     expect(action("signin.amazonaws.com", "ConsoleLogin")).toBe("not IAM: signin.amazonaws.com ConsoleLogin");
     expect(action("madeup.amazonaws.com", "DoThing")).toBe("not IAM: madeup.amazonaws.com DoThing");
