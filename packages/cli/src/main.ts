@@ -15,6 +15,8 @@ Commands:
   serve             serve the findings API over the embedded store on 127.0.0.1
   console           open the triage console in a browser: the embedded store, or a deployed API
   posture           run the posture checks once: the live account, or downloaded reports
+  least-privilege PATH... --principal ARN
+                    what a user or role used, was denied and never used; a policy of only what it used
   doctor            check a deployed stage (stacks, subscriptions, Slack, organization spokes) and say what is wrong
 
 Run 'vigil <command> --help' for a command's options, 'vigil --version' for Vigil's version.
@@ -53,6 +55,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   console: async () => {
     const { CONSOLE_USAGE, consoleCommand } = await import("./commands/console.ts");
     return { run: (argv, io) => consoleCommand(argv, io), usage: CONSOLE_USAGE };
+  },
+  "least-privilege": async () => {
+    const { LEAST_PRIVILEGE_USAGE, leastPrivilegeCommand } = await import("./commands/leastPrivilege.ts");
+    return { run: (argv, io) => leastPrivilegeCommand(argv, io), usage: LEAST_PRIVILEGE_USAGE };
   },
   doctor: async () => {
     const { DOCTOR_USAGE, doctorCommand } = await import("./commands/doctor.ts");

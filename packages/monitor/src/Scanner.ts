@@ -1,5 +1,6 @@
-import { type Engine, type Extracted, type Finding, hasRecordShape, InvalidInputError, parseEvent, parseLogLine, parseLogText } from "@vigil/core";
-import { DEFAULT_READ_LIMITS, type InputContent, type InputSource, type ReadLimits, readAhead } from "@vigil/cloudtrail";
+import { type Engine, type Extracted, type Finding, hasRecordShape, InvalidInputError, parseEvent } from "@vigil/core";
+import { DEFAULT_READ_LIMITS, type InputSource, type ReadLimits } from "@vigil/cloudtrail";
+import { readSources } from "./readSources.ts";
 
 export interface ScanStats {
   files: number;
@@ -35,27 +36,22 @@ export class Scanner {
   }
 
   async scanSources(sources: AsyncIterable<InputSource>, readConcurrency = 4, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<void> {
-    for await (const { source, content } of readAhead(sources, readConcurrency, limits)) {
-      let input: InputContent;
-      try {
-        input = await content;
-      } catch (error) {
-        this.stats.filesSkipped++;
-        this.#listener.error(source.name, (error as Error).message.replace(`${source.name}: `, ""));
-        continue;
-      }
-      this.stats.files++;
-      if (input.format === "document") {
-        await this.#scanItems(source.name, parseLogText(input.text));
-        continue;
-      }
-      for await (const batch of input.batches) {
-        for (const line of batch) {
-          if ("error" in line) this.#skip(`${source.name}: line ${line.number}`, line.error);
-          else await this.#scanItems(source.name, parseLogLine(line.text, line.number));
-        }
-      }
-    }
+    await readSources(
+      sources,
+      {
+        unreadable: (name, message) => {
+          this.stats.filesSkipped++;
+          this.#listener.error(name, message);
+        },
+        read: () => {
+          this.stats.files++;
+        },
+        badLine: (at, message) => this.#skip(at, message),
+        items: (name, items) => this.#scanItems(name, items),
+      },
+      readConcurrency,
+      limits,
+    );
   }
 
   async #scanItems(name: string, items: Iterable<Extracted>): Promise<void> {

@@ -18,3 +18,4 @@ export * from "./export/ExportTarget.ts";
 export * from "./export/FindingExport.ts";
 export * from "./export/OcsfTarget.ts";
 export * from "./export/SecurityHubTarget.ts";
+export * from "./readSources.ts";
