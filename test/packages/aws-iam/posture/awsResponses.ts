@@ -13,6 +13,11 @@ const TIMESTAMPS = new Set([
   "StartLoggingTime",
   "StopLoggingTime",
   "LatestDigestDeliveryTime",
+  "LastUsedDate",
+  "LastAuthenticated",
+  "LastAccessedTime",
+  "JobCreationDate",
+  "JobCompletionDate",
 ]);
 
 function revive(value: unknown): unknown {
