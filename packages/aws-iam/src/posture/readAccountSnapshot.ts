@@ -108,7 +108,14 @@ export async function readAccountSnapshot(options: ReadAccountSnapshotOptions): 
   const readAccess = async (details: AuthorizationDetails | undefined) => {
     if (maxJobsPerRun === 0) return undefined;
     if (!details) {
-      problems.push({ part: "serviceLastAccessed", error: "needs the authorization details, which could not be read" });
+      // The cause is the details' failed call: named with its code, so a refusal still reads as one.
+      const cause = problems.find((problem) => problem.part === "authorizationDetails");
+      problems.push({
+        part: "serviceLastAccessed",
+        error: `needs the authorization details, which could not be read${cause ? ` (${cause.error})` : ""}`,
+        ...(cause?.operation ? { operation: cause.operation } : {}),
+        ...(cause?.code ? { code: cause.code } : {}),
+      });
       return undefined;
     }
     return part("serviceLastAccessed", () =>

@@ -13,7 +13,6 @@ import {
   CredentialReportNotReadyException,
   GenerateCredentialReportCommand,
   GenerateServiceLastAccessedDetailsCommand,
-  type GenerateServiceLastAccessedDetailsCommandInput,
   GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
@@ -21,7 +20,6 @@ import {
   GetPolicyVersionCommand,
   type GetPolicyVersionCommandInput,
   GetServiceLastAccessedDetailsCommand,
-  type GetServiceLastAccessedDetailsCommandInput,
   IAMClient,
   IAMServiceException,
   LimitExceededException,
@@ -37,7 +35,15 @@ import { InvalidInputError } from "@vigil/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rfc3986Encode } from "../iamEncoding.ts";
-import { awsResponse, CREDENTIAL_REPORT_CSV, credentialReportResponse, generatedCredentialReport } from "./awsResponses.ts";
+import {
+  ACCESS_ADVISOR_CANDIDATES,
+  accessAdvisorJobOf,
+  awsResponse,
+  CREDENTIAL_REPORT_CSV,
+  credentialReportResponse,
+  generatedCredentialReport,
+  mockAccessReads,
+} from "./awsResponses.ts";
 
 const iam = mockClient(IAMClient);
 const cloudTrail = mockClient(CloudTrailClient);
@@ -60,16 +66,8 @@ const USERS_BY_POLICY: Record<string, string> = {
 const ORG_AUDIT = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit";
 const DATA_EVENTS = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events";
 
-/** The principals of get-account-authorization-details.json Access Advisor is asked about, by ARN. */
-const CANDIDATES = [
-  "arn:aws:iam::111122223333:role/aws-support",
-  "arn:aws:iam::111122223333:user/ana",
-  "arn:aws:iam::111122223333:user/automation/ci-deployer",
-  "arn:aws:iam::111122223333:user/backup-agent",
-];
-
-/** One Access Advisor job per principal, named after it so each Get can be traced to its Generate. */
-const jobOf = (arn: string) => `job-${arn.replace(/^.*:/, "").replace(/\//g, "-")}`;
+const CANDIDATES = ACCESS_ADVISOR_CANDIDATES;
+const jobOf = accessAdvisorJobOf;
 
 function unexpected(operation: string, input: unknown): never {
   throw new Error(`unexpected ${operation} ${JSON.stringify(input)}`);
@@ -96,14 +94,7 @@ function mockAccount(csv = CREDENTIAL_REPORT_CSV) {
     return fixture ? awsResponse(fixture) : unexpected("ListEntitiesForPolicy", input);
   });
   iam.on(ListServerCertificatesCommand).resolves(awsResponse("iam/list-server-certificates.json"));
-  iam.on(GetAccountAuthorizationDetailsCommand).resolves(awsResponse("iam/get-account-authorization-details.json"));
-  iam.on(GenerateServiceLastAccessedDetailsCommand).callsFake((input: GenerateServiceLastAccessedDetailsCommandInput) => ({ JobId: jobOf(input.Arn ?? "") }));
-  iam.on(GetServiceLastAccessedDetailsCommand).callsFake((input: GetServiceLastAccessedDetailsCommandInput) => {
-    const arn = CANDIDATES.find((candidate) => jobOf(candidate) === input.JobId) ?? unexpected("GetServiceLastAccessedDetails", input);
-    const answer = awsResponse<{ ServicesLastAccessed: { LastAuthenticatedEntity?: string }[] }>("iam/get-service-last-accessed-details-completed.json");
-    for (const service of answer.ServicesLastAccessed) if (service.LastAuthenticatedEntity) service.LastAuthenticatedEntity = arn;
-    return answer;
-  });
+  mockAccessReads(iam);
   cloudTrail.on(DescribeTrailsCommand).resolves(awsResponse("cloudtrail/describe-trails.json"));
   cloudTrail.on(GetTrailStatusCommand).callsFake((input: GetTrailStatusCommandInput) => {
     if (input.Name === ORG_AUDIT) return awsResponse("cloudtrail/get-trail-status-logging.json");
@@ -550,7 +541,12 @@ describe("Function: readAccountSnapshot", () => {
 
     expect(problems).toEqual([
       { part: "authorizationDetails", operation: "iam:GetAccountAuthorizationDetails", code: "AccessDenied", error: `iam:GetAccountAuthorizationDetails: AccessDenied: ${denied}` },
-      { part: "serviceLastAccessed", error: "needs the authorization details, which could not be read" },
+      {
+        part: "serviceLastAccessed",
+        operation: "iam:GetAccountAuthorizationDetails",
+        code: "AccessDenied",
+        error: `needs the authorization details, which could not be read (iam:GetAccountAuthorizationDetails: AccessDenied: ${denied})`,
+      },
     ]);
     expect(snapshot).not.toHaveProperty("authorizationDetails");
     expect(snapshot).not.toHaveProperty("serviceLastAccessed");
