@@ -54,9 +54,13 @@ export function accountReadStatements(scope: Construct, remediation: Remediation
         "iam:GetAccountSummary",
         "iam:ListPolicies",
         "iam:ListServerCertificates",
+        "iam:GetAccountAuthorizationDetails",
+        "iam:GetServiceLastAccessedDetails",
       ],
       resources: ["*"],
     }),
+    // Access Advisor jobs for the account's users and roles (readServiceLastAccessed asks of no group or policy).
+    new PolicyStatement({ sid: "GenerateAccessAdvisorReports", actions: ["iam:GenerateServiceLastAccessedDetails"], resources: [iam("user"), iam("role")] }),
     new PolicyStatement({ sid: "ReadCustomerPolicies", actions: ["iam:GetPolicyVersion", "iam:ListEntitiesForPolicy"], resources: [iam("policy")] }),
     new PolicyStatement({ sid: "ListAwsManagedPolicyEntities", actions: ["iam:ListEntitiesForPolicy"], resources: [iam("policy", "aws")] }),
     new PolicyStatement({ sid: "ListTrails", actions: ["cloudtrail:DescribeTrails"], resources: ["*"] }),
