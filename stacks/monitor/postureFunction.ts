@@ -149,6 +149,7 @@ export function createPostureFunction(scope: Construct, monitor: MonitorResource
         RETENTION_DAYS: String(config.retentionDays),
         EXPORT_CHANGES: String(exportsFindings(config)),
         REMEDIATION: JSON.stringify(config.remediation),
+        ACCESS_ADVISOR_JOBS_PER_RUN: String(config.accessAdvisorJobsPerRun),
         ...(organization ? { ORGANIZATION: organizationVariable(organization.settings), STATE_TABLE_NAME: stateTable.tableName } : {}),
       } satisfies EnvironmentVariables<typeof postureEnvironment>,
       statements: postureStatements(scope, { findingsTable, topic: findingsTopic.topic, topicKey: findingsTopic.key }, config.remediation, organization),
