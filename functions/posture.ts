@@ -38,6 +38,8 @@ const env = readEnv({
 const LEASE_MS = 15 * 60_000;
 
 const now = () => new Date();
+/** Each account's Access Advisor jobs at most (the stage's accessAdvisorJobsPerRun), rotating day by day. */
+const accessAdvisor = { maxJobsPerRun: env.ACCESS_ADVISOR_JOBS_PER_RUN };
 const client = documentClient();
 const store = createFindingStore({ client, tableName: env.FINDINGS_TABLE_NAME, resolvedRetentionDays: env.RETENTION_DAYS, exportChanges: env.EXPORT_CHANGES, now });
 const sns = tracer.captureAWSv3Client(new SNSClient({}));
@@ -84,6 +86,7 @@ function organizationRunnerFor(settings: OrganizationSettings, stateTable: strin
         cloudTrail: tracer.captureAWSv3Client(new CloudTrailClient({ region, credentials })),
       }),
       now: () => now().getTime(),
+      accessAdvisor,
     }),
     region,
     digests: new SnsOrganizationDigestPublisher({ client: sns, topicArn: env.TOPIC_ARN }),
@@ -164,7 +167,7 @@ const run = async (_event: unknown, context: Context) => {
   // Once a run: a daily run's warning is the owner's daily reminder.
   warnExpiredIgnoreEntries(config, now());
   const account = accountOf(context.invokedFunctionArn);
-  const timing = { region: env.AWS_REGION, now: () => now().getTime() };
+  const timing = { region: env.AWS_REGION, now: () => now().getTime(), accessAdvisor };
   if (organizationRunner) {
     const home = { account, opened: accountHandle({ iam, cloudTrail }, { account, ...timing }) };
     const report = await organizationRunner.run({ owner: context.awsRequestId, home, remainingMs: () => context.getRemainingTimeInMillis() });

@@ -83,6 +83,12 @@ const deploymentShape = {
   identityCenterRegion: region.optional(),
   /** When the posture checks run (the credential report they read is rebuilt at most every 4 hours). */
   postureSchedule: schedule.default(DEFAULT_POSTURE_SCHEDULE),
+  /**
+   * Access Advisor jobs the posture run starts at most, per account (0: Access Advisor off). The run
+   * takes the day's slice of the users and roles holding a policy, so each is read at least once
+   * every ceil(principals / this) days.
+   */
+  accessAdvisorJobsPerRun: z.number().int().min(0).max(1000).default(50),
   /** Opt-in deactivation of old access keys by the posture run; a dry run until `dryRun` is false. */
   remediation: remediationSettingsSchema.default(() => ({ ...REMEDIATION_OFF })),
   /** The findings API always takes IAM (SigV4) callers; with a JWT issuer, a second API takes that issuer's tokens. */
@@ -150,6 +156,8 @@ export interface StageConfig {
   forwarderRegions: readonly string[];
   identityCenterRegion: string | undefined;
   postureSchedule: `rate(${string})` | `cron(${string})`;
+  /** The posture run's Access Advisor jobs per account at most; 0 turns Access Advisor off. */
+  accessAdvisorJobsPerRun: number;
   /** The posture function's role may update access keys only when this is enabled and not a dry run. */
   remediation: RemediationSettings;
   api: { jwt?: { issuer: string; audience: string[]; scopes: { read: string[]; triage: string[] } } | undefined };

@@ -135,7 +135,7 @@ const byUsers: Record<number, Record<string, number>> = {};
 for (const count of [10, 100, 1000]) byUsers[count] = await callsFor(count);
 const totals = Object.fromEntries(Object.entries(byUsers).map(([count, calls]) => [count, Object.values(calls).reduce((sum, value) => sum + value, 0)]));
 console.log(`\ncalls per account (one member account's read, sts:AssumeRole included): ${Object.entries(totals).map(([count, total]) => `${total} for ${count} users`).join(", ")}   ${new Set(Object.values(totals)).size === 1 ? "PASS (constant)" : "FAIL (grows with users)"}`);
-for (const [operation, count] of Object.entries(byUsers[1000] ?? {})) console.log(`  ${operation.padEnd(32)} ${[10, 100, 1000].map((n) => String(byUsers[n]?.[operation] ?? 0).padStart(4)).join(" ")}`);
+for (const [operation, count] of Object.entries(byUsers[1000] ?? {})) console.log(`  ${operation.padEnd(40)} ${[10, 100, 1000].map((n) => String(byUsers[n]?.[operation] ?? 0).padStart(4)).join(" ")}`);
 
 await mkdir(join(ROOT, "bench/.data"), { recursive: true });
 await writeFile(

@@ -166,6 +166,8 @@ function authorization(service: (typeof CLIENTS)[number][0], command: Command, r
       const account = role.fn === "audit" ? role.account : ACCOUNT;
       const iam = (resource: string) => `arn:aws:iam::${account}:${resource}`;
       if (input.PolicyArn) return { action: `iam:${name}`, resources: [input.PolicyArn] };
+      // GenerateServiceLastAccessedDetails: the user, group, role or policy the job is for.
+      if (input.Arn) return { action: `iam:${name}`, resources: [input.Arn] };
       if (input.RoleName) return { action: `iam:${name}`, resources: [iam(`role/${input.RoleName}`)] };
       if (input.GroupName) return { action: `iam:${name}`, resources: [iam(`group/${input.GroupName}`)] };
       if (input.UserName) return { action: `iam:${name}`, resources: [iam(`user/${input.UserName}`)] };

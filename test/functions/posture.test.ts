@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
+import { GenerateServiceLastAccessedDetailsCommand, GetAccountAuthorizationDetailsCommand, ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { InternalErrorException, PublishCommand, type PublishCommandInput, SNSClient } from "@aws-sdk/client-sns";
 import { postureChecks } from "@vigil/core";
 import { parseRemediationSettings, REMEDIATION_OFF, type RemediationSettings } from "@vigil/monitor";
@@ -102,6 +102,22 @@ describe("Function: posture handler", () => {
     expect(new Set(stored.map((finding) => finding.account))).toEqual(new Set([ACCOUNT]));
     vi.setSystemTime(RUN_AT.getTime() + 3_600_000);
     expect(await deployment.store.outbox.listUndelivered()).toEqual([]);
+  });
+
+  it("starts at most ACCESS_ADVISOR_JOBS_PER_RUN Access Advisor jobs, none at 0", async () => {
+    // Prepare
+    const deployment = await deploy(monitor);
+
+    // Act
+    await (await posture(deployment, { ACCESS_ADVISOR_JOBS_PER_RUN: "2" }))(scheduledEvent(), postureContext());
+    const capped = iam.commandCalls(GenerateServiceLastAccessedDetailsCommand).length;
+    iam.resetHistory();
+    await (await posture(deployment, { ACCESS_ADVISOR_JOBS_PER_RUN: "0" }))(scheduledEvent(), postureContext());
+
+    // Assess
+    expect(capped).toBe(2);
+    expect(iam.commandCalls(GenerateServiceLastAccessedDetailsCommand)).toHaveLength(0);
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(1);
   });
 
   it("warns on each run about an ignore entry expired by the run's clock, and no longer spares its principal", async () => {

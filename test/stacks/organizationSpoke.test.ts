@@ -35,10 +35,13 @@ const POSTURE_READS = [
   "cloudtrail:GetEventSelectors",
   "cloudtrail:GetTrailStatus",
   "iam:GenerateCredentialReport",
+  "iam:GenerateServiceLastAccessedDetails",
+  "iam:GetAccountAuthorizationDetails",
   "iam:GetAccountPasswordPolicy",
   "iam:GetAccountSummary",
   "iam:GetCredentialReport",
   "iam:GetPolicyVersion",
+  "iam:GetServiceLastAccessedDetails",
   "iam:ListEntitiesForPolicy",
   "iam:ListPolicies",
   "iam:ListServerCertificates",
@@ -164,6 +167,7 @@ describe("Spoke template", () => {
     const statements = auditStatements(real);
     const sid = (name: string) => statements.find((statement) => statement.Sid === name);
     expect(sid("ReadCustomerPolicies")?.Resource).toEqual(ownIam("policy"));
+    expect(sid("GenerateAccessAdvisorReports")?.Resource).toEqual([ownIam("user"), ownIam("role")]);
     expect(sid("RemediateOldAccessKeys")).toEqual({ Action: ["iam:ListAccessKeys", "iam:UpdateAccessKey"], Effect: "Allow", Resource: ownIam("user"), Sid: "RemediateOldAccessKeys" });
     for (const statement of statements) expect(statement.Effect).toBe("Allow");
   });

@@ -39,7 +39,7 @@ async function synthesize(config?: StageConfig): Promise<Synthesized> {
 beforeAll(async () => {
   plain = await synthesize();
   dryRun = await synthesize(stage({ remediation: { enabled: true } }));
-  remediating = await synthesize(stage({ remediation: { enabled: true, dryRun: false, olderThanDays: 120 }, postureSchedule: "rate(12 hours)" }));
+  remediating = await synthesize(stage({ remediation: { enabled: true, dryRun: false, olderThanDays: 120 }, postureSchedule: "rate(12 hours)", accessAdvisorJobsPerRun: 20 }));
   operations = await operationsOfOneRun();
 });
 
@@ -98,7 +98,9 @@ describe("Monitor: scheduled posture checks", () => {
       FINDINGS_TABLE_NAME: ref(id(plain, "AWS::DynamoDB::Table", "FindingsTable")),
       TOPIC_ARN: ref(id(plain, "AWS::SNS::Topic", "FindingsTopic")),
       RETENTION_DAYS: "30",
+      ACCESS_ADVISOR_JOBS_PER_RUN: "50",
     });
+    expect(variables(remediating).ACCESS_ADVISOR_JOBS_PER_RUN).toBe("20");
     expect(JSON.parse(variables(plain).VIGIL_CONFIG as string)).toMatchObject({ trustedAccounts: ["444455556666"] });
     expect(JSON.parse(variables(plain).REMEDIATION as string)).toEqual({ enabled: false, olderThanDays: 90, dryRun: true });
     expect(JSON.parse(variables(remediating).REMEDIATION as string)).toEqual({ enabled: true, olderThanDays: 120, dryRun: false });
@@ -112,10 +114,13 @@ describe("Monitor: scheduled posture checks", () => {
       "cloudtrail:GetEventSelectors",
       "cloudtrail:GetTrailStatus",
       "iam:GenerateCredentialReport",
+      "iam:GenerateServiceLastAccessedDetails",
+      "iam:GetAccountAuthorizationDetails",
       "iam:GetAccountPasswordPolicy",
       "iam:GetAccountSummary",
       "iam:GetCredentialReport",
       "iam:GetPolicyVersion",
+      "iam:GetServiceLastAccessedDetails",
       "iam:ListEntitiesForPolicy",
       "iam:ListPolicies",
       "iam:ListServerCertificates",
@@ -140,10 +145,25 @@ describe("Monitor: scheduled posture checks", () => {
       { Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Effect: "Allow", Resource: arnOf(logGroup), Sid: "WriteOwnLogs" },
       { Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Effect: "Allow", Resource: "*" },
       {
-        Action: ["iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:GetAccountPasswordPolicy", "iam:GetAccountSummary", "iam:ListPolicies", "iam:ListServerCertificates"],
+        Action: [
+          "iam:GenerateCredentialReport",
+          "iam:GetCredentialReport",
+          "iam:GetAccountPasswordPolicy",
+          "iam:GetAccountSummary",
+          "iam:ListPolicies",
+          "iam:ListServerCertificates",
+          "iam:GetAccountAuthorizationDetails",
+          "iam:GetServiceLastAccessedDetails",
+        ],
         Effect: "Allow",
         Resource: "*",
         Sid: "ReadAccountWideIam",
+      },
+      {
+        Action: "iam:GenerateServiceLastAccessedDetails",
+        Effect: "Allow",
+        Resource: [iamArn(TEST_ACCOUNT, "user"), iamArn(TEST_ACCOUNT, "role")],
+        Sid: "GenerateAccessAdvisorReports",
       },
       { Action: ["iam:GetPolicyVersion", "iam:ListEntitiesForPolicy"], Effect: "Allow", Resource: iamArn(TEST_ACCOUNT, "policy"), Sid: "ReadCustomerPolicies" },
       { Action: "iam:ListEntitiesForPolicy", Effect: "Allow", Resource: iamArn("aws", "policy"), Sid: "ListAwsManagedPolicyEntities" },
@@ -200,6 +220,8 @@ describe("Stage configuration: posture keys", () => {
     [{ remediation: { enabled: "yes" } }, "config/test.json: remediation.enabled: "],
     [{ remediation: { olderThanDays: 0 } }, "config/test.json: remediation.olderThanDays: "],
     [{ remediation: { enabled: true, deleteKeys: true } }, 'config/test.json: remediation: unknown key "deleteKeys"'],
+    [{ accessAdvisorJobsPerRun: -1 }, "config/test.json: accessAdvisorJobsPerRun: "],
+    [{ accessAdvisorJobsPerRun: 2.5 }, "config/test.json: accessAdvisorJobsPerRun: "],
   ])("names the bad key of %j", (changes, message) => {
     expect(() => stage(changes)).toThrow(message);
   });
@@ -208,5 +230,7 @@ describe("Stage configuration: posture keys", () => {
     expect(stage({ postureSchedule: "rate(1 day)" }).postureSchedule).toBe("rate(1 day)");
     expect(stage({ postureSchedule: "cron(30 4 ? * MON-FRI *)" }).postureSchedule).toBe("cron(30 4 ? * MON-FRI *)");
     expect(stage({ remediation: { enabled: true } }).remediation).toEqual({ enabled: true, olderThanDays: 90, dryRun: true });
+    expect(stage({}).accessAdvisorJobsPerRun).toBe(50);
+    expect(stage({ accessAdvisorJobsPerRun: 0 }).accessAdvisorJobsPerRun).toBe(0);
   });
 });

@@ -25,6 +25,7 @@ describe("parseStageConfig", () => {
       retentionDays: 90,
       forwarderRegions: [...DEFAULT_FORWARDER_REGIONS],
       postureSchedule: "cron(0 6 * * ? *)",
+      accessAdvisorJobsPerRun: 50,
       remediation: { enabled: false, olderThanDays: 90, dryRun: true },
       api: {},
       securityHub: { enabled: false, region: "us-east-1" },

@@ -4,6 +4,8 @@ export * from "./fetchPolicyDocument.ts";
 export * from "./restoreOmittedPolicy.ts";
 export { AwsCallError, awsCall, type CallContext, defaultSleep, mapLimit, THROTTLE_RETRIES } from "./posture/awsCall.ts";
 export * from "./posture/readAccountSnapshot.ts";
+export { readAuthorizationDetails } from "./posture/readAuthorizationDetails.ts";
+export * from "./posture/readServiceLastAccessed.ts";
 export * from "./posture/deactivateOldAccessKeys.ts";
 export * from "./organization/AccountAccessError.ts";
 export * from "./organization/accountHandle.ts";

@@ -46,7 +46,7 @@ describe("CLI: vigil posture (live account)", () => {
     expect(new Set(findings.map((finding) => `${finding.account} ${finding.region} ${finding.detectedAt}`))).toEqual(new Set([`111122223333 us-east-1 ${NOW}`]));
     expect(mocks.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
     expect(out.stderr).not.toContain("Skipped");
-    expect(out.stderr).toMatch(/^Checked account 111122223333 in us-east-1 \(20 API calls\) in [\d.]+s: 14 checks run, 0 skipped: 7 findings \(1 HIGH, 2 MEDIUM, 4 LOW\)\n$/);
+    expect(out.stderr).toMatch(/^Checked account 111122223333 in us-east-1 \(29 API calls\) in [\d.]+s: 14 checks run, 0 skipped: 7 findings \(1 HIGH, 2 MEDIUM, 4 LOW\)\n$/);
   });
 
   it("reports a part the credentials may not read, skips only the check that needs it, and still prints the rest", async () => {

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
-import { awsResponse, CREDENTIAL_REPORT_CSV, credentialReportResponse } from "../aws-iam/posture/awsResponses.ts";
+import { awsResponse, CREDENTIAL_REPORT_CSV, credentialReportResponse, mockAccessReads } from "../aws-iam/posture/awsResponses.ts";
 import { rfc3986Encode } from "../aws-iam/iamEncoding.ts";
 import { loadFixture } from "../../helpers/fixtures.ts";
 
@@ -67,6 +67,7 @@ export function mockLiveAccount() {
     return fixture ? awsResponse(fixture) : unexpected("ListEntitiesForPolicy", input);
   });
   iam.on(ListServerCertificatesCommand).resolves(awsResponse("iam/list-server-certificates.json"));
+  mockAccessReads(iam);
   cloudTrail.on(DescribeTrailsCommand).resolves(awsResponse("cloudtrail/describe-trails.json"));
   cloudTrail.on(GetTrailStatusCommand).callsFake((input: GetTrailStatusCommandInput) => {
     if (input.Name === ORG_AUDIT) return awsResponse("cloudtrail/get-trail-status-logging.json");

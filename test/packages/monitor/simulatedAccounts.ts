@@ -1,9 +1,14 @@
 import { CloudTrailClient, CloudTrailServiceException, DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import {
   GenerateCredentialReportCommand,
+  GenerateServiceLastAccessedDetailsCommand,
+  type GenerateServiceLastAccessedDetailsCommandInput,
+  GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
+  GetServiceLastAccessedDetailsCommand,
+  type GetServiceLastAccessedDetailsCommandInput,
   IAMClient,
   IAMServiceException,
   ListEntitiesForPolicyCommand,
@@ -162,6 +167,30 @@ export function simulateAccounts(options: SimulatedAccountsOptions) {
     }))(input, getClient),
   );
   iam.on(ListServerCertificatesCommand).callsFake(iamAnswer(() => ({ ServerCertificateMetadataList: [], IsTruncated: false })));
+  // The service users hold no policy; aws-support holds AWSSupportAccess, and is Access Advisor's one principal.
+  iam.on(GetAccountAuthorizationDetailsCommand).callsFake(iamAnswer((account) => authorizationDetails(account, stateOf(account), reportTime)));
+  iam.on(GenerateServiceLastAccessedDetailsCommand).callsFake(async (input: GenerateServiceLastAccessedDetailsCommandInput, getClient) =>
+    iamAnswer(() => ({ JobId: `job-${input.Arn?.replace(/^.*:/, "").replace(/\//g, "-")}` }))(input, getClient),
+  );
+  iam.on(GetServiceLastAccessedDetailsCommand).callsFake(async (input: GetServiceLastAccessedDetailsCommandInput, getClient) =>
+    iamAnswer((account) => ({
+      JobStatus: "COMPLETED",
+      JobType: "ACTION_LEVEL",
+      JobCreationDate: new Date(reportTime.getTime() + 60_000),
+      JobCompletionDate: new Date(reportTime.getTime() + 64_000),
+      ServicesLastAccessed: [
+        {
+          ServiceName: "AWS Support",
+          ServiceNamespace: "support",
+          LastAuthenticated: new Date(reportTime.getTime() - 3 * DAY),
+          LastAuthenticatedEntity: `arn:aws:iam::${account}:role/aws-support`,
+          LastAuthenticatedRegion: "us-east-1",
+          TotalAuthenticatedEntities: 1,
+        },
+      ],
+      IsTruncated: false,
+    }))(input, getClient),
+  );
   const trailArn = (account: string) => `arn:aws:cloudtrail:${region}:${account}:trail/org-audit`;
   cloudTrail.on(DescribeTrailsCommand).callsFake(
     trailAnswer((account) => ({
@@ -196,4 +225,49 @@ function credentialReport(account: string, state: SimulatedAccountState, reportT
     );
   }
   return `${rows.join("\n")}\n`;
+}
+
+/** GetAccountAuthorizationDetails in one page: the report's service users (no policy) and aws-support with AWSSupportAccess. */
+function authorizationDetails(account: string, state: SimulatedAccountState, reportTime: Date) {
+  const t = reportTime.getTime();
+  const support = encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["support:*"], Resource: "*" }] }));
+  const trust = encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "sts:AssumeRole" }] }));
+  return {
+    UserDetailList: Array.from({ length: state.users ?? 1 }, (_, index) => ({
+      Path: "/automation/",
+      UserName: `svc-${index}`,
+      UserId: `AIDA${account}SVC${index}`,
+      Arn: `arn:aws:iam::${account}:user/automation/svc-${index}`,
+      CreateDate: new Date(t - 400 * DAY),
+      GroupList: [],
+      AttachedManagedPolicies: [],
+    })),
+    GroupDetailList: [],
+    RoleDetailList: [
+      {
+        Path: "/",
+        RoleName: "aws-support",
+        RoleId: "AROA6ON6E4XESUPPORT01",
+        Arn: `arn:aws:iam::${account}:role/aws-support`,
+        CreateDate: new Date(t - 400 * DAY),
+        AssumeRolePolicyDocument: trust,
+        RolePolicyList: [],
+        AttachedManagedPolicies: [{ PolicyName: "AWSSupportAccess", PolicyArn: "arn:aws:iam::aws:policy/AWSSupportAccess" }],
+        RoleLastUsed: { LastUsedDate: new Date(t - 3 * DAY), Region: "us-east-1" },
+      },
+    ],
+    Policies: [
+      {
+        PolicyName: "AWSSupportAccess",
+        PolicyId: "ANPAJSNKQX2OW67GF4S7E",
+        Arn: "arn:aws:iam::aws:policy/AWSSupportAccess",
+        Path: "/",
+        DefaultVersionId: "v1",
+        AttachmentCount: 1,
+        IsAttachable: true,
+        PolicyVersionList: [{ Document: support, VersionId: "v1", IsDefaultVersion: true, CreateDate: new Date("2015-02-06T18:41:11Z") }],
+      },
+    ],
+    IsTruncated: false,
+  };
 }

@@ -5,7 +5,7 @@ import { InvalidInputError } from "@vigil/core";
 import { AwsCallError, awsCall, type CallContext, defaultSleep } from "../posture/awsCall.ts";
 import { partitionOf } from "../posture/readAccountSnapshot.ts";
 import { AccountAccessError } from "./AccountAccessError.ts";
-import { type AccountClients, type AccountHandle, accountHandle } from "./accountHandle.ts";
+import { type AccountClients, type AccountHandle, type AccountHandleOptions, accountHandle } from "./accountHandle.ts";
 
 /** Credentials of an assumed audit role, as the SDK clients take them. */
 export interface AuditCredentials {
@@ -28,6 +28,8 @@ export interface AuditRoleAccessOptions {
   sessionName?: string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Access Advisor's cap and wait for each member account's read. */
+  accessAdvisor?: AccountHandleOptions["accessAdvisor"];
 }
 
 export const AUDIT_SESSION_NAME = "vigil-posture";
@@ -73,6 +75,7 @@ export class AuditRoleAccess {
       calls: context.calls,
       ...(sleep ? { sleep } : {}),
       ...(now ? { now } : {}),
+      ...(this.#options.accessAdvisor ? { accessAdvisor: this.#options.accessAdvisor } : {}),
       close: () => {
         clients.iam.destroy();
         clients.cloudTrail.destroy();

@@ -2,7 +2,7 @@ import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { RemediationAction } from "@vigil/core";
 import { type DeactivateOldAccessKeysOptions, deactivateOldAccessKeys } from "../posture/deactivateOldAccessKeys.ts";
-import { type AccountSnapshotRead, readAccountSnapshot } from "../posture/readAccountSnapshot.ts";
+import { type AccountSnapshotRead, type ReadAccountSnapshotOptions, readAccountSnapshot } from "../posture/readAccountSnapshot.ts";
 import { AccountAccessError } from "./AccountAccessError.ts";
 
 /** The clients that read one account (and, with remediation on, change its keys). */
@@ -30,6 +30,8 @@ export interface AccountHandleOptions {
   region: string;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Access Advisor's cap and wait for this account's read (readAccountSnapshot's defaults when absent). */
+  accessAdvisor?: ReadAccountSnapshotOptions["accessAdvisor"];
   /** Calls made to get the clients (sts:AssumeRole), counted with the read's. */
   calls?: Record<string, number>;
   /** Destroys the clients; the home account's long-lived clients are never closed. */
@@ -39,7 +41,7 @@ export interface AccountHandleOptions {
 /** An account read through `clients`: the home account with the function's own, a member through its audit role. */
 export function accountHandle(clients: AccountClients, options: AccountHandleOptions): AccountHandle {
   const { account, region, sleep, now } = options;
-  const timing = { ...(sleep ? { sleep } : {}), ...(now ? { now } : {}) };
+  const timing = { ...(sleep ? { sleep } : {}), ...(now ? { now } : {}), ...(options.accessAdvisor ? { accessAdvisor: options.accessAdvisor } : {}) };
   return {
     account,
     async read() {

@@ -1,7 +1,8 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { type AccountSnapshot, InvalidInputError } from "@vigil/core";
+import { type AccountSnapshot, type AuthorizationDetails, InvalidInputError, isServiceLinkedRole, principalsOf } from "@vigil/core";
 import { AwsCallError, type CallContext, defaultSleep } from "./awsCall.ts";
+import { readAuthorizationDetails } from "./readAuthorizationDetails.ts";
 import { readCredentialReport } from "./readCredentialReport.ts";
 import {
   readAccountSummary,
@@ -11,6 +12,7 @@ import {
   readSupportRoles,
   readUserPolicyAttachments,
 } from "./readIamParts.ts";
+import { DEFAULT_ACCESS_ADVISOR_JOBS_PER_RUN, DEFAULT_ACCESS_ADVISOR_WAIT_MS, readServiceLastAccessed } from "./readServiceLastAccessed.ts";
 import { readTrails } from "./readTrails.ts";
 
 export interface ReadAccountSnapshotOptions {
@@ -27,6 +29,12 @@ export interface ReadAccountSnapshotOptions {
   now?: () => number;
   /** How long to wait for IAM to build the credential report (default 120 s). */
   maxReportWaitMs?: number;
+  /**
+   * Access Advisor: at most `maxJobsPerRun` principals a run (default 50; 0 turns it off and leaves
+   * serviceLastAccessed out), rotating through the rest day by day (the day of `now`), and at most
+   * `maxWaitMs` (default 60 s) of waiting for the jobs. See readServiceLastAccessed.
+   */
+  accessAdvisor?: { maxJobsPerRun?: number; maxWaitMs?: number };
 }
 
 /** One part of the snapshot; the credential report stands for both of its fields. */
@@ -38,7 +46,9 @@ export type SnapshotPart =
   | "userPolicyAttachments"
   | "supportRoles"
   | "serverCertificates"
-  | "trails";
+  | "trails"
+  | "authorizationDetails"
+  | "serviceLastAccessed";
 
 /** A part that could not be read: it is absent from the snapshot and the checks needing it are skipped. */
 export interface SnapshotProblem {
@@ -63,8 +73,10 @@ export const DEFAULT_MAX_REPORT_WAIT_MS = 120_000;
 /**
  * Reads the account's state for the scheduled posture checks. Each part is read on its own: one that
  * fails (access denied, still throttled after the retries) is left out and listed in `problems`,
- * and the rest of the snapshot still comes back. No part is read user by user, so the number of
- * calls does not grow with the number of users (see `calls`).
+ * and the rest of the snapshot still comes back. No part is read user by user but Access Advisor,
+ * which is capped per run (see `accessAdvisor`): the calls grow with the account only by the
+ * authorization details' pages (one per 1,000 users, groups, roles and policies) and up to the cap's
+ * jobs (see `calls`).
  *
  * @throws InvalidInputError when an option is malformed; never for a failed AWS call.
  */
@@ -74,6 +86,12 @@ export async function readAccountSnapshot(options: ReadAccountSnapshotOptions): 
   if (typeof region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new InvalidInputError(`must be an AWS region such as us-east-1, got ${JSON.stringify(region)}`, "region");
   const maxReportWaitMs = options.maxReportWaitMs ?? DEFAULT_MAX_REPORT_WAIT_MS;
   if (!Number.isFinite(maxReportWaitMs) || maxReportWaitMs < 0) throw new InvalidInputError(`must be a non-negative number of milliseconds, got ${maxReportWaitMs}`, "maxReportWaitMs");
+
+  const maxJobsPerRun = options.accessAdvisor?.maxJobsPerRun ?? DEFAULT_ACCESS_ADVISOR_JOBS_PER_RUN;
+  if (!Number.isSafeInteger(maxJobsPerRun) || maxJobsPerRun < 0) throw new InvalidInputError(`must be a non-negative integer, got ${maxJobsPerRun}`, "accessAdvisor.maxJobsPerRun");
+  const maxAdvisorWaitMs = options.accessAdvisor?.maxWaitMs ?? DEFAULT_ACCESS_ADVISOR_WAIT_MS;
+  if (!Number.isFinite(maxAdvisorWaitMs) || maxAdvisorWaitMs < 0) throw new InvalidInputError(`must be a non-negative number of milliseconds, got ${maxAdvisorWaitMs}`, "accessAdvisor.maxWaitMs");
+  const now = options.now ?? Date.now;
 
   const context: CallContext = { calls: {}, sleep: options.sleep ?? defaultSleep };
   const problems: SnapshotProblem[] = [];
@@ -86,8 +104,31 @@ export async function readAccountSnapshot(options: ReadAccountSnapshotOptions): 
     }
   };
 
-  const [report, passwordPolicy, accountSummary, customerPolicies, attachments, supportRoles, serverCertificates, trails] = await Promise.all([
-    part("credentialReport", () => readCredentialReport(iam, { ...context, now: options.now ?? Date.now }, maxReportWaitMs)),
+  // Access Advisor reads the principals the authorization details name, so it follows them.
+  const readAccess = async (details: AuthorizationDetails | undefined) => {
+    if (maxJobsPerRun === 0) return undefined;
+    if (!details) {
+      // The cause is the details' failed call: named with its code, so a refusal still reads as one.
+      const cause = problems.find((problem) => problem.part === "authorizationDetails");
+      problems.push({
+        part: "serviceLastAccessed",
+        error: `needs the authorization details, which could not be read${cause ? ` (${cause.error})` : ""}`,
+        ...(cause?.operation ? { operation: cause.operation } : {}),
+        ...(cause?.code ? { code: cause.code } : {}),
+      });
+      return undefined;
+    }
+    return part("serviceLastAccessed", () =>
+      readServiceLastAccessed(iam, { ...context, now }, accessAdvisorCandidates(details), {
+        maxJobsPerRun,
+        maxWaitMs: maxAdvisorWaitMs,
+        rotation: Math.floor(now() / DAY_MS),
+      }),
+    );
+  };
+
+  const [report, passwordPolicy, accountSummary, customerPolicies, attachments, supportRoles, serverCertificates, trails, [authorizationDetails, access]] = await Promise.all([
+    part("credentialReport", () => readCredentialReport(iam, { ...context, now }, maxReportWaitMs)),
     part("passwordPolicy", () => readPasswordPolicy(iam, context)),
     part("accountSummary", () => readAccountSummary(iam, context)),
     part("customerPolicies", () => readCustomerPolicies(iam, context)),
@@ -95,6 +136,7 @@ export async function readAccountSnapshot(options: ReadAccountSnapshotOptions): 
     part("supportRoles", () => readSupportRoles(iam, context, partitionOf(region))),
     part("serverCertificates", () => readServerCertificates(iam, context)),
     part("trails", () => readTrails(cloudTrail, context)),
+    part("authorizationDetails", () => readAuthorizationDetails(iam, context)).then(async (details) => [details, await readAccess(details)] as const),
   ]);
 
   const snapshot: AccountSnapshot = { account, region };
@@ -116,8 +158,27 @@ export async function readAccountSnapshot(options: ReadAccountSnapshotOptions): 
   if (supportRoles) snapshot.supportRoles = supportRoles;
   if (serverCertificates) snapshot.serverCertificates = serverCertificates;
   if (trails) snapshot.trails = trails;
+  if (authorizationDetails) snapshot.authorizationDetails = authorizationDetails;
+  if (access) {
+    // What was read is kept; each principal left unread is a problem of its own, naming its call.
+    snapshot.serviceLastAccessed = access.accesses;
+    for (const unread of access.notRead) {
+      problems.push({ part: "serviceLastAccessed", error: `${unread.arn}: ${unread.reason}`, operation: unread.operation, ...(unread.code ? { code: unread.code } : {}) });
+    }
+  }
   // Parts settle in any order; list their problems in the snapshot's order.
-  const order: SnapshotPart[] = ["credentialReport", "passwordPolicy", "accountSummary", "customerPolicies", "userPolicyAttachments", "supportRoles", "serverCertificates", "trails"];
+  const order: SnapshotPart[] = [
+    "credentialReport",
+    "passwordPolicy",
+    "accountSummary",
+    "customerPolicies",
+    "userPolicyAttachments",
+    "supportRoles",
+    "serverCertificates",
+    "trails",
+    "authorizationDetails",
+    "serviceLastAccessed",
+  ];
   problems.sort((a, b) => order.indexOf(a.part) - order.indexOf(b.part));
   return { snapshot, calls: context.calls, problems };
 }
@@ -127,6 +188,22 @@ function problemOf(part: SnapshotPart, error: unknown): SnapshotProblem {
     return { part, error: error.message, operation: error.operation, ...(error.code ? { code: error.code } : {}) };
   }
   return { part, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The principals Access Advisor is asked about: users and roles holding at least one identity policy
+ * (one with nothing to narrow has nothing to report), but service-linked roles, which nobody can
+ * narrow. Sorted by ARN.
+ */
+export function accessAdvisorCandidates(details: AuthorizationDetails): string[] {
+  const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role) => role.Arn));
+  return principalsOf(details)
+    .filter((principal) => principal.policies.length > 0 || principal.unreadable.length > 0)
+    .filter((principal) => !(principal.kind === "role" && serviceLinked.has(principal.arn)))
+    .map((principal) => principal.arn)
+    .sort();
 }
 
 /** The partition of a region's ARNs (AWS managed policies live at `arn:<partition>:iam::aws:policy/...`). */

@@ -1,5 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  GenerateServiceLastAccessedDetailsCommand,
+  type GenerateServiceLastAccessedDetailsCommandInput,
+  GetAccountAuthorizationDetailsCommand,
+  GetServiceLastAccessedDetailsCommand,
+  type GetServiceLastAccessedDetailsCommandInput,
+  type IAMClient,
+} from "@aws-sdk/client-iam";
+import type { AwsClientStub } from "aws-sdk-client-mock";
 import { FIXTURES, loadFixture } from "../../../helpers/fixtures.ts";
 
 /** Fields the SDK hands over as Date (timestamps in the API reference); the rest stay as the JSON has them. */
@@ -13,6 +22,11 @@ const TIMESTAMPS = new Set([
   "StartLoggingTime",
   "StopLoggingTime",
   "LatestDigestDeliveryTime",
+  "LastUsedDate",
+  "LastAuthenticated",
+  "LastAccessedTime",
+  "JobCreationDate",
+  "JobCompletionDate",
 ]);
 
 function revive(value: unknown): unknown {
@@ -48,4 +62,31 @@ export function generatedCredentialReport(users: number): string {
     );
   }
   return `${rows.join("\n")}\n`;
+}
+
+/** The principals of iam/get-account-authorization-details.json Access Advisor is asked about, by ARN. */
+export const ACCESS_ADVISOR_CANDIDATES = [
+  "arn:aws:iam::111122223333:role/aws-support",
+  "arn:aws:iam::111122223333:user/ana",
+  "arn:aws:iam::111122223333:user/automation/ci-deployer",
+  "arn:aws:iam::111122223333:user/backup-agent",
+];
+
+/** One Access Advisor job per principal, named after it so each Get can be traced to its Generate. */
+export const accessAdvisorJobOf = (arn: string) => `job-${arn.replace(/^.*:/, "").replace(/\//g, "-")}`;
+
+/**
+ * Answers the authorization details (one page, iam/get-account-authorization-details.json) and
+ * Access Advisor: every job generated for a candidate is COMPLETED at its first poll.
+ */
+export function mockAccessReads(iam: AwsClientStub<IAMClient>): void {
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves(awsResponse("iam/get-account-authorization-details.json"));
+  iam.on(GenerateServiceLastAccessedDetailsCommand).callsFake((input: GenerateServiceLastAccessedDetailsCommandInput) => ({ JobId: accessAdvisorJobOf(input.Arn ?? "") }));
+  iam.on(GetServiceLastAccessedDetailsCommand).callsFake((input: GetServiceLastAccessedDetailsCommandInput) => {
+    const arn = ACCESS_ADVISOR_CANDIDATES.find((candidate) => accessAdvisorJobOf(candidate) === input.JobId);
+    if (!arn) throw new Error(`unexpected GetServiceLastAccessedDetails ${JSON.stringify(input)}`);
+    const answer = awsResponse<{ ServicesLastAccessed: { LastAuthenticatedEntity?: string }[] }>("iam/get-service-last-accessed-details-completed.json");
+    for (const service of answer.ServicesLastAccessed) if (service.LastAuthenticatedEntity) service.LastAuthenticatedEntity = arn;
+    return answer;
+  });
 }

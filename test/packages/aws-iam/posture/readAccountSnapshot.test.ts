@@ -12,11 +12,14 @@ import {
   CredentialReportExpiredException,
   CredentialReportNotReadyException,
   GenerateCredentialReportCommand,
+  GenerateServiceLastAccessedDetailsCommand,
+  GetAccountAuthorizationDetailsCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetPolicyVersionCommand,
   type GetPolicyVersionCommandInput,
+  GetServiceLastAccessedDetailsCommand,
   IAMClient,
   IAMServiceException,
   LimitExceededException,
@@ -32,7 +35,15 @@ import { InvalidInputError } from "@vigil/core";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { rfc3986Encode } from "../iamEncoding.ts";
-import { awsResponse, CREDENTIAL_REPORT_CSV, credentialReportResponse, generatedCredentialReport } from "./awsResponses.ts";
+import {
+  ACCESS_ADVISOR_CANDIDATES,
+  accessAdvisorJobOf,
+  awsResponse,
+  CREDENTIAL_REPORT_CSV,
+  credentialReportResponse,
+  generatedCredentialReport,
+  mockAccessReads,
+} from "./awsResponses.ts";
 
 const iam = mockClient(IAMClient);
 const cloudTrail = mockClient(CloudTrailClient);
@@ -54,6 +65,9 @@ const USERS_BY_POLICY: Record<string, string> = {
 
 const ORG_AUDIT = "arn:aws:cloudtrail:us-east-1:111122223333:trail/org-audit";
 const DATA_EVENTS = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/data-events";
+
+const CANDIDATES = ACCESS_ADVISOR_CANDIDATES;
+const jobOf = accessAdvisorJobOf;
 
 function unexpected(operation: string, input: unknown): never {
   throw new Error(`unexpected ${operation} ${JSON.stringify(input)}`);
@@ -80,6 +94,7 @@ function mockAccount(csv = CREDENTIAL_REPORT_CSV) {
     return fixture ? awsResponse(fixture) : unexpected("ListEntitiesForPolicy", input);
   });
   iam.on(ListServerCertificatesCommand).resolves(awsResponse("iam/list-server-certificates.json"));
+  mockAccessReads(iam);
   cloudTrail.on(DescribeTrailsCommand).resolves(awsResponse("cloudtrail/describe-trails.json"));
   cloudTrail.on(GetTrailStatusCommand).callsFake((input: GetTrailStatusCommandInput) => {
     if (input.Name === ORG_AUDIT) return awsResponse("cloudtrail/get-trail-status-logging.json");
@@ -93,8 +108,11 @@ function mockAccount(csv = CREDENTIAL_REPORT_CSV) {
   });
 }
 
+/** For tests of other parts' waits: Access Advisor's polls would sleep on the same clock. */
+const WITHOUT_ACCESS_ADVISOR = { accessAdvisor: { maxJobsPerRun: 0 } };
+
 /** Runs the reader with a recorded, instant sleep and a clock that only the sleeps move. */
-async function read(options: { maxReportWaitMs?: number } = {}) {
+async function read(options: { maxReportWaitMs?: number; accessAdvisor?: { maxJobsPerRun?: number; maxWaitMs?: number } } = {}) {
   const sleeps: number[] = [];
   let clock = 0;
   const result = await readAccountSnapshot({
@@ -123,7 +141,8 @@ describe("Function: readAccountSnapshot", () => {
     const { snapshot, calls, problems, sleeps } = await read();
 
     expect(problems).toEqual([]);
-    expect(sleeps).toEqual([]);
+    // Each Access Advisor job gets a second before its first poll.
+    expect(sleeps).toEqual([1000, 1000, 1000, 1000]);
     expect(snapshot).toEqual({
       account: ACCOUNT,
       region: "us-east-1",
@@ -159,6 +178,24 @@ describe("Function: readAccountSnapshot", () => {
         { name: "org-audit", arn: ORG_AUDIT, homeRegion: "us-east-1", isMultiRegionTrail: true, isLogging: true, logFileValidationEnabled: true, includesManagementEvents: true },
         { name: "data-events", arn: DATA_EVENTS, homeRegion: "eu-west-1", isMultiRegionTrail: false, isLogging: false, logFileValidationEnabled: false, includesManagementEvents: false },
       ],
+      authorizationDetails: {
+        UserDetailList: [expect.objectContaining({ UserName: "ana" }), expect.objectContaining({ UserName: "ci-deployer" }), expect.objectContaining({ UserName: "backup-agent" }), expect.objectContaining({ UserName: "idle" })],
+        GroupDetailList: [expect.objectContaining({ GroupName: "backup" })],
+        RoleDetailList: [
+          expect.objectContaining({ RoleName: "aws-support", RoleLastUsed: { LastUsedDate: "2026-11-02T14:21:07.000Z", Region: "us-east-1" } }),
+          expect.objectContaining({ RoleName: "report-builder" }),
+          expect.objectContaining({ RoleName: "AWSServiceRoleForSupport" }),
+        ],
+        Policies: [expect.objectContaining({ PolicyName: "AdministratorAccess" }), expect.objectContaining({ PolicyName: "AWSSupportAccess" }), expect.objectContaining({ PolicyName: "ci-deploy" })],
+      },
+      serviceLastAccessed: CANDIDATES.map((arn) => ({
+        arn,
+        jobCompletedAt: "2026-11-20T08:41:07.241Z",
+        services: [
+          expect.objectContaining({ ServiceNamespace: "s3", LastAuthenticated: "2026-11-18T22:04:00.000Z", LastAuthenticatedEntity: arn }),
+          expect.objectContaining({ ServiceNamespace: "iam", TotalAuthenticatedEntities: 0 }),
+        ],
+      })),
     });
     expect(calls).toEqual({
       "iam:GenerateCredentialReport": 1,
@@ -169,6 +206,9 @@ describe("Function: readAccountSnapshot", () => {
       "iam:GetPolicyVersion": 3,
       "iam:ListEntitiesForPolicy": 4,
       "iam:ListServerCertificates": 1,
+      "iam:GetAccountAuthorizationDetails": 1,
+      "iam:GenerateServiceLastAccessedDetails": 4,
+      "iam:GetServiceLastAccessedDetails": 4,
       "cloudtrail:DescribeTrails": 1,
       "cloudtrail:GetTrailStatus": 2,
       "cloudtrail:GetEventSelectors": 2,
@@ -239,7 +279,7 @@ describe("Function: readAccountSnapshot", () => {
       .rejectsOnce(new CredentialReportNotReadyException({ message: "Report is in progress", ...metadata(404) }))
       .resolves(credentialReportResponse(CREDENTIAL_REPORT_CSV));
 
-    const { snapshot, calls, problems, sleeps } = await read();
+    const { snapshot, calls, problems, sleeps } = await read(WITHOUT_ACCESS_ADVISOR);
 
     expect(problems).toEqual([]);
     expect(snapshot.credentialReportCsv).toBe(CREDENTIAL_REPORT_CSV);
@@ -252,7 +292,7 @@ describe("Function: readAccountSnapshot", () => {
     iam.on(GenerateCredentialReportCommand).rejects(new LimitExceededException({ message: "Report generation limit exceeded. Please wait before retrying.", ...metadata(409) }));
     iam.on(GetCredentialReportCommand).resolves(credentialReportResponse(CREDENTIAL_REPORT_CSV, new Date("2026-11-20T06:12:45Z")));
 
-    const { snapshot, calls, problems, sleeps } = await read();
+    const { snapshot, calls, problems, sleeps } = await read(WITHOUT_ACCESS_ADVISOR);
 
     expect(problems).toEqual([]);
     expect(snapshot.credentialReportCsv).toBe(CREDENTIAL_REPORT_CSV);
@@ -278,7 +318,7 @@ describe("Function: readAccountSnapshot", () => {
   it("gives up on a report that is not ready within maxReportWaitMs, keeping every other part", async () => {
     iam.on(GenerateCredentialReportCommand).resolves({ State: "INPROGRESS" });
 
-    const { snapshot, problems, sleeps } = await read({ maxReportWaitMs: 5_000 });
+    const { snapshot, problems, sleeps } = await read({ maxReportWaitMs: 5_000, ...WITHOUT_ACCESS_ADVISOR });
 
     expect(sleeps).toEqual([1000, 2000, 2000]);
     expect(problems).toEqual([
@@ -315,7 +355,7 @@ describe("Function: readAccountSnapshot", () => {
       .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", ...metadata(400) }))
       .resolves(awsResponse("cloudtrail/describe-trails.json"));
 
-    const { snapshot, calls, problems, sleeps } = await read();
+    const { snapshot, calls, problems, sleeps } = await read(WITHOUT_ACCESS_ADVISOR);
 
     expect(problems).toEqual([]);
     expect(snapshot.accountSummary?.Users).toBe(3);
@@ -328,7 +368,7 @@ describe("Function: readAccountSnapshot", () => {
   it("stops retrying a call that stays throttled and reports that part alone", async () => {
     iam.on(ListServerCertificatesCommand).rejects(new IAMServiceException({ name: "Throttling", $fault: "client", message: "Rate exceeded", ...metadata(400) }));
 
-    const { snapshot, calls, problems, sleeps } = await read();
+    const { snapshot, calls, problems, sleeps } = await read(WITHOUT_ACCESS_ADVISOR);
 
     expect(calls["iam:ListServerCertificates"]).toBe(THROTTLE_RETRIES + 1);
     expect(sleeps).toEqual([1000, 2000, 4000, 8000, 16000]);
@@ -356,7 +396,19 @@ describe("Function: readAccountSnapshot", () => {
     expect(snapshot).not.toHaveProperty("customerPolicies");
     expect(snapshot).not.toHaveProperty("trails");
     expect(Object.keys(snapshot).sort()).toEqual(
-      ["account", "region", "credentialReportCsv", "credentialReportGeneratedAt", "passwordPolicy", "accountSummary", "userPolicyAttachments", "supportRoles", "serverCertificates"].sort(),
+      [
+        "account",
+        "region",
+        "credentialReportCsv",
+        "credentialReportGeneratedAt",
+        "passwordPolicy",
+        "accountSummary",
+        "userPolicyAttachments",
+        "supportRoles",
+        "serverCertificates",
+        "authorizationDetails",
+        "serviceLastAccessed",
+      ].sort(),
     );
   });
 
@@ -383,7 +435,9 @@ describe("Function: readAccountSnapshot", () => {
     ]);
   });
 
-  it("makes the same calls for 10 users as for 10,000", async () => {
+  // Only the authorization details grow with the account (a page per 1,000 entries, see
+  // readAuthorizationDetails.test.ts), and Access Advisor up to its cap; the fixture's stay the same.
+  it("makes the same calls for a credential report of 10 users as of 10,000", async () => {
     const counts = [];
     for (const users of [10, 10_000]) {
       iam.reset();
@@ -396,13 +450,115 @@ describe("Function: readAccountSnapshot", () => {
       counts.push(calls);
     }
     expect(counts[1]).toEqual(counts[0]);
-    expect(Object.values(counts[0] ?? {}).reduce((sum, count) => sum + count, 0)).toBe(20);
+    expect(Object.values(counts[0] ?? {}).reduce((sum, count) => sum + count, 0)).toBe(20 + 1 + 2 * CANDIDATES.length);
+  });
+
+  it("asks Access Advisor about the users and roles holding a policy, not service-linked roles nor principals without policies", async () => {
+    const { snapshot } = await read();
+
+    const generated = iam.commandCalls(GenerateServiceLastAccessedDetailsCommand).map((call) => call.args[0].input);
+    expect(generated.map((input) => input.Arn).sort()).toEqual(CANDIDATES);
+    expect(generated.every((input) => input.Granularity === "ACTION_LEVEL")).toBe(true);
+    // backup-agent holds its group's inline policy; idle, report-builder and the service-linked role are not asked about.
+    const asked = generated.map((input) => input.Arn);
+    expect(asked).not.toContain("arn:aws:iam::111122223333:user/idle");
+    expect(asked).not.toContain("arn:aws:iam::111122223333:role/report-builder");
+    expect(asked).not.toContain("arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport");
+    expect(snapshot.authorizationDetails?.RoleDetailList.map((role) => role.RoleName)).toContain("AWSServiceRoleForSupport");
+    expect(iam.commandCalls(GetServiceLastAccessedDetailsCommand).map((call) => call.args[0].input)).toEqual(
+      expect.arrayContaining(CANDIDATES.map((arn) => ({ JobId: jobOf(arn), MaxItems: 1000 }))),
+    );
+  });
+
+  it("takes at most accessAdvisor.maxJobsPerRun principals, the day's slice of them", async () => {
+    const day = 86_400_000;
+    const generatedOn = async (days: number) => {
+      iam.resetHistory();
+      let clock = days * day;
+      await readAccountSnapshot({
+        iam: new IAMClient({ region: "us-east-1" }),
+        cloudTrail: new CloudTrailClient({ region: "us-east-1" }),
+        account: ACCOUNT,
+        region: "us-east-1",
+        sleep: async (ms) => {
+          clock += ms;
+        },
+        now: () => clock,
+        accessAdvisor: { maxJobsPerRun: 3 },
+      });
+      return iam.commandCalls(GenerateServiceLastAccessedDetailsCommand).map((call) => call.args[0].input.Arn);
+    };
+
+    expect(await generatedOn(20_000)).toEqual(CANDIDATES.slice(0, 3));
+    // (20,001 × 3) % 4 = 3: the fourth, then around to the first two.
+    expect(await generatedOn(20_001)).toEqual([CANDIDATES[3], CANDIDATES[0], CANDIDATES[1]]);
+  });
+
+  it("makes no Access Advisor call and leaves the part out when maxJobsPerRun is 0", async () => {
+    const { snapshot, calls, problems } = await read(WITHOUT_ACCESS_ADVISOR);
+
+    expect(problems).toEqual([]);
+    expect(snapshot).not.toHaveProperty("serviceLastAccessed");
+    expect(snapshot.authorizationDetails?.UserDetailList).toHaveLength(4);
+    expect(calls).not.toHaveProperty("iam:GenerateServiceLastAccessedDetails");
+    expect(calls).not.toHaveProperty("iam:GetServiceLastAccessedDetails");
+  });
+
+  it("keeps what Access Advisor read and lists each principal it could not read as a problem naming the call", async () => {
+    iam.on(GetServiceLastAccessedDetailsCommand, { JobId: jobOf("arn:aws:iam::111122223333:user/ana") }).resolves({
+      ...awsResponse("iam/get-service-last-accessed-details-in-progress.json"),
+      JobStatus: "FAILED",
+      JobCompletionDate: new Date("2026-11-20T08:41:09Z"),
+      Error: { Code: "InternalFailure", Message: "The report could not be generated." },
+    });
+    iam.on(GetServiceLastAccessedDetailsCommand, { JobId: jobOf("arn:aws:iam::111122223333:user/backup-agent") }).resolves(
+      awsResponse("iam/get-service-last-accessed-details-in-progress.json"),
+    );
+
+    const { snapshot, problems } = await read({ accessAdvisor: { maxWaitMs: 30_000 } });
+
+    expect(snapshot.serviceLastAccessed?.map((access) => access.arn)).toEqual([CANDIDATES[0], CANDIDATES[2]]);
+    expect(problems).toEqual([
+      {
+        part: "serviceLastAccessed",
+        operation: "iam:GetServiceLastAccessedDetails",
+        code: "InternalFailure",
+        error: `arn:aws:iam::111122223333:user/ana: iam:GetServiceLastAccessedDetails: job ${jobOf("arn:aws:iam::111122223333:user/ana")} FAILED: InternalFailure: The report could not be generated.`,
+      },
+      {
+        part: "serviceLastAccessed",
+        operation: "iam:GetServiceLastAccessedDetails",
+        error: expect.stringMatching(/^arn:aws:iam::111122223333:user\/backup-agent: .*still IN_PROGRESS.*it will be read on a later run$/),
+      },
+    ]);
+  });
+
+  it("leaves Access Advisor out, saying why, when the authorization details cannot be read", async () => {
+    const denied = "User: arn:aws:sts::111122223333:assumed-role/vigil-posture/scheduled is not authorized to perform: iam:GetAccountAuthorizationDetails on resource: *";
+    iam.on(GetAccountAuthorizationDetailsCommand).rejects(new IAMServiceException({ name: "AccessDenied", $fault: "client", message: denied, ...metadata(403) }));
+
+    const { snapshot, calls, problems } = await read();
+
+    expect(problems).toEqual([
+      { part: "authorizationDetails", operation: "iam:GetAccountAuthorizationDetails", code: "AccessDenied", error: `iam:GetAccountAuthorizationDetails: AccessDenied: ${denied}` },
+      {
+        part: "serviceLastAccessed",
+        operation: "iam:GetAccountAuthorizationDetails",
+        code: "AccessDenied",
+        error: `needs the authorization details, which could not be read (iam:GetAccountAuthorizationDetails: AccessDenied: ${denied})`,
+      },
+    ]);
+    expect(snapshot).not.toHaveProperty("authorizationDetails");
+    expect(snapshot).not.toHaveProperty("serviceLastAccessed");
+    expect(calls).not.toHaveProperty("iam:GenerateServiceLastAccessedDetails");
+    expect(snapshot.trails).toHaveLength(2);
   });
 
   it("refuses a malformed account or region before calling AWS", async () => {
     const options = { iam: new IAMClient({ region: "us-east-1" }), cloudTrail: new CloudTrailClient({ region: "us-east-1" }) };
     await expect(readAccountSnapshot({ ...options, account: "1111-2222-3333", region: "us-east-1" })).rejects.toThrow(InvalidInputError);
     await expect(readAccountSnapshot({ ...options, account: ACCOUNT, region: "US East" })).rejects.toThrow("region: must be an AWS region");
+    await expect(readAccountSnapshot({ ...options, account: ACCOUNT, region: "us-east-1", accessAdvisor: { maxJobsPerRun: -1 } })).rejects.toThrow("accessAdvisor.maxJobsPerRun");
     expect(iam.calls()).toHaveLength(0);
   });
 });
