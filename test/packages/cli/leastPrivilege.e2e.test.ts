@@ -1,4 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from "@aws-sdk/client-iam";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { mockClient } from "aws-sdk-client-mock";
 import { join } from "node:path";
 import { parsePolicy } from "@vigil/core";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -137,7 +140,43 @@ describe("CLI: vigil least-privilege over a generated archive", { timeout: 60_00
     writeFileSync(wrong, JSON.stringify({ RoleDetailList: [{ RoleName: 5 }] }));
     const result = await run([trail, "--principal", ROLE_ARN, "--policies", wrong]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${wrong}: not the output of aws iam get-account-authorization-details`);
+    expect(result.stderr).toContain(`${wrong}: RoleDetailList.0.RoleName: `);
+  });
+
+  it("reads the policies live with --policies live, as IAM answers them, and finds the same unused grants as from the file", async () => {
+    const details = JSON.parse(readFileSync(policies, "utf8")) as Record<string, unknown[]>;
+    // IAM's own answer: policy documents URL-encoded, times as dates, in two pages.
+    const encoded = (document: unknown) => encodeURIComponent(JSON.stringify(document));
+    const asIam = (list: Record<string, unknown>[]) =>
+      list.map((entry) => {
+        const copy = JSON.parse(JSON.stringify(entry), (key, value) => (key === "PolicyDocument" || key === "Document" || key === "AssumeRolePolicyDocument" ? encoded(value) : value));
+        if (typeof copy.CreateDate === "string") copy.CreateDate = new Date(copy.CreateDate);
+        return copy;
+      });
+    const iam = mockClient(IAMClient);
+    const sts = mockClient(STSClient);
+    try {
+      sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/auditor`, UserId: "AIDAAUDITOREXAMPLE01" });
+      iam
+        .on(GetAccountAuthorizationDetailsCommand)
+        .resolvesOnce({ UserDetailList: asIam((details.UserDetailList ?? []) as never), GroupDetailList: asIam((details.GroupDetailList ?? []) as never), RoleDetailList: [], Policies: [], IsTruncated: true, Marker: "page-2" })
+        .resolvesOnce({ UserDetailList: [], GroupDetailList: [], RoleDetailList: asIam((details.RoleDetailList ?? []) as never), Policies: asIam((details.Policies ?? []) as never), IsTruncated: false });
+      const live = await run([trail, "--principal", ROLE_ARN, ...WINDOW, "--policies", "live", "--format", "json"]);
+      expect(live.code).toBe(0);
+      const report = JSON.parse(live.stdout) as Report;
+      expect(report.unused?.map((entry) => entry.action)).toEqual(EXPECTED_UNUSED);
+      expect(report.unknowable.map((entry) => entry.action)).toEqual(EXPECTED_UNKNOWABLE);
+      expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((call) => call.args[0].input.Marker)).toEqual([undefined, "page-2"]);
+
+      iam.reset();
+      iam.on(GetAccountAuthorizationDetailsCommand).rejects(Object.assign(new Error("User is not authorized to perform: iam:GetAccountAuthorizationDetails"), { name: "AccessDenied" }));
+      const refused = await run([trail, "--principal", ROLE_ARN, ...WINDOW, "--policies", "live"]);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain(`cannot read the policies of account ${ACCOUNT}: iam:GetAccountAuthorizationDetails: AccessDenied`);
+    } finally {
+      iam.restore();
+      sts.restore();
+    }
   });
 
   it("as a child process prints the same report, and the table names the unused and unknowable actions", async () => {

@@ -6,7 +6,7 @@ import { UsageError } from "../errors.ts";
 import type { Io } from "../Io.ts";
 import { gatherUsage } from "../leastPrivilege/gatherUsage.ts";
 import { checkProposedPolicy } from "../leastPrivilege/policyCheck.ts";
-import { readPoliciesFile } from "../leastPrivilege/readPolicies.ts";
+import { readPolicies } from "../leastPrivilege/readPolicies.ts";
 import { buildReport } from "../leastPrivilege/report.ts";
 import { renderTable } from "../leastPrivilege/renderTable.ts";
 import { styleFor } from "../output/style.ts";
@@ -30,7 +30,8 @@ Options:
   --since TIME            calls made since then: a duration (30m, 12h, 90d) or an ISO day or time with
                           its zone (2026-11-20, 2026-11-20T08:35Z) (default: 90d)
   --until TIME            calls made until then (as --since; default now)
-  --policies FILE         the account's policies as aws iam get-account-authorization-details writes them
+  --policies FILE|live    the account's policies as aws iam get-account-authorization-details writes them,
+                          or live: read with your AWS credentials (iam:GetAccountAuthorizationDetails)
   --format FORMAT         table or json (default: table)
   --account ID            with s3://: only these accounts (repeat, or comma-separated)
   --region REGION         with s3://: only these regions (repeat, or comma-separated)
@@ -77,7 +78,7 @@ export async function leastPrivilegeCommand(argv: string[], io: Io, now = new Da
   const { since, until } = scanWindow(window, now);
   const selection = urls.length > 0 ? trailSelection({ ...window, ...(values.account ? { account: values.account } : {}), ...(values.region ? { region: values.region } : {}) }, now) : undefined;
   const limits = readLimits(values);
-  const details = values.policies === undefined ? undefined : await readPoliciesFile(values.policies);
+  const policies = values.policies === undefined ? undefined : await readPolicies(values.policies);
 
   const local = paths.length > 0 ? await expandInputs(paths, io.stdin) : undefined;
   // Imported only for S3: the S3 client is a large load that local reads should not pay.
@@ -105,7 +106,7 @@ export async function leastPrivilegeCommand(argv: string[], io: Io, now = new Da
   }
 
   const usage = gathered.usage.summary();
-  const grants = values.policies === undefined || !details ? undefined : { file: values.policies, result: unusedGrants(details, values.principal, usage.success, gathered.dataEventTypes, actions, resources) };
+  const grants = policies ? { file: policies.source, result: unusedGrants(policies.details, values.principal, usage.success, gathered.dataEventTypes, actions, resources) } : undefined;
   const proposal = proposePolicy(usage.success, resources);
   const policyCheck = await checkProposedPolicy(proposal.policy, principal.account, now, actions);
   const report = buildReport({ principal: values.principal, since, until, usage, grants, proposal, policyCheck, stats: gathered.stats });

@@ -1,22 +1,27 @@
-import { InputError, MiB } from "@vigil/cloudtrail";
-import { type AuthorizationDetails, authorizationDetailsSchema } from "@vigil/core";
-import { parseJsonText, readInputFile } from "../posture/inputFile.ts";
+import type { AuthorizationDetails } from "@vigil/core";
+import { readAuthorizationDetailsFile } from "../posture/readAuthorizationDetailsFile.ts";
 
-/** An account's authorization details run to tens of MB for thousands of roles; far more is not the file. */
-export const POLICIES_FILE_LIMIT = 512 * MiB;
+/** `--policies live`: the account's details read with the caller's credentials instead of a file. */
+export const LIVE_POLICIES = "live";
+
+export interface PoliciesRead {
+  details: AuthorizationDetails;
+  /** How the report names where they came from: the file, or the account read. */
+  source: string;
+}
 
 /**
- * `--policies FILE`: what `aws iam get-account-authorization-details` writes, checked. Where the
- * details come from ends here: the report is made from an AuthorizationDetails however read.
+ * The account's policies for `--policies`: the file `aws iam get-account-authorization-details`
+ * wrote, or `live`, read with the SDK's default credentials (GetAccountAuthorizationDetails, every
+ * page, retried while IAM throttles). Where the details come from ends here: the report is made
+ * from an AuthorizationDetails however read.
  *
- * @throws InputError naming the file and what is wrong with it (exit 2).
+ * @throws PostureInputError for a file that is not the AWS CLI's output (exit 2).
+ * @throws AccountReadError when the live read fails.
  */
-export async function readPoliciesFile(file: string): Promise<AuthorizationDetails> {
-  const value = parseJsonText(file, await readInputFile(file, POLICIES_FILE_LIMIT));
-  const parsed = authorizationDetailsSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(file, `not the output of aws iam get-account-authorization-details: ${issue?.path.join(".") || "(top)"}: ${issue?.message}`);
-  }
-  return parsed.data;
+export async function readPolicies(option: string): Promise<PoliciesRead> {
+  if (option !== LIVE_POLICIES) return { details: await readAuthorizationDetailsFile(option), source: option };
+  // Imported only for a live read: the IAM and STS clients are a load the file case should not pay.
+  const { readLivePolicies } = await import("./readLivePolicies.ts");
+  return readLivePolicies();
 }

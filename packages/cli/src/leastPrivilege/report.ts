@@ -81,17 +81,17 @@ function limitsOf({ usage, grants, proposal, policyCheck, stats }: ReportParts):
     return limits;
   }
   limits.push(
-    "Granted actions are read from the identity policies in the file only: permissions boundaries, SCPs, resource policies and session policies are not read. " +
+    "Granted actions are read from the identity policies in the account's details only: permissions boundaries, SCPs, resource policies and session policies are not read. " +
       "Only an unconditional Deny on every resource removes an action; a Deny on some resources does not.",
   );
-  for (const arn of result.unreadable) limits.push(`Policy ${arn} is attached but the file does not hold its document: what it grants is unknown.`);
+  for (const arn of result.unreadable) limits.push(`Policy ${arn} is attached but the details do not hold its document: what it grants is unknown.`);
   for (const { policy, reason } of result.granted.unparsable) limits.push(`Policy ${policy} could not be read: ${reason}`);
   for (const { policy, statement, keys } of result.granted.conditions) {
     limits.push(`Policy ${policy} statement ${statement} grants under a condition (${keys.join(", ")}) that is not evaluated: read as granted.`);
   }
   if (result.unknowable.length > 0) limits.push(`${plural(result.unknowable.length, "granted action")} cannot be seen in this archive (see unknowable): they are not claimed unused.`);
   if (result.usedNotGranted.length > 0) {
-    limits.push(`Used successfully but granted by no policy in the file (a resource policy, or a policy the file lacks): ${result.usedNotGranted.join(", ")}.`);
+    limits.push(`Used successfully but granted by no policy in the details (a resource policy, or a policy they lack): ${result.usedNotGranted.join(", ")}.`);
   }
   return limits;
 }

@@ -1,8 +1,10 @@
-import { type AccountSnapshot, type AuthorizationDetails, authorizationDetailsSchema, CredentialReportError, identityOf, type PrincipalServiceAccess, principalServiceAccessSchema, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
+import { type AccountSnapshot, CredentialReportError, identityOf, type PrincipalServiceAccess, principalServiceAccessSchema, type CredentialReportRow, parseCredentialReport, type PasswordPolicy, passwordPolicySchema } from "@vigil/core";
 import * as z from "zod";
 import { UsageError } from "../errors.ts";
 import { parseJsonText, POSTURE_FILE_LIMITS, readInputFile } from "./inputFile.ts";
 import { PostureInputError } from "./PostureInputError.ts";
+import { readAuthorizationDetailsFile } from "./readAuthorizationDetailsFile.ts";
+import { validateFile } from "./validateFile.ts";
 
 /** The files a user downloaded with the AWS CLI, as `vigil posture` takes them. */
 export interface PostureFiles {
@@ -51,7 +53,7 @@ export async function readSnapshotFiles(files: PostureFiles): Promise<FileSnapsh
   if (files.passwordPolicy === NO_PASSWORD_POLICY) snapshot.passwordPolicy = null;
   else if (files.passwordPolicy !== undefined) snapshot.passwordPolicy = await readPasswordPolicy(files.passwordPolicy);
   if (files.accountSummary !== undefined) snapshot.accountSummary = await readAccountSummary(files.accountSummary);
-  if (files.authorizationDetails !== undefined) snapshot.authorizationDetails = await readAuthorizationDetails(files.authorizationDetails);
+  if (files.authorizationDetails !== undefined) snapshot.authorizationDetails = await readAuthorizationDetailsFile(files.authorizationDetails);
   if (files.lastAccessed !== undefined && files.lastAccessed.length > 0) {
     snapshot.serviceLastAccessed = await Promise.all(files.lastAccessed.map((entry) => readLastAccessed(entry, account)));
   }
@@ -93,7 +95,7 @@ async function readPasswordPolicy(file: string): Promise<PasswordPolicy> {
   if (!wrapped && !(isObject(value) && POLICY_KEYS.some((key) => key in value))) {
     throw new PostureInputError(file, 'expected what aws iam get-account-password-policy writes: {"PasswordPolicy": {...}}');
   }
-  return validate(file, passwordPolicySchema, wrapped ? value.PasswordPolicy : value, wrapped ? "PasswordPolicy" : "");
+  return validateFile(file, passwordPolicySchema, wrapped ? value.PasswordPolicy : value, wrapped ? "PasswordPolicy" : "");
 }
 
 async function readAccountSummary(file: string): Promise<Record<string, number>> {
@@ -102,18 +104,7 @@ async function readAccountSummary(file: string): Promise<Record<string, number>>
   if (!wrapped && !(isObject(value) && Object.keys(value).length > 0)) {
     throw new PostureInputError(file, 'expected what aws iam get-account-summary writes: {"SummaryMap": {...}}');
   }
-  return validate(file, summaryMap, wrapped ? value.SummaryMap : value, wrapped ? "SummaryMap" : "");
-}
-
-async function readAuthorizationDetails(file: string): Promise<AuthorizationDetails> {
-  const command = "aws iam get-account-authorization-details";
-  const text = await readInputFile(file, POSTURE_FILE_LIMITS.authorizationDetails);
-  if (text.trim() === "") throw new PostureInputError(file, `the file is empty: ${command} writes nothing when it fails`);
-  const value = parseJsonText(file, text);
-  if (!isObject(value) || !["UserDetailList", "RoleDetailList", "GroupDetailList", "Policies"].some((key) => key in value)) {
-    throw new PostureInputError(file, `expected what ${command} writes: {"UserDetailList": [...], "RoleDetailList": [...], ...}`);
-  }
-  return validate(file, authorizationDetailsSchema, value, "");
+  return validateFile(file, summaryMap, wrapped ? value.SummaryMap : value, wrapped ? "SummaryMap" : "");
 }
 
 /**
@@ -134,7 +125,7 @@ async function readLastAccessed(entry: string, account: string): Promise<Princip
   if (!isObject(value) || !("ServicesLastAccessed" in value)) throw new PostureInputError(file, `expected what ${command} writes: {"JobStatus": "COMPLETED", "ServicesLastAccessed": [...]}`);
   if (value.JobStatus !== "COMPLETED") throw new PostureInputError(file, `JobStatus: the job is ${JSON.stringify(value.JobStatus)}; read it again once it is COMPLETED`);
   if (value.IsTruncated === true) throw new PostureInputError(file, "IsTruncated: the answer has more pages; write them all with the AWS CLI's default pagination (without --max-items)");
-  return validate(file, principalServiceAccessSchema, { arn, jobCompletedAt: value.JobCompletionDate, services: value.ServicesLastAccessed }, "");
+  return validateFile(file, principalServiceAccessSchema, { arn, jobCompletedAt: value.JobCompletionDate, services: value.ServicesLastAccessed }, "");
 }
 
 /** The file's JSON; an empty file is what the AWS CLI leaves when the call that should fill it failed. */
@@ -144,13 +135,6 @@ async function readJson(file: string, command: string, hint?: string): Promise<u
   return parseJsonText(file, text);
 }
 
-function validate<T>(file: string, schema: z.ZodType<T>, value: unknown, prefix: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter(Boolean).join(".");
-  throw new PostureInputError(file, `${path || "(top level)"}: ${issue?.message ?? "invalid"}`);
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
