@@ -40,13 +40,19 @@ describe("CLI: vigil posture (live account)", () => {
         "multiple-active-access-keys LOW arn:aws:iam::111122223333:user/automation/ci-deployer",
         "user-has-direct-policies LOW arn:aws:iam::111122223333:policy/ci-deploy",
         "user-has-direct-policies LOW arn:aws:iam::aws:policy/AdministratorAccess",
+        // The unused-access checks, from the authorization details and Access Advisor's answer.
+        "admin-unused HIGH arn:aws:iam::111122223333:user/ana",
+        "role-unused LOW arn:aws:iam::111122223333:role/report-builder",
+        "unused-services HIGH arn:aws:iam::111122223333:role/aws-support",
+        "unused-services HIGH arn:aws:iam::111122223333:user/automation/ci-deployer",
+        "unused-services HIGH arn:aws:iam::111122223333:user/backup-agent",
       ].sort(),
     );
     const findings = JSON.parse(out.stdout) as Finding[];
     expect(new Set(findings.map((finding) => `${finding.account} ${finding.region} ${finding.detectedAt}`))).toEqual(new Set([`111122223333 us-east-1 ${NOW}`]));
     expect(mocks.sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
     expect(out.stderr).not.toContain("Skipped");
-    expect(out.stderr).toMatch(/^Checked account 111122223333 in us-east-1 \(29 API calls\) in [\d.]+s: 14 checks run, 0 skipped: 7 findings \(1 HIGH, 2 MEDIUM, 4 LOW\)\n$/);
+    expect(out.stderr).toMatch(/^Checked account 111122223333 in us-east-1 \(29 API calls\) in [\d.]+s: 18 checks run, 0 skipped: 12 findings \(5 HIGH, 2 MEDIUM, 5 LOW\)\n$/);
   });
 
   it("reports a part the credentials may not read, skips only the check that needs it, and still prints the rest", async () => {
@@ -64,7 +70,7 @@ describe("CLI: vigil posture (live account)", () => {
     const rules = found(out.stdout).map((line) => line.split(" ")[0]);
     expect(rules).not.toContain("expired-server-certificates");
     expect(rules).toContain("admin-policy-in-use");
-    expect(out.stderr).toMatch(/13 checks run, 1 skipped: 6 findings/);
+    expect(out.stderr).toMatch(/17 checks run, 1 skipped: 11 findings/);
   });
 
   it("exits 3 naming GetCallerIdentity when the credentials are refused, before reading IAM", async () => {

@@ -46,7 +46,7 @@ describe("CLI: vigil posture --organization", () => {
     expect(roles).toHaveLength(12 - 1 /* suspended */ - 1 /* the caller's own */);
     expect(roles.every((arn) => /^arn:aws:iam::\d{12}:role\/OrganizationAccountAccessRole$/.test(arn ?? ""))).toBe(true);
     expect(out.stderr).toContain(`Accounts of organization ${ORGANIZATION_ID}:`);
-    expect(out.stderr).toMatch(/ {2}111111111111 \(management\) \[your account\]: 15 API calls, 14 checks run, 0 skipped: 0 findings\n/);
+    expect(out.stderr).toMatch(/ {2}111111111111 \(management\) \[your account\]: 15 API calls, 18 checks run, 0 skipped: 0 findings\n/);
     expect(out.stderr).toMatch(/ {2}200000000003 \(workload-3\): NOT READ: account 200000000003: the audit role arn:aws:iam::200000000003:role\/OrganizationAccountAccessRole could not be assumed/);
     expect(out.stderr).toContain("  200000000005 (workload-5): NOT READ: the account is SUSPENDED; only ACTIVE accounts are read\n");
     expect(out.stderr).toMatch(/Checked 10 accounts of organization o-a1b2c3d4e5 in us-east-1, 2 not read, in [\d.]+s: 1 finding \(1 CRITICAL\)\n$/);
