@@ -2,7 +2,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { STSClient } from "@aws-sdk/client-sts";
 import { type CallContext, defaultSleep, readAuthorizationDetails } from "@vigil/aws-iam";
 import { AccountReadError, callerAccount } from "../posture/readLiveSnapshot.ts";
-import type { PoliciesRead } from "./readPolicies.ts";
+import type { PoliciesRead } from "./PoliciesRead.ts";
 
 /** IAM is global; its endpoint answers from us-east-1 whatever Region the caller's configuration names. */
 const IAM_REGION = "us-east-1";

@@ -1,14 +1,8 @@
-import type { AuthorizationDetails } from "@vigil/core";
 import { readAuthorizationDetailsFile } from "../posture/readAuthorizationDetailsFile.ts";
+import type { PoliciesRead } from "./PoliciesRead.ts";
 
 /** `--policies live`: the account's details read with the caller's credentials instead of a file. */
 export const LIVE_POLICIES = "live";
-
-export interface PoliciesRead {
-  details: AuthorizationDetails;
-  /** How the report names where they came from: the file, or the account read. */
-  source: string;
-}
 
 /**
  * The account's policies for `--policies`: the file `aws iam get-account-authorization-details`
