@@ -66,7 +66,7 @@ afterEach(() => {
 
 /** A new container of the posture function, with the environment the stack gives it changed by `overrides` (undefined: left out). */
 async function posture(deployment: Deployment, overrides: Record<string, string | undefined> = {}): Promise<PostureModule["handler"]> {
-  const environment = { FINDINGS_TABLE_NAME: deployment.findingsTable, TOPIC_ARN, VIGIL_CONFIG: "{}", RETENTION_DAYS: "90", REMEDIATION: undefined, ...overrides };
+  const environment = { FINDINGS_TABLE_NAME: deployment.findingsTable, TOPIC_ARN, VIGIL_CONFIG: "{}", RETENTION_DAYS: "90", REMEDIATION: undefined, ACCESS_ADVISOR_JOBS_PER_RUN: undefined, ...overrides };
   for (const [name, value] of Object.entries(environment)) vi.stubEnv(name, value);
   vi.resetModules();
   const handler = (await import("../../functions/posture.ts")).handler;
@@ -96,9 +96,9 @@ describe("Function: posture handler", () => {
     // Assess
     expect(published).toHaveLength(1);
     expect(isDigest(published[0] as PublishCommandInput)).toBe(true);
-    expect(result).toEqual({ account: ACCOUNT, checksRun: postureChecks.length, created: 7, seenAgain: 0, resolved: 0, reopened: 0, remediation: 0, digest: expect.any(String) });
+    expect(result).toEqual({ account: ACCOUNT, checksRun: postureChecks.length, created: 12, seenAgain: 0, resolved: 0, reopened: 0, remediation: 0, digest: expect.any(String) });
     const stored = (await deployment.store.reader.listFindings()).items;
-    expect(stored).toHaveLength(7);
+    expect(stored).toHaveLength(12);
     expect(new Set(stored.map((finding) => finding.account))).toEqual(new Set([ACCOUNT]));
     vi.setSystemTime(RUN_AT.getTime() + 3_600_000);
     expect(await deployment.store.outbox.listUndelivered()).toEqual([]);
@@ -133,7 +133,7 @@ describe("Function: posture handler", () => {
     expect(logs.entries().filter((entry) => entry.message === "ignore entry expired; it no longer silences anything")).toEqual([
       expect.objectContaining({ level: "WARN", entry: "ignore.0", reason: "vendor agent", owner: "it-ops", expires: "2026-11-19" }),
     ]);
-    expect(result).toMatchObject({ created: 7 });
+    expect(result).toMatchObject({ created: 12 });
   });
 
   it("fails the invocation when the digest cannot be published, leaving the new findings to the retry sweep", async () => {
@@ -148,7 +148,7 @@ describe("Function: posture handler", () => {
     // Assess
     await expect(attempt).rejects.toThrow("publishing the posture digest of 111122223333");
     vi.setSystemTime(RUN_AT.getTime() + 1);
-    expect(await deployment.store.outbox.listUndelivered()).toHaveLength(7);
+    expect(await deployment.store.outbox.listUndelivered()).toHaveLength(12);
   });
 
   it("lists old keys without changing them when REMEDIATION asks for a dry run", async () => {

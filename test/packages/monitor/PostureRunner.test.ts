@@ -24,7 +24,8 @@ const RUN_3 = new Date(RUN_2.getTime() + DAY);
 const CI = "arn:aws:iam::111122223333:user/automation/ci-deployer";
 const BACKUP = "arn:aws:iam::111122223333:user/backup-agent";
 /** The findings the fixture account has at RUN_1 without root keys, by severity (see test/fixtures/aws). */
-const BASELINE = { CRITICAL: 0, HIGH: 1, MEDIUM: 2, LOW: 4, INFO: 0 };
+// The mocked account's findings besides root's keys, the unused-access checks' five (4 HIGH, 1 LOW) included.
+const BASELINE = { CRITICAL: 0, HIGH: 5, MEDIUM: 2, LOW: 5, INFO: 0 };
 const none = { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFO: 0 };
 
 const { iam } = mockLiveAccount();
@@ -119,7 +120,7 @@ describe("Class: PostureRunner", () => {
     // Assess
     const [rootFinding] = byRule(report.created, "root-access-keys-present");
     expect(rootFinding?.severity).toBe("CRITICAL");
-    expect(report.created).toHaveLength(8);
+    expect(report.created).toHaveLength(13);
     expect(individualIds()).toEqual([rootFinding?.id]);
     expect(digests()).toHaveLength(1);
     const digest = digests()[0] as PublishCommandInput;
@@ -131,7 +132,7 @@ describe("Class: PostureRunner", () => {
     });
     expect(digestMessage(digest).counts).toEqual({ new: { ...BASELINE, CRITICAL: 1 }, reopened: none, resolved: none, stillOpen: none });
     expect(digestMessage(digest).new.map((finding) => finding.id).sort()).toEqual(report.created.map((finding) => finding.id).sort());
-    expect(digest.Subject).toBe(`[Vigil posture] 8 new (highest CRITICAL), 0 resolved, 0 still open (${ACCOUNT})`);
+    expect(digest.Subject).toBe(`[Vigil posture] 13 new (highest CRITICAL), 0 resolved, 0 still open (${ACCOUNT})`);
     expect(report.digest).toEqual({ published: true, messageId: expect.any(String) });
   });
 
@@ -173,7 +174,7 @@ describe("Class: PostureRunner", () => {
 
     // Assess
     expect(second.resolved.map((finding) => finding.id)).toEqual([rootId]);
-    expect(second.seenAgain).toHaveLength(7);
+    expect(second.seenAgain).toHaveLength(12);
     expect(secondDigests).toHaveLength(1);
     expect(digestMessage(secondDigests[0] as PublishCommandInput).counts).toEqual({ new: none, reopened: none, resolved: { ...none, CRITICAL: 1 }, stillOpen: BASELINE });
     expect(secondDigests[0]?.MessageAttributes?.severity?.StringValue).toBe("INFO");
