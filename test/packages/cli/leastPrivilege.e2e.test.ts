@@ -33,7 +33,7 @@ interface Report {
   proposedPolicy: unknown;
   policyCheck: unknown[];
   limits: string[];
-  stats: { files: number; unreadableFiles: number; events: number; matched: number; skipped: number };
+  stats: { files: number; unreadableFiles: number; events: number; matched: number; untimed: number; skipped: number };
 }
 
 async function run(args: string[]) {
@@ -68,7 +68,7 @@ describe("CLI: vigil least-privilege over a generated archive", { timeout: 60_00
     expect(report.failed.map((use) => `${use.service}:${use.action}`)).toEqual(["lambda:GetFunction"]);
     expect(report.notIamActions).toEqual([expect.objectContaining({ eventSource: "signin.amazonaws.com", eventName: "ConsoleLogin", count: 1 })]);
     // 14 of the role's calls are in the window; the KMS call before it and the 4 of others are not.
-    expect(report.stats).toEqual({ files: 6, unreadableFiles: 0, events: 19, matched: 14, skipped: 0 });
+    expect(report.stats).toEqual({ files: 6, unreadableFiles: 0, events: 19, matched: 14, untimed: 0, skipped: 0 });
     expect(report.limits.join("\n")).toContain(MISSING_POLICY_ARN);
     expect(report.limits.join("\n")).toContain("aws:RequestedRegion");
   });
@@ -104,6 +104,20 @@ describe("CLI: vigil least-privilege over a generated archive", { timeout: 60_00
     const report = JSON.parse(result.stdout) as Report;
     expect(report.stats).toMatchObject({ unreadableFiles: 1, skipped: 2, matched: 14 });
     expect(report.proposedPolicy).toEqual(EXPECTED_POLICY);
+  });
+
+  it("counts a call whose record lost its eventTime (as some published datasets do), whatever the window, and says so", async () => {
+    const root = tempDir();
+    const { eventTime: _dropped, ...untimed } = recordOf({ source: "kms.amazonaws.com", name: "ListAliases", time: "2026-11-10T10:00:00Z" }, 0);
+    writeFileSync(join(root, "dataset.json"), JSON.stringify({ Records: [untimed] }));
+
+    const result = await run([root, "--principal", ROLE_ARN, ...WINDOW, "--format", "json"]);
+
+    expect(result.stderr).toBe("");
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.used).toEqual([expect.objectContaining({ service: "kms", action: "ListAliases", count: 1, first: "", last: "" })]);
+    expect(report.stats).toMatchObject({ matched: 1, untimed: 1, skipped: 0 });
+    expect(report.limits).toContain("1 call of the principal carries no eventTime (CloudTrail writes one; the archive dropped it): counted whatever the window, and left out of first and last times.");
   });
 
   it("prints what a record says escaped: a hostile operation name reaches the terminal as text, not as control sequences", async () => {

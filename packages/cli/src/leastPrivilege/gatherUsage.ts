@@ -10,6 +10,8 @@ export interface UsageStats {
   skipped: number;
   /** Records of the principal inside the window. */
   matched: number;
+  /** Of `matched`, records without an eventTime: counted whatever the window, since nothing places them outside it. */
+  untimed: number;
 }
 
 export interface GatherOptions {
@@ -33,7 +35,7 @@ export interface GatherOptions {
 export async function gatherUsage(options: GatherOptions): Promise<{ usage: ActionUsage; dataEventTypes: Set<string>; stats: UsageStats }> {
   const usage = new ActionUsage(options.actions, options.resources);
   const dataEventTypes = new Set<string>();
-  const stats: UsageStats = { files: 0, filesSkipped: 0, events: 0, skipped: 0, matched: 0 };
+  const stats: UsageStats = { files: 0, filesSkipped: 0, events: 0, skipped: 0, matched: 0, untimed: 0 };
   const since = options.since.getTime();
   const until = options.until.getTime();
   const skip = (at: string, message: string) => {
@@ -65,18 +67,18 @@ export async function gatherUsage(options: GatherOptions): Promise<{ usage: Acti
           }
           for (const type of dataEventTypesIn(record)) dataEventTypes.add(type);
           if (!madeBy(record.userIdentity, options.principal)) continue;
+          // CloudTrail always writes eventTime, but published datasets sometimes drop it: such a call
+          // still shows the principal used the action, so it counts, and the limits say so.
           const time = typeof record.eventTime === "string" ? Date.parse(record.eventTime) : Number.NaN;
-          if (Number.isNaN(time)) {
-            skip(`${name}: ${item.at}`, "invalid record: no eventTime");
-            continue;
-          }
-          if (time < since || time > until) continue;
+          const timed = !Number.isNaN(time);
+          if (timed && (time < since || time > until)) continue;
           stats.matched++;
+          if (!timed) stats.untimed++;
           const identity = record.userIdentity as { arn?: unknown; accountId?: unknown };
           usage.add({
             eventSource: record.eventSource,
             eventName: record.eventName,
-            eventTime: new Date(time).toISOString(),
+            eventTime: timed ? new Date(time).toISOString() : undefined,
             errorCode: stringOf(record.errorCode),
             errorMessage: stringOf(record.errorMessage),
             resources: record.resources,

@@ -22,7 +22,7 @@ export function renderTable(report: LeastPrivilegeReport, style: Style): string 
   }
   if (report.notIamActions.length > 0) {
     section(`Not IAM actions (${report.notIamActions.length})`);
-    for (const call of report.notIamActions) lines.push(`  ${printable(call.eventSource)} ${printable(call.eventName)}  ${plural(call.count, "call")}, ${call.first} .. ${call.last}`);
+    for (const call of report.notIamActions) lines.push(`  ${printable(call.eventSource)} ${printable(call.eventName)}  ${plural(call.count, "call")}, ${timeSpan(call)}`);
   }
   if (report.unused) {
     section(`Granted, never used (${plural(report.unused.length, "action")})`);
@@ -54,12 +54,17 @@ function usesBy(uses: readonly ActionUse[], lines: string[], style: Style): void
     lines.push(`  ${service}`);
     for (const use of entries) {
       const codes = Object.entries(use.errorCodes).map(([code, count]) => `${printable(code)} ${count}`);
-      lines.push(`    ${use.action}  ${plural(use.count, "call")}, ${use.first} .. ${use.last}${codes.length > 0 ? `  (${codes.join(", ")})` : ""}`);
+      lines.push(`    ${use.action}  ${plural(use.count, "call")}, ${timeSpan(use)}${codes.length > 0 ? `  (${codes.join(", ")})` : ""}`);
       for (const arn of use.resources.slice(0, SHOWN_RESOURCES)) lines.push(style.dim(`      ${printable(arn)}`));
       const more = use.resources.length - SHOWN_RESOURCES;
       if (more > 0 || use.callsOnOtherResources > 0) lines.push(style.dim(`      ... ${more > 0 ? `${more} more` : ""}${use.callsOnOtherResources > 0 ? ` and ${plural(use.callsOnOtherResources, "call")} on resources not kept` : ""}`));
     }
   }
+}
+
+/** `first .. last`, or that the calls carried no time. */
+function timeSpan(use: { first: string; last: string }): string {
+  return use.first === "" ? "time not recorded" : `${use.first} .. ${use.last}`;
 }
 
 function byService<T extends { service: string }>(entries: readonly T[]): Map<string, T[]> {

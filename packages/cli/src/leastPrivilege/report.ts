@@ -18,7 +18,7 @@ export interface LeastPrivilegeReport {
   proposedPolicy: ProposedPolicy;
   policyCheck: PolicyCheckFinding[];
   limits: string[];
-  stats: { files: number; unreadableFiles: number; events: number; matched: number; skipped: number };
+  stats: { files: number; unreadableFiles: number; events: number; matched: number; untimed: number; skipped: number };
 }
 
 export interface ReportParts {
@@ -46,7 +46,7 @@ export function buildReport(parts: ReportParts): LeastPrivilegeReport {
     proposedPolicy: parts.proposal.policy,
     policyCheck: parts.policyCheck,
     limits: limitsOf(parts),
-    stats: { files: parts.stats.files, unreadableFiles: parts.stats.filesSkipped, events: parts.stats.events, matched: parts.stats.matched, skipped: parts.stats.skipped },
+    stats: { files: parts.stats.files, unreadableFiles: parts.stats.filesSkipped, events: parts.stats.events, matched: parts.stats.matched, untimed: parts.stats.untimed, skipped: parts.stats.skipped },
   };
 }
 
@@ -59,6 +59,7 @@ function limitsOf({ usage, grants, proposal, policyCheck, stats }: ReportParts):
   if (risky.length > 0) {
     limits.push(`Vigil's rules find the proposed policy risky (${risky.map((finding) => finding.ruleId).join(", ")}): the principal used these actions, so the proposal keeps them; review whether it should.`);
   }
+  if (stats.untimed > 0) limits.push(`${plural(stats.untimed, "call")} of the principal ${stats.untimed === 1 ? "carries" : "carry"} no eventTime (CloudTrail writes one; the archive dropped it): counted whatever the window, and left out of first and last times.`);
   if (stats.skipped + stats.filesSkipped > 0) limits.push(`${plural(stats.filesSkipped, "file")} and ${plural(stats.skipped, "record")} could not be read (listed on stderr); their calls are not counted.`);
   if (usage.failed.length > 0) {
     limits.push(`${plural(usage.failed.length, "action")} called failed with an error other than a denial (see failed); a failure proves no need, so they are not in the proposed policy: add them if the work needs them.`);

@@ -21,8 +21,8 @@ export const OTHER_CODES = "(other codes)";
 export interface RecordedCall {
   eventSource: string;
   eventName: string;
-  /** ISO instant. */
-  eventTime: string;
+  /** ISO instant; undefined for a record without one (CloudTrail always writes it; some datasets drop it). */
+  eventTime: string | undefined;
   errorCode?: string | undefined;
   errorMessage?: string | undefined;
   resources?: unknown;
@@ -34,6 +34,7 @@ export interface ActionUse {
   service: string;
   action: string;
   count: number;
+  /** ISO instants of the first and last call; empty when none of its calls carried an eventTime. */
   first: string;
   last: string;
   /** Resources that fit the action's ARN templates, the first KEPT_PER_ACTION distinct ones, sorted. */
@@ -87,8 +88,9 @@ class Tally {
   count = 0;
   first = "";
   last = "";
-  see(time: string): void {
+  see(time: string | undefined): void {
     this.count++;
+    if (time === undefined) return;
     // ISO instants in UTC compare as text; CloudTrail writes them so.
     if (this.first === "" || time < this.first) this.first = time;
     if (time > this.last) this.last = time;
