@@ -29,22 +29,35 @@ export interface AdminGrant {
  * with the same analysis as admin-policy-in-use. A conditional grant does not count: the condition
  * may be what keeps it rare.
  */
-function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined): AdminGrant {
+function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined, verdicts: Map<string, string | boolean>): AdminGrant {
   const policies: string[] = [];
   const unreadable: string[] = [];
   for (const policy of principal.policies) {
-    try {
-      const admin = analysePermissions(parsePolicy(policy.document), actions ? { actions } : {}).fullAdmin;
-      if (admin && !admin.conditional) policies.push(policy.id);
-    } catch (error) {
-      unreadable.push(`${policy.id}: ${(error as Error).message}`);
+    // A managed policy is read once however many principals hold it: with the action index, one
+    // analysis can take milliseconds, and AdministratorAccess may be attached to hundreds.
+    let verdict = policy.kind === "managed" ? verdicts.get(policy.id) : undefined;
+    if (verdict === undefined) {
+      verdict = fullAdminVerdict(policy.document, actions);
+      if (policy.kind === "managed") verdicts.set(policy.id, verdict);
     }
+    if (verdict === true) policies.push(policy.id);
+    else if (typeof verdict === "string") unreadable.push(`${policy.id}: ${verdict}`);
   }
   for (const arn of principal.unreadable) {
     if (ADMINISTRATOR_ACCESS.test(arn)) policies.push(arn);
     else unreadable.push(`${arn}: its document is not in the authorization details`);
   }
   return { policies, unreadable };
+}
+
+/** True when the document allows everything on everything without a condition; the parse error's message when it cannot be read. */
+function fullAdminVerdict(document: PrincipalPolicies["policies"][number]["document"], actions: ActionIndex | undefined): string | boolean {
+  try {
+    const admin = analysePermissions(parsePolicy(document), actions ? { actions } : {}).fullAdmin;
+    return admin !== undefined && !admin.conditional;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** A principal Access Advisor was read for, with what it holds. */
@@ -68,11 +81,12 @@ export function advisedPrincipals(
   const principals = judgeablePrincipals(details);
   context.judgedOnly(accesses.map((access) => access.arn));
   const advised: AdvisedPrincipal[] = [];
+  const verdicts = new Map<string, string | boolean>();
   for (const access of accesses) {
     const principal = principals.get(access.arn);
     if (!principal) continue;
     if (principal.createDate !== undefined && daysSince(principal.createDate, context.now) < windowDays) continue;
-    advised.push({ access, principal, admin: adminGrantOf(principal, context.actions) });
+    advised.push({ access, principal, admin: adminGrantOf(principal, context.actions, verdicts) });
   }
   return advised;
 }

@@ -22,12 +22,13 @@ export const userUnused = definePostureCheck({
   }),
   evaluate({ credentialReport, authorizationDetails }, { params, now }) {
     const holdings = new Map<string, { policies: string[]; groups: string[] }>();
+    const groupsOf = new Map(authorizationDetails.UserDetailList.map((user) => [user.Arn, user.GroupList ?? []]));
     for (const principal of principalsOf(authorizationDetails)) {
       const identity = identityOf(principal.arn);
       if (principal.kind !== "user" || !identity) continue;
       // Named as a person reads them: a group's policy with its group, a managed policy by its name.
       const policies = [...principal.policies.map((policy) => (policy.group ? `${policy.name} (group ${policy.group})` : policy.name)), ...principal.unreadable.map((arn) => arn.replace(/^.*\//, ""))];
-      const groups = authorizationDetails.UserDetailList.find((user) => user.Arn === principal.arn)?.GroupList ?? [];
+      const groups = groupsOf.get(principal.arn) ?? [];
       holdings.set(`${identity.account}:${identity.name}`, { policies, groups });
     }
     const matches: PostureMatch[] = [];
