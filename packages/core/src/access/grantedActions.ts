@@ -1,6 +1,6 @@
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import { expandActionPattern } from "../policy/actionPattern.ts";
-import { hasCondition, scopeOf } from "../policy/analysePermissions.ts";
+import { arnMayBeOf, hasCondition, scopeOf } from "../policy/analysePermissions.ts";
 import { parsePolicy } from "../policy/parsePolicy.ts";
 import type { PolicyStatement } from "../policy/PolicyDocument.ts";
 import { qualifiedActions } from "../policy/qualifiedActions.ts";
@@ -68,7 +68,11 @@ function statementActions(statement: PolicyStatement, actions: ActionIndex, all:
   return all().filter((action) => !excluded.has(action));
 }
 
-/** Could one of the listed resource patterns name a resource the action takes? Unknown actions are kept. */
+/**
+ * Could one of the listed resource patterns name a resource the action takes? The pattern must be
+ * able to be an ARN of the template's service (read field by field, as analysePermissions reads
+ * it: `arn:aws:s3:::data/*` is no IAM ARN) and meet the template's shape. Unknown actions are kept.
+ */
 function reaches(patterns: readonly string[], action: string, resources: ActionResources): boolean {
   const colon = action.indexOf(":");
   const templates = resources.arnTemplates(action.slice(0, colon), action.slice(colon + 1));
@@ -76,18 +80,7 @@ function reaches(patterns: readonly string[], action: string, resources: ActionR
   if (templates.length === 0) return false;
   return templates.some((template) => {
     const shape = template.replace(/\$\{[^}]+\}/g, "*");
-    const service = template.split(":")[2];
-    return patterns.some((pattern) => sameService(pattern, service) && wildcardsIntersect(pattern, shape));
+    const service = template.split(":")[2] ?? "";
+    return patterns.some((pattern) => arnMayBeOf(pattern, service) && wildcardsIntersect(pattern, shape));
   });
-}
-
-/**
- * Read field by field, as a `*` in the template's partition would otherwise span the colons:
- * `arn:aws:s3:::data/*` is no IAM ARN. A wildcard before or in the pattern's service field may
- * span colons, so it answers yes.
- */
-function sameService(pattern: string, service: string | undefined): boolean {
-  const head = pattern.split(":", 3);
-  if (head.length < 3 || head.some((field) => /[*?]/.test(field))) return true;
-  return head[2]?.toLowerCase() === service;
 }

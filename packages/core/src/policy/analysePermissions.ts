@@ -215,7 +215,7 @@ function resourceReach(): (statement: PolicyStatement, action: string) => boolea
  * resource part must not stand in for the service field: `arn:aws:s3:::data/*` is no IAM ARN.
  * A `*` before or in the service field may span colons, so it answers yes.
  */
-function arnMayBeOf(pattern: string, service: string): boolean {
+export function arnMayBeOf(pattern: string, service: string): boolean {
   const [prefix = "", partition = "", field] = pattern.split(":", 3);
   if (field === undefined || [prefix, partition, field].some((part) => part.includes("*"))) return wildcardsIntersect(pattern, "arn:*");
   return wildcardMatch(prefix, "arn") && wildcardMatch(field, service, { ignoreCase: true });
