@@ -1,6 +1,6 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { IAMClient } from "@aws-sdk/client-iam";
-import { type AccountSnapshot, type AuthorizationDetails, InvalidInputError, isServiceLinkedRole, principalsOf } from "@vigil/core";
+import { type AccountSnapshot, type AuthorizationDetails, InvalidInputError, narrowablePrincipals } from "@vigil/core";
 import { AwsCallError, type CallContext, defaultSleep } from "./awsCall.ts";
 import { readAuthorizationDetails } from "./readAuthorizationDetails.ts";
 import { readCredentialReport } from "./readCredentialReport.ts";
@@ -198,10 +198,8 @@ const DAY_MS = 86_400_000;
  * narrow. Sorted by ARN.
  */
 export function accessAdvisorCandidates(details: AuthorizationDetails): string[] {
-  const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role) => role.Arn));
-  return principalsOf(details)
+  return narrowablePrincipals(details)
     .filter((principal) => principal.policies.length > 0 || principal.unreadable.length > 0)
-    .filter((principal) => !(principal.kind === "role" && serviceLinked.has(principal.arn)))
     .map((principal) => principal.arn)
     .sort();
 }

@@ -1,4 +1,4 @@
-import type { AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicyDetail, PolicyDocumentValue } from "./AuthorizationDetails.ts";
+import { type AttachedPolicy, type AuthorizationDetails, type InlinePolicy, isServiceLinkedRole, type ManagedPolicyDetail, type PolicyDocumentValue } from "./AuthorizationDetails.ts";
 
 /** One identity policy a user or role holds, directly or through a group. */
 export interface HeldPolicy {
@@ -42,6 +42,16 @@ export function principalsOf(details: AuthorizationDetails): PrincipalPolicies[]
     return { kind: "role" as const, name: role.RoleName, arn: role.Arn, ...(role.CreateDate ? { createDate: role.CreateDate } : {}), ...held.result() };
   });
   return [...users, ...roles];
+}
+
+/**
+ * The users and roles whose access can be narrowed: all but service-linked roles, which their
+ * service creates, uses and deletes. Access Advisor is asked about these, and the unused-access
+ * checks judge them.
+ */
+export function narrowablePrincipals(details: AuthorizationDetails): PrincipalPolicies[] {
+  const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role) => role.Arn));
+  return principalsOf(details).filter((principal) => !(principal.kind === "role" && serviceLinked.has(principal.arn)));
 }
 
 /**

@@ -1,6 +1,5 @@
-import type { AuthorizationDetails, RoleDetail } from "../access/AuthorizationDetails.ts";
-import { isServiceLinkedRole } from "../access/AuthorizationDetails.ts";
-import { type PrincipalPolicies, principalsOf } from "../access/principalPolicies.ts";
+import type { AuthorizationDetails } from "../access/AuthorizationDetails.ts";
+import { narrowablePrincipals, type PrincipalPolicies } from "../access/principalPolicies.ts";
 import type { PrincipalServiceAccess, ServiceLastAccessed } from "../access/ServiceLastAccessed.ts";
 import type { ActionIndex } from "../policy/ActionIndex.ts";
 import { analysePermissions } from "../policy/analysePermissions.ts";
@@ -11,52 +10,56 @@ import type { PostureContext } from "./PostureCheck.ts";
 /** AWS's own full-administration policy: known by its ARN when the details do not carry its document. */
 const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
 
-/** The principals Access Advisor can speak for: users and roles that are not service-linked, by ARN. */
-function judgeablePrincipals(details: AuthorizationDetails): Map<string, PrincipalPolicies> {
-  const serviceLinked = new Set(details.RoleDetailList.filter(isServiceLinkedRole).map((role: RoleDetail) => role.Arn));
-  return new Map(principalsOf(details).filter((principal) => !serviceLinked.has(principal.arn)).map((principal) => [principal.arn, principal]));
-}
-
 export interface AdminGrant {
   /** The policies that each allow every action on every resource, without a condition, by id. */
   policies: string[];
+  /** The policies with a grant of every action (`*`), on whatever resources and conditions, by id. */
+  allActions: string[];
   /** Policies that could not be read, with why; a principal may be an administrator through one of them. */
   unreadable: string[];
 }
 
+/** What one policy document grants that the unused-access checks weigh, or why it cannot be read. */
+type PolicyVerdict = { fullAdmin: boolean; allActions: boolean } | { unreadable: string };
+
 /**
  * Which of a principal's policies allow every action on every resource without a condition, read
- * with the same analysis as admin-policy-in-use. A conditional grant does not count: the condition
- * may be what keeps it rare.
+ * with the same analysis as admin-policy-in-use, and which grant every action at all. A conditional
+ * full grant does not make an administrator: the condition may be what keeps it rare.
  */
-function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined, verdicts: Map<string, string | boolean>): AdminGrant {
-  const policies: string[] = [];
-  const unreadable: string[] = [];
+function adminGrantOf(principal: PrincipalPolicies, actions: ActionIndex | undefined, verdicts: Map<string, PolicyVerdict>): AdminGrant {
+  const grant: AdminGrant = { policies: [], allActions: [], unreadable: [] };
   for (const policy of principal.policies) {
     // A managed policy is read once however many principals hold it: with the action index, one
     // analysis can take milliseconds, and AdministratorAccess may be attached to hundreds.
     let verdict = policy.kind === "managed" ? verdicts.get(policy.id) : undefined;
     if (verdict === undefined) {
-      verdict = fullAdminVerdict(policy.document, actions);
+      verdict = policyVerdict(policy.document, actions);
       if (policy.kind === "managed") verdicts.set(policy.id, verdict);
     }
-    if (verdict === true) policies.push(policy.id);
-    else if (typeof verdict === "string") unreadable.push(`${policy.id}: ${verdict}`);
+    if ("unreadable" in verdict) {
+      grant.unreadable.push(`${policy.id}: ${verdict.unreadable}`);
+      continue;
+    }
+    if (verdict.fullAdmin) grant.policies.push(policy.id);
+    if (verdict.allActions) grant.allActions.push(policy.id);
   }
   for (const arn of principal.unreadable) {
-    if (ADMINISTRATOR_ACCESS.test(arn)) policies.push(arn);
-    else unreadable.push(`${arn}: its document is not in the authorization details`);
+    if (ADMINISTRATOR_ACCESS.test(arn)) grant.policies.push(arn);
+    else grant.unreadable.push(`${arn}: its document is not in the authorization details`);
   }
-  return { policies, unreadable };
+  return grant;
 }
 
-/** True when the document allows everything on everything without a condition; the parse error's message when it cannot be read. */
-function fullAdminVerdict(document: PrincipalPolicies["policies"][number]["document"], actions: ActionIndex | undefined): string | boolean {
+function policyVerdict(document: PrincipalPolicies["policies"][number]["document"], actions: ActionIndex | undefined): PolicyVerdict {
   try {
-    const admin = analysePermissions(parsePolicy(document), actions ? { actions } : {}).fullAdmin;
-    return admin !== undefined && !admin.conditional;
+    const analysis = analysePermissions(parsePolicy(document), actions ? { actions } : {});
+    return {
+      fullAdmin: analysis.fullAdmin !== undefined && !analysis.fullAdmin.conditional,
+      allActions: analysis.wildcards.some((grant) => grant.kind === "all-actions"),
+    };
   } catch (error) {
-    return (error as Error).message;
+    return { unreadable: (error as Error).message };
   }
 }
 
@@ -78,10 +81,10 @@ export function advisedPrincipals(
   windowDays: number,
   context: Pick<PostureContext<unknown>, "now" | "actions" | "judgedOnly">,
 ): AdvisedPrincipal[] {
-  const principals = judgeablePrincipals(details);
+  const principals = new Map(narrowablePrincipals(details).map((principal) => [principal.arn, principal]));
   context.judgedOnly(accesses.map((access) => access.arn));
   const advised: AdvisedPrincipal[] = [];
-  const verdicts = new Map<string, string | boolean>();
+  const verdicts = new Map<string, PolicyVerdict>();
   for (const access of accesses) {
     const principal = principals.get(access.arn);
     if (!principal) continue;

@@ -1,7 +1,5 @@
 import * as z from "zod";
 import type { ServiceLastAccessed } from "../../access/ServiceLastAccessed.ts";
-import { analysePermissions } from "../../policy/analysePermissions.ts";
-import { parsePolicy } from "../../policy/parsePolicy.ts";
 import { AWS_IAM } from "../../rules/references.ts";
 import { dayCount, daysSince } from "../credentials.ts";
 import { definePostureCheck, type PostureMatch } from "../PostureCheck.ts";
@@ -36,7 +34,7 @@ export const unusedServices = definePostureCheck({
       if (unused.length === 0) continue;
       const namespaces = unused.map((service) => service.ServiceNamespace).sort();
       const sensitive = namespaces.filter((namespace) => SENSITIVE_SERVICES.has(namespace));
-      const allActions = principal.policies.filter((policy) => grantsAllActions(policy.document)).map((policy) => policy.id);
+      const { allActions } = admin;
       const why = [
         sensitive.length > 0 ? `including ${sensitive.join(", ")}` : "",
         allActions.length > 0 ? `through a grant of every action (${allActions.join(", ")})` : "",
@@ -85,13 +83,4 @@ function unusedTrackedActions(services: readonly ServiceLastAccessed[], days: nu
     if (actions.length > 0) unused[service.ServiceNamespace] = actions;
   }
   return unused;
-}
-
-function grantsAllActions(document: string | Record<string, unknown>): boolean {
-  try {
-    return analysePermissions(parsePolicy(document)).wildcards.some((grant) => grant.kind === "all-actions");
-  } catch {
-    // The run has reported the unreadable document already (advisedPrincipals).
-    return false;
-  }
 }
