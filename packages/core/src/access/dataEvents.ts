@@ -56,6 +56,9 @@ export const DATA_EVENT_ACTIONS: readonly { resourceType: string; actions: reado
   { resourceType: "AWS::EC2::Snapshot", actions: ["ebs:GetSnapshotBlock", "ebs:ListSnapshotBlocks", "ebs:ListChangedBlocks", "ebs:PutSnapshotBlock", "ebs:StartSnapshot", "ebs:CompleteSnapshot"] },
 ];
 
+/** Built once: an archive of data events asks for every record. */
+const DATA_EVENT_TYPES: ReadonlySet<string> = new Set(DATA_EVENT_ACTIONS.map((entry) => entry.resourceType));
+
 /** The data event resource type an action is recorded under, or undefined for a management action. */
 export function dataEventTypeOf(action: string): string | undefined {
   return DATA_EVENT_ACTIONS.find((entry) => entry.actions.some((pattern) => actionMatches(pattern, action)))?.resourceType;
@@ -67,9 +70,8 @@ export function dataEventTypeOf(action: string): string | undefined {
  */
 export function dataEventTypesIn(record: { eventCategory?: unknown; managementEvent?: unknown; eventSource?: unknown; resources?: unknown }): string[] {
   if (record.eventCategory !== "Data" && record.managementEvent !== false) return [];
-  const known = new Set(DATA_EVENT_ACTIONS.map((entry) => entry.resourceType));
   const listed = Array.isArray(record.resources)
-    ? record.resources.map((resource) => (resource as { type?: unknown } | null)?.type).filter((type): type is string => typeof type === "string" && known.has(type))
+    ? record.resources.map((resource) => (resource as { type?: unknown } | null)?.type).filter((type): type is string => typeof type === "string" && DATA_EVENT_TYPES.has(type))
     : [];
   if (listed.length > 0) return [...new Set(listed)];
   if (typeof record.eventSource !== "string") return [];
