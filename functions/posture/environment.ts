@@ -1,3 +1,4 @@
+import { DEFAULT_ACCESS_ADVISOR_JOBS_PER_RUN } from "@vigil/aws-iam";
 import * as z from "zod";
 import { arn, exportChanges, json, retentionDays, tableName } from "../shared/env.ts";
 
@@ -12,7 +13,7 @@ export const postureEnvironment = {
   /** `{ enabled, olderThanDays, dryRun }`; remediation is off when absent. */
   REMEDIATION: json.default({}),
   /** Access Advisor jobs per account and run at most (the stage's accessAdvisorJobsPerRun); 0 turns it off. */
-  ACCESS_ADVISOR_JOBS_PER_RUN: z.coerce.number().int().min(0).default(50),
+  ACCESS_ADVISOR_JOBS_PER_RUN: z.coerce.number().int().min(0).default(DEFAULT_ACCESS_ADVISOR_JOBS_PER_RUN),
   /** Organization mode (`{ id, managementAccountId, auditRoleName, postureConcurrency }`); one account when absent. */
   ORGANIZATION: json.optional(),
   /** Organization mode: where the organization's inventory is kept. */
