@@ -6,6 +6,7 @@ import type { PolicyStatement } from "../policy/PolicyDocument.ts";
 import { qualifiedActions } from "../policy/qualifiedActions.ts";
 import { wildcardsIntersect } from "../policy/wildcard.ts";
 import type { ActionResources } from "./ActionResources.ts";
+import { type ArnScope, scopedPattern } from "./arnTemplate.ts";
 import type { HeldPolicy } from "./principalPolicies.ts";
 
 /**
@@ -68,6 +69,9 @@ function statementActions(statement: PolicyStatement, actions: ActionIndex, all:
   return all().filter((action) => !excluded.has(action));
 }
 
+/** Every placeholder of a template as `*`: the shape of any ARN it stands for. */
+const ANY_SCOPE: ArnScope = { partition: "*", region: undefined, account: "*" };
+
 /**
  * Could one of the listed resource patterns name a resource the action takes? The pattern must be
  * able to be an ARN of the template's service (read field by field, as analysePermissions reads
@@ -79,7 +83,7 @@ function reaches(patterns: readonly string[], action: string, resources: ActionR
   if (templates === undefined) return true;
   if (templates.length === 0) return false;
   return templates.some((template) => {
-    const shape = template.replace(/\$\{[^}]+\}/g, "*");
+    const shape = scopedPattern(template, ANY_SCOPE);
     const service = template.split(":")[2] ?? "";
     return patterns.some((pattern) => arnMayBeOf(pattern, service) && wildcardsIntersect(pattern, shape));
   });
